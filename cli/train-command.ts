@@ -1,0 +1,129 @@
+import { parseArgs } from 'node:util';
+import { InvalidArgumentError } from '../core/index.js';
+import { FASHION_MNIST_DIR } from '../data/index.js';
+import { LocalTrainConfigSchema, parseBackendName, selectBackend, trainLocal } from '../twist/index.js';
+import { ProgressBar } from './progress-bar.js';
+
+export const TRAIN_USAGE = `twist train --local [options]
+
+Trains TWIST on this process on an MNIST-format dataset and prints one JSON line per epoch.
+
+  --data-path DIR        MNIST-format directory (default ${FASHION_MNIST_DIR})
+  --epochs N             (default 1)          --batch-size N     (default 256)
+  --max-steps N          stop after N steps (smoke runs)
+  --depth 18|34|50       (default 18)         --width N          stem/first-stage channels (default 16)
+  --stem cifar|imagenet  (default cifar)      --hid-dim N        (default 512)   --dim N (default 10)
+  --optimizer lars|sgd|adamw (default lars)   --lr X             base lr per 256 images (default 0.5)
+  --weight-decay X       (default 1.5e-6)     --warmup-epochs X  (default: the seed's rule, capped at the run)
+  --lam1 X --lam2 X --tau X                   loss weights (defaults 0, 1, 1)
+  --crop-scale-min X     (default 0.2)        --seed N           (default 0)
+  --run-dir DIR          save the trained weights there
+  --backend auto|tensorflow|wasm|cpu   (default: TWIST_BACKEND, else auto)
+  --threads N            wasm threads (default: TWIST_WASM_THREADS, else all cores)
+`;
+
+function num(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`--${flag}: '${v}' is not a number`);
+  return n;
+}
+
+/** `twist train --local`: parses flags at the edge, validates them with the config schema, trains. */
+export async function trainCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      local: { type: 'boolean' },
+      'data-path': { type: 'string' },
+      epochs: { type: 'string' },
+      'batch-size': { type: 'string' },
+      'max-steps': { type: 'string' },
+      depth: { type: 'string' },
+      width: { type: 'string' },
+      stem: { type: 'string' },
+      'hid-dim': { type: 'string' },
+      dim: { type: 'string' },
+      optimizer: { type: 'string' },
+      lr: { type: 'string' },
+      'weight-decay': { type: 'string' },
+      'warmup-epochs': { type: 'string' },
+      lam1: { type: 'string' },
+      lam2: { type: 'string' },
+      tau: { type: 'string' },
+      'crop-scale-min': { type: 'string' },
+      seed: { type: 'string' },
+      'run-dir': { type: 'string' },
+      backend: { type: 'string' },
+      threads: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(TRAIN_USAGE);
+    return 0;
+  }
+  if (!values.local) {
+    throw new InvalidArgumentError('twist train: only --local training exists so far (cluster submission comes with the head)');
+  }
+  const parsed = LocalTrainConfigSchema.safeParse({
+    dataPath: values['data-path'] ?? FASHION_MNIST_DIR,
+    epochs: num('epochs', values.epochs),
+    batchSize: num('batch-size', values['batch-size']),
+    maxSteps: num('max-steps', values['max-steps']),
+    depth: num('depth', values.depth),
+    width: num('width', values.width),
+    stem: values.stem,
+    hidDim: num('hid-dim', values['hid-dim']),
+    dim: num('dim', values.dim),
+    optimizer: values.optimizer,
+    baseLr: num('lr', values.lr),
+    weightDecay: num('weight-decay', values['weight-decay']),
+    warmupEpochs: num('warmup-epochs', values['warmup-epochs']),
+    lam1: num('lam1', values.lam1),
+    lam2: num('lam2', values.lam2),
+    tau: num('tau', values.tau),
+    cropScaleMin: num('crop-scale-min', values['crop-scale-min']),
+    seed: num('seed', values.seed),
+    runDir: values['run-dir'],
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InvalidArgumentError(`twist train: ${issue.path.join('.') || 'config'}: ${issue.message}`);
+  }
+  const cfg = parsed.data;
+  const backend = await selectBackend({
+    name: values.backend ? parseBackendName(values.backend, '--backend') : undefined,
+    threads: num('threads', values.threads),
+  });
+  process.stderr.write(`backend: ${backend.name} (${backend.detail})\n`);
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    process.stderr.write('\nstopping after this step (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const bar = new ProgressBar();
+  try {
+    const result = await trainLocal(cfg, {
+      signal: controller.signal,
+      onStep: (r) =>
+        bar.update(r.stepInEpoch, r.stepsPerEpoch, `epoch ${r.epoch + 1}/${cfg.epochs} loss ${r.loss.toFixed(4)} lr ${r.lr.toFixed(4)} ${r.seconds.toFixed(2)} s/step`),
+      onEpoch: (r) => {
+        bar.clear();
+        process.stdout.write(`${JSON.stringify({ ...r, backend: backend.name })}\n`);
+      },
+    });
+    bar.clear();
+    if (cfg.runDir) process.stderr.write(`weights saved to ${cfg.runDir}\n`);
+    result.model.dispose();
+    return result.interrupted ? 130 : 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import { open, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { IoError } from './errors.js';
+
+/**
+ * Writes `data` to `file` so that readers see either the old file or the whole new one: a temporary
+ * file in the same directory, fsync, rename, fsync of the directory.
+ * @throws IoError naming the file when any step fails; the temporary file is removed.
+ */
+export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
+  const dir = path.dirname(file);
+  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, file);
+    const dh = await open(dir, 'r');
+    try {
+      await dh.sync();
+    } finally {
+      await dh.close();
+    }
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw new IoError(`cannot write ${file}: ${(err as Error).message}`, { cause: err });
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Typed errors with stable codes. Every error the project throws on purpose is a {@link TwistError}
+ * whose `code` is part of the public contract (logs, RPC status mapping, tests); the message is for
+ * people and may change.
+ */
+export const ErrorCode = {
+  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
+  BACKEND_UNAVAILABLE: 'BACKEND_UNAVAILABLE',
+  KERNEL_UNSUPPORTED: 'KERNEL_UNSUPPORTED',
+  DATA_FILE_MISSING: 'DATA_FILE_MISSING',
+  DATA_FILE_CORRUPT: 'DATA_FILE_CORRUPT',
+  IO_FAILED: 'IO_FAILED',
+  INTERRUPTED: 'INTERRUPTED',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Base class of the project's errors: a stable `code`, the original `cause` kept. */
+export class TwistError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** A caller passed a value that can never work (bad flag, bad shape, out-of-range option). */
+export class InvalidArgumentError extends TwistError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.INVALID_ARGUMENT, message, options);
+  }
+}
+
+/** A compute backend that was asked for (or forced) cannot be loaded on this machine. */
+export class BackendUnavailableError extends TwistError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.BACKEND_UNAVAILABLE, message, options);
+  }
+}
+
+/** A kernel was called with attributes the project's implementation does not support. */
+export class KernelUnsupportedError extends TwistError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.KERNEL_UNSUPPORTED, message, options);
+  }
+}
+
+/** A dataset file does not exist or cannot be read. */
+export class DataFileMissingError extends TwistError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.DATA_FILE_MISSING, message, options);
+  }
+}
+
+/** A dataset file exists but its contents are not what its format promises. */
+export class DataFileCorruptError extends TwistError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.DATA_FILE_CORRUPT, message, options);
+  }
+}
+
+/** Writing or reading project files (run directories, weights) failed. */
+export class IoError extends TwistError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.IO_FAILED, message, options);
+  }
+}

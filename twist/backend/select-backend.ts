@@ -1,0 +1,130 @@
+import os from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core's Node bundle registers no gradients; the umbrella package's bundle registers them all
+// (and the chained ops) into the same tfjs-core instance.
+import '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tfwasm from '@tensorflow/tfjs-backend-wasm';
+import { BackendUnavailableError, InvalidArgumentError } from '../../core/errors.js';
+import { registerWasmTrainingKernels } from './wasm-kernels/register.js';
+import { withNodeWasmThreads } from './wasm-threads.js';
+
+/** Compute backends in the order {@link selectBackend} tries them. */
+export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+export interface BackendOptions {
+  /** A backend to force, or `auto` (default: `TWIST_BACKEND`, else `auto`). */
+  name?: BackendName | 'auto' | undefined;
+  /** wasm threads (default: `TWIST_WASM_THREADS`, else the number of logical cores). */
+  threads?: number | undefined;
+}
+
+export interface BackendInfo {
+  name: BackendName;
+  /** What actually provides it, e.g. `@tensorflow/tfjs-node-gpu` or `wasm threaded-simd`. */
+  detail: string;
+  threads: number;
+}
+
+let active: BackendInfo | undefined;
+
+/** Parses a backend name from a flag or the environment. @throws InvalidArgumentError on an unknown name. */
+export function parseBackendName(value: string, source: string): BackendName | 'auto' {
+  if (value === 'auto' || (BACKEND_NAMES as readonly string[]).includes(value)) return value as BackendName | 'auto';
+  throw new InvalidArgumentError(`${source}: unknown backend '${value}' (expected auto, ${BACKEND_NAMES.join(', ')})`);
+}
+
+async function loadTensorflow(): Promise<string> {
+  const errors: string[] = [];
+  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    try {
+      await import(pkg);
+    } catch (err) {
+      errors.push(`${pkg}: ${(err as Error).message.split('\n')[0]}`);
+      continue;
+    }
+    if (!tf.findBackend('tensorflow')) {
+      errors.push(`${pkg} loaded but registered no 'tensorflow' backend in this tfjs-core (a second copy of tfjs-core?)`);
+      continue;
+    }
+    if (!(await tf.setBackend('tensorflow'))) {
+      errors.push(`${pkg}: the tensorflow backend failed to initialise`);
+      continue;
+    }
+    return pkg;
+  }
+  throw new BackendUnavailableError(`the tensorflow backend is unavailable: ${errors.join('; ')}`);
+}
+
+async function loadWasm(threads: number): Promise<string> {
+  registerWasmTrainingKernels('wasm');
+  const init = async (): Promise<boolean> => tf.setBackend('wasm');
+  let ok: boolean;
+  try {
+    if (threads > 1) {
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+      tfwasm.setThreadsCount(threads);
+      ok = await withNodeWasmThreads(threads, init);
+    } else {
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      ok = await init();
+    }
+  } catch (err) {
+    throw new BackendUnavailableError(`the wasm backend failed to initialise: ${(err as Error).message}`, { cause: err });
+  }
+  if (!ok) throw new BackendUnavailableError('the wasm backend failed to initialise');
+  const got = tfwasm.getThreadsCount();
+  return got > 1 ? `wasm threaded-simd, ${got} threads` : 'wasm simd, 1 thread';
+}
+
+/**
+ * Picks and initialises the compute backend: `tensorflow` (tfjs-node-gpu, then tfjs-node) if it
+ * loads, else `wasm` with the project's training kernels, else `cpu`. A forced backend (option or
+ * `TWIST_BACKEND`) that cannot load is an error, never a silent fallback. Calling it again returns the
+ * backend already chosen; asking for a different one then is an error (tfjs holds one per process).
+ * @throws BackendUnavailableError when a forced backend cannot load.
+ * @throws InvalidArgumentError on an unknown name or a bad thread count.
+ */
+export async function selectBackend(options: BackendOptions = {}): Promise<BackendInfo> {
+  const envName = process.env['TWIST_BACKEND'];
+  const name = options.name ?? (envName ? parseBackendName(envName, 'TWIST_BACKEND') : 'auto');
+  const envThreads = process.env['TWIST_WASM_THREADS'];
+  const threads = options.threads ?? (envThreads ? Number(envThreads) : os.availableParallelism());
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new InvalidArgumentError(`wasm threads must be a positive integer, got ${String(threads)}`);
+  }
+  if (active) {
+    if (name !== 'auto' && name !== active.name) {
+      throw new InvalidArgumentError(`backend ${active.name} is already initialised in this process; cannot switch to ${name}`);
+    }
+    return active;
+  }
+  const candidates: BackendName[] = name === 'auto' ? [...BACKEND_NAMES] : [name];
+  const failures: string[] = [];
+  for (const candidate of candidates) {
+    try {
+      let detail: string;
+      let used = 1;
+      if (candidate === 'tensorflow') detail = await loadTensorflow();
+      else if (candidate === 'wasm') {
+        detail = await loadWasm(threads);
+        used = tfwasm.getThreadsCount();
+      } else {
+        if (!(await tf.setBackend('cpu'))) throw new BackendUnavailableError('the cpu backend failed to initialise');
+        detail = '@tensorflow/tfjs-backend-cpu (pure JS)';
+      }
+      active = { name: candidate, detail, threads: used };
+      return active;
+    } catch (err) {
+      if (name !== 'auto') throw err;
+      failures.push((err as Error).message);
+    }
+  }
+  throw new BackendUnavailableError(`no compute backend could be loaded: ${failures.join('; ')}`);
+}
+
+/** The backend chosen by {@link selectBackend}, if any. */
+export function activeBackend(): BackendInfo | undefined {
+  return active;
+}

@@ -1,0 +1,97 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { InvalidArgumentError } from '../core/errors.js';
+
+export interface TwistLossOptions {
+  /** α = 1 + lam1 weights the sharpness term (default 0; the ViT recipes use −0.6). */
+  lam1?: number;
+  /** β = lam2 weights the diversity term (default 1). */
+  lam2?: number;
+  /** Temperature of the softmax used for EH and HE (default 1; KL always uses τ = 1). */
+  tau?: number;
+  /** Added inside every log (default 1e-5, the seed's `EPS`). */
+  eps?: number;
+}
+
+/** Scalar tensors of one TWIST loss evaluation; `loss = kl + (1+lam1)·eh − lam2·he`. */
+export interface TwistLossTerms {
+  loss: tf.Scalar;
+  /** Symmetric consistency ½(KL(p1‖p2) + KL(p2‖p1)), each a batch mean. */
+  kl: tf.Scalar;
+  /** Sharpness: mean per-sample entropy, averaged over both views. */
+  eh: tf.Scalar;
+  /** Diversity: entropy of the batch-mean distribution, averaged over both views. */
+  he: tf.Scalar;
+}
+
+const DEFAULTS = { lam1: 0, lam2: 1, tau: 1, eps: 1e-5 };
+
+function checkPair(z1: tf.Tensor, z2: tf.Tensor): void {
+  if (z1.rank !== 2 || z2.rank !== 2 || z1.shape[0] !== z2.shape[0] || z1.shape[1] !== z2.shape[1]) {
+    throw new InvalidArgumentError(`twist loss needs two [B, C] logit tensors of one shape, got [${z1.shape.join(',')}] and [${z2.shape.join(',')}]`);
+  }
+}
+
+/** mean_i Σ_c a·(log(a+eps) − log(b+eps)); gradient flows through both arguments. */
+function klMean(a: tf.Tensor2D, b: tf.Tensor2D, eps: number): tf.Scalar {
+  return tf.mean(tf.sum(tf.mul(a, tf.sub(tf.log(tf.add(a, eps)), tf.log(tf.add(b, eps)))), 1)) as tf.Scalar;
+}
+
+/** mean_i [−Σ_c s·log(s+eps)]. */
+function meanEntropy(s: tf.Tensor2D, eps: number): tf.Scalar {
+  return tf.neg(tf.mean(tf.sum(tf.mul(s, tf.log(tf.add(s, eps))), 1))) as tf.Scalar;
+}
+
+/** −Σ_c m·log(m+eps), m = mean_i s (entropy of the batch-mean distribution). */
+function entropyOfMean(s: tf.Tensor2D, eps: number): tf.Scalar {
+  const m = tf.mean(s, 0);
+  return tf.neg(tf.sum(tf.mul(m, tf.log(tf.add(m, eps))))) as tf.Scalar;
+}
+
+/**
+ * The TWIST loss of one pair of views exactly as the seed's `EntLoss` (spec §1.2): inputs are the
+ * batch-normalised logits [B, C]; p = softmax(z) for KL, s = softmax(z/τ) for EH and HE; log(p + eps),
+ * no stop-gradient; HE is the entropy of the batch-mean probability over the whole batch.
+ * @throws InvalidArgumentError when the inputs are not two [B, C] tensors of one shape.
+ */
+export function twistLoss(z1: tf.Tensor2D, z2: tf.Tensor2D, opts: TwistLossOptions = {}): TwistLossTerms {
+  checkPair(z1, z2);
+  const { lam1, lam2, tau, eps } = { ...DEFAULTS, ...opts };
+  return tf.tidy(() => {
+    const p1 = tf.softmax(z1);
+    const p2 = tf.softmax(z2);
+    const s1 = tau === 1 ? p1 : (tf.softmax(tf.div(z1, tau)) as tf.Tensor2D);
+    const s2 = tau === 1 ? p2 : (tf.softmax(tf.div(z2, tau)) as tf.Tensor2D);
+    const kl = tf.mul(tf.add(klMean(p1, p2, eps), klMean(p2, p1, eps)), 0.5) as tf.Scalar;
+    const eh = tf.mul(tf.add(meanEntropy(s1, eps), meanEntropy(s2, eps)), 0.5) as tf.Scalar;
+    const he = tf.mul(tf.add(entropyOfMean(s1, eps), entropyOfMean(s2, eps)), 0.5) as tf.Scalar;
+    const loss = tf.sub(tf.add(kl, tf.mul(eh, 1 + lam1)), tf.mul(he, lam2)) as tf.Scalar;
+    return { loss, kl, eh, he };
+  });
+}
+
+/**
+ * The (global, other) pairs of spec §4.4(a) for n views (views 0 and 1 are the globals):
+ * (0, j) for j = 1…n−1 and (1, j) for j = 2…n−1, i.e. 2n − 3 pairs; locals never meet locals.
+ * @throws InvalidArgumentError for fewer than 2 views.
+ */
+export function multiCropPairs(n: number): [number, number][] {
+  if (!Number.isInteger(n) || n < 2) throw new InvalidArgumentError(`multi-crop needs at least 2 views, got ${n}`);
+  const pairs: [number, number][] = [];
+  for (let j = 1; j < n; j++) pairs.push([0, j]);
+  for (let j = 2; j < n; j++) pairs.push([1, j]);
+  return pairs;
+}
+
+/**
+ * Multi-crop TWIST loss without a momentum encoder (spec §4.4(a)): the full pair loss on each of the
+ * 2n − 3 (global, other) pairs, every term averaged over the pairs. With two views it equals
+ * {@link twistLoss}.
+ */
+export function multiCropTwistLoss(views: tf.Tensor2D[], opts: TwistLossOptions = {}): TwistLossTerms {
+  const pairs = multiCropPairs(views.length);
+  return tf.tidy(() => {
+    const terms = pairs.map(([a, b]) => twistLoss(views[a]!, views[b]!, opts));
+    const avg = (k: keyof TwistLossTerms): tf.Scalar => tf.div(tf.addN(terms.map((t) => t[k])), pairs.length) as tf.Scalar;
+    return { loss: avg('loss'), kl: avg('kl'), eh: avg('eh'), he: avg('he') };
+  });
+}

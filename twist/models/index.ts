@@ -1,0 +1,3 @@
+export * from './resnet.js';
+export * from './projection-head.js';
+export * from './twist-model.js';

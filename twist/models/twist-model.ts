@@ -1,0 +1,68 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { InvalidArgumentError } from '../../core/errors.js';
+import type { ForwardContext } from '../nn/layers.js';
+import { ParamStore } from '../nn/param-store.js';
+import { Random } from '../../core/random.js';
+import { DEFAULT_HEAD, ProjectionHead, type ProjectionHeadConfig } from './projection-head.js';
+import { ResNet, type ResNetConfig } from './resnet.js';
+
+export interface TwistModelConfig {
+  backbone: ResNetConfig;
+  head: Omit<ProjectionHeadConfig, 'inDim'>;
+  /** Seed of the initialisation (default 0). */
+  seed?: number;
+}
+
+/**
+ * Backbone + TWIST projection head, named like the seed's `TWIST` module (`backbone.*`,
+ * `projection_heads.*`). Multi-view forward as spec §2.3: consecutive views of equal resolution go
+ * through the backbone together (BN statistics per resolution group), then all features through the
+ * head once (head BNs over all views jointly).
+ */
+export class TwistModel {
+  readonly store = new ParamStore();
+  readonly backbone: ResNet;
+  readonly head: ProjectionHead;
+
+  constructor(readonly config: TwistModelConfig) {
+    const rng = new Random(config.seed ?? 0);
+    this.backbone = new ResNet(config.backbone, this.store, rng, 'backbone.');
+    this.head = new ProjectionHead({ ...DEFAULT_HEAD, ...config.head, inDim: this.backbone.featureDim }, this.store, rng);
+  }
+
+  /**
+   * Logits per view, each [B, dim], from NHWC view batches of equal batch size.
+   * @throws InvalidArgumentError on no views or unequal batch sizes.
+   */
+  forward(views: tf.Tensor4D[], ctx: ForwardContext): tf.Tensor2D[] {
+    if (views.length === 0) throw new InvalidArgumentError('forward needs at least one view');
+    const b = views[0]!.shape[0];
+    if (views.some((v) => v.shape[0] !== b)) {
+      throw new InvalidArgumentError(`all views need the same batch size, got ${views.map((v) => v.shape[0]).join(', ')}`);
+    }
+    const groups: tf.Tensor4D[][] = [];
+    for (const v of views) {
+      const last = groups[groups.length - 1];
+      const ref = last?.[0];
+      if (ref && ref.shape[1] === v.shape[1] && ref.shape[2] === v.shape[2]) last.push(v);
+      else groups.push([v]);
+    }
+    const feats = groups.map((g) => this.backbone.forward(g.length === 1 ? g[0]! : tf.concat(g, 0), ctx));
+    const z = this.head.forward(feats.length === 1 ? feats[0]! : tf.concat(feats, 0), ctx);
+    return views.length === 1 ? [z] : tf.split(z, views.length, 0);
+  }
+
+  /** Backbone features [B, featureDim] in eval mode (kNN, linear probe). */
+  features(x: tf.Tensor4D): tf.Tensor2D {
+    return tf.tidy(() => this.backbone.forward(x, { training: false }));
+  }
+
+  /** Head logits [B, dim] in eval mode (running statistics; clustering by argmax). */
+  logits(x: tf.Tensor4D): tf.Tensor2D {
+    return tf.tidy(() => this.head.forward(this.backbone.forward(x, { training: false }), { training: false }));
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+}

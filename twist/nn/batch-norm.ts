@@ -1,0 +1,128 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { InvalidArgumentError } from '../../core/errors.js';
+
+/**
+ * Per-channel sum over every axis but the last. For NHWC images the spatial sum runs as an average
+ * pool (fast on every backend; tfjs-wasm's `sum` over leading axes transposes the whole tensor first).
+ */
+export function channelSum(t: tf.Tensor): tf.Tensor1D {
+  return tf.tidy(() => {
+    if (t.rank === 4) {
+      const [, h, w] = t.shape as [number, number, number, number];
+      const pooled = h * w === 1 ? t : tf.mul(tf.avgPool(t as tf.Tensor4D, [h, w], [h, w], 'valid'), h * w);
+      return tf.sum(pooled, [0, 1, 2]) as tf.Tensor1D;
+    }
+    if (t.rank === 2) return tf.sum(t, 0) as tf.Tensor1D;
+    throw new InvalidArgumentError(`batch norm expects a rank-2 or rank-4 input, got rank ${t.rank}`);
+  });
+}
+
+export interface BatchStats {
+  /** Batch mean per channel. */
+  mean: tf.Tensor1D;
+  /** Biased batch variance per channel (the one used to normalise). */
+  variance: tf.Tensor1D;
+  /** Elements per channel. */
+  count: number;
+}
+
+/**
+ * Batch normalisation with batch statistics (training mode) and a hand-written gradient:
+ * y = γ·x̂ + β, x̂ = (x − μ)/√(σ² + eps), dx = γ/√(σ² + eps)·(dy − mean(dy) − x̂·mean(dy·x̂)).
+ * `gamma`/`beta` null means no affine part (TWIST's last norm). Returns the statistics too, kept
+ * (the caller disposes them) for the running-statistics update; they carry no gradient.
+ */
+export function batchNormTrain(
+  x: tf.Tensor,
+  gamma: tf.Tensor1D | null,
+  beta: tf.Tensor1D | null,
+  eps: number,
+): { y: tf.Tensor; stats: BatchStats } {
+  const count = x.size / x.shape[x.rank - 1]!;
+  let stats: BatchStats | undefined;
+  const forward = (xx: tf.Tensor): { xhat: tf.Tensor; rstd: tf.Tensor1D } => {
+    const mean = tf.div(channelSum(xx), count) as tf.Tensor1D;
+    const xc = tf.sub(xx, mean);
+    const variance = tf.div(channelSum(tf.square(xc)), count) as tf.Tensor1D;
+    const rstd = tf.rsqrt(tf.add(variance, eps)) as tf.Tensor1D;
+    stats = { mean: tf.keep(mean), variance: tf.keep(variance), count };
+    return { xhat: tf.mul(xc, rstd), rstd };
+  };
+  const backward = (dy: tf.Tensor, xhat: tf.Tensor, rstd: tf.Tensor1D, g: tf.Tensor1D | null) => {
+    const sdy = channelSum(dy);
+    const sdyx = channelSum(tf.mul(dy, xhat));
+    const scale = g ? tf.mul(rstd, g) : rstd;
+    const dx = tf.mul(tf.sub(tf.sub(dy, tf.div(sdy, count)), tf.mul(xhat, tf.div(sdyx, count))), scale);
+    return { dx, dgamma: sdyx, dbeta: sdy };
+  };
+  let y: tf.Tensor;
+  if (gamma && beta) {
+    const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [xx, g, b, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+      const { xhat, rstd } = forward(xx as tf.Tensor);
+      save([xhat, rstd, g as tf.Tensor1D]);
+      return {
+        value: tf.add(tf.mul(xhat, g as tf.Tensor), b as tf.Tensor),
+        gradFunc: (dy, saved) => {
+          const [sx, sr, sg] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
+          const r = backward(dy as tf.Tensor, sx, sr, sg);
+          return [r.dx, r.dgamma, r.dbeta];
+        },
+      };
+    });
+    y = f(x, gamma, beta);
+  } else {
+    const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [xx, save] = args as [tf.Tensor, tf.GradSaveFunc];
+      const { xhat, rstd } = forward(xx as tf.Tensor);
+      save([xhat, rstd]);
+      return {
+        value: xhat,
+        gradFunc: (dy, saved) => {
+          const [sx, sr] = saved as [tf.Tensor, tf.Tensor1D];
+          return [backward(dy as tf.Tensor, sx, sr, null).dx];
+        },
+      };
+    });
+    y = f(x);
+  }
+  if (!stats) throw new Error('batch norm forward did not run');
+  return { y, stats };
+}
+
+/** Batch normalisation with fixed statistics (eval mode). */
+export function batchNormEval(
+  x: tf.Tensor,
+  runningMean: tf.Tensor,
+  runningVar: tf.Tensor,
+  gamma: tf.Tensor | null,
+  beta: tf.Tensor | null,
+  eps: number,
+): tf.Tensor {
+  return tf.tidy(() => {
+    const xhat = tf.mul(tf.sub(x, runningMean), tf.rsqrt(tf.add(runningVar, eps)));
+    return gamma && beta ? tf.add(tf.mul(xhat, gamma), beta) : xhat;
+  });
+}
+
+/**
+ * PyTorch's running-statistics update (momentum m in PyTorch's sense):
+ * running_mean ← (1−m)·running_mean + m·μ, running_var ← (1−m)·running_var + m·σ²·n/(n−1),
+ * num_batches_tracked += 1. Disposes the statistics.
+ */
+export function updateRunningStats(
+  stats: BatchStats,
+  runningMean: tf.Variable,
+  runningVar: tf.Variable,
+  numBatchesTracked: tf.Variable | undefined,
+  momentum: number,
+): void {
+  tf.tidy(() => {
+    const unbiased = stats.count > 1 ? stats.count / (stats.count - 1) : 1;
+    runningMean.assign(tf.add(tf.mul(runningMean, 1 - momentum), tf.mul(stats.mean, momentum)));
+    runningVar.assign(tf.add(tf.mul(runningVar, 1 - momentum), tf.mul(stats.variance, momentum * unbiased)));
+    if (numBatchesTracked) numBatchesTracked.assign(tf.add(numBatchesTracked, tf.scalar(1, 'int32')));
+  });
+  stats.mean.dispose();
+  stats.variance.dispose();
+}

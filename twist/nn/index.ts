@@ -1,0 +1,4 @@
+export * from './param-store.js';
+export * from './batch-norm.js';
+export * from './layers.js';
+export * from './init.js';

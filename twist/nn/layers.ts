@@ -1,0 +1,85 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Random } from '../../core/random.js';
+import { batchNormEval, batchNormTrain, updateRunningStats } from './batch-norm.js';
+import { kaimingNormalFanOut, linearDefault, truncNormal } from './init.js';
+import type { ParamStore } from './param-store.js';
+
+/** What a forward pass needs to know besides its input. */
+export interface ForwardContext {
+  /** Batch statistics and dropout (training) or running statistics (eval). */
+  training: boolean;
+  /** Update BN running statistics in training mode (default true). */
+  updateStats?: boolean;
+}
+
+/** BatchNorm defaults in PyTorch's sense. */
+export const BN_EPS = 1e-5;
+export const BN_MOMENTUM = 0.1;
+
+/** Adds `${name}.weight` [kh,kw,cin,cout] (no bias), torchvision's init (kaiming normal, fan_out). */
+export function addConv(store: ParamStore, rng: Random, name: string, k: number, cin: number, cout: number): void {
+  const size = k * k * cin * cout;
+  store.addParam(`${name}.weight`, [k, k, cin, cout], kaimingNormalFanOut(rng, size, cout * k * k), 'HWIO');
+}
+
+/** Convolution with PyTorch's symmetric zero padding `pad` on both spatial sides. */
+export function conv(store: ParamStore, name: string, x: tf.Tensor4D, stride: number, pad: number): tf.Tensor4D {
+  const padding: [[number, number], [number, number], [number, number], [number, number]] = [
+    [0, 0],
+    [pad, pad],
+    [pad, pad],
+    [0, 0],
+  ];
+  return tf.conv2d(x, store.get(`${name}.weight`) as tf.Tensor4D, stride, pad === 0 ? 'valid' : padding);
+}
+
+/** Adds a BatchNorm's weight/bias (if affine) and running_mean/running_var/num_batches_tracked. */
+export function addBatchNorm(store: ParamStore, name: string, channels: number, affine = true): void {
+  if (affine) {
+    store.addParam(`${name}.weight`, [channels], new Float32Array(channels).fill(1), 'same');
+    store.addParam(`${name}.bias`, [channels], new Float32Array(channels), 'same');
+  }
+  store.addBuffer(`${name}.running_mean`, [channels], new Float32Array(channels));
+  store.addBuffer(`${name}.running_var`, [channels], new Float32Array(channels).fill(1));
+  store.addBuffer(`${name}.num_batches_tracked`, [], new Int32Array(1));
+}
+
+/**
+ * BatchNorm over every axis but the last (BatchNorm2d on NHWC, BatchNorm1d on [N, C]): batch
+ * statistics and a running-statistics update in training, running statistics in eval.
+ */
+export function batchNorm(store: ParamStore, name: string, x: tf.Tensor, ctx: ForwardContext): tf.Tensor {
+  const affine = store.has(`${name}.weight`);
+  const gamma = affine ? (store.get(`${name}.weight`) as tf.Tensor1D) : null;
+  const beta = affine ? (store.get(`${name}.bias`) as tf.Tensor1D) : null;
+  const rm = store.get(`${name}.running_mean`);
+  const rv = store.get(`${name}.running_var`);
+  if (!ctx.training) return batchNormEval(x, rm, rv, gamma, beta, BN_EPS);
+  const { y, stats } = batchNormTrain(x, gamma, beta, BN_EPS);
+  if (ctx.updateStats === false) {
+    stats.mean.dispose();
+    stats.variance.dispose();
+  } else {
+    updateRunningStats(stats, rm, rv, store.get(`${name}.num_batches_tracked`), BN_MOMENTUM);
+  }
+  return y;
+}
+
+/** Linear-layer initialisations: PyTorch's default, or trunc_normal(0.02) with zero bias (ViT / `--proj_trunc_init`). */
+export type LinearInit = 'default' | 'trunc_normal';
+
+/** Adds `${name}.weight` [in, out] and `${name}.bias` [out]. */
+export function addLinear(store: ParamStore, rng: Random, name: string, fin: number, fout: number, init: LinearInit = 'default'): void {
+  if (init === 'default') {
+    store.addParam(`${name}.weight`, [fin, fout], linearDefault(rng, fin * fout, fin), 'IO');
+    store.addParam(`${name}.bias`, [fout], linearDefault(rng, fout, fin), 'same');
+  } else {
+    store.addParam(`${name}.weight`, [fin, fout], truncNormal(rng, fin * fout, 0.02), 'IO');
+    store.addParam(`${name}.bias`, [fout], new Float32Array(fout), 'same');
+  }
+}
+
+/** y = x·W + b. */
+export function linear(store: ParamStore, name: string, x: tf.Tensor2D): tf.Tensor2D {
+  return tf.add(tf.matMul(x, store.get(`${name}.weight`) as tf.Tensor2D), store.get(`${name}.bias`));
+}

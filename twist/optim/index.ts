@@ -1,0 +1,6 @@
+export * from './flat-params.js';
+export * from './optimizer.js';
+export * from './lars.js';
+export * from './sgd.js';
+export * from './adamw.js';
+export * from './schedules.js';

@@ -1,0 +1,35 @@
+import { InvalidArgumentError } from '../../core/errors.js';
+import type { ParamSegment } from './flat-params.js';
+import type { Optimizer, StepHyper } from './optimizer.js';
+
+/**
+ * SGD with momentum as `torch.optim.SGD` (dampening 0, no Nesterov): d = g + wd·p (regular weights
+ * only); buf = d on the first step, else momentum·buf + d; p −= lr·buf.
+ */
+export class Sgd implements Optimizer {
+  readonly name = 'sgd';
+  private buf: Float32Array | undefined;
+
+  constructor(private readonly momentum = 0.9) {
+    if (!(momentum >= 0 && momentum < 1)) throw new InvalidArgumentError(`SGD momentum must be in [0, 1), got ${momentum}`);
+  }
+
+  step(params: Float32Array, grads: Float32Array, segments: readonly ParamSegment[], hyper: StepHyper): void {
+    const first = !this.buf;
+    const buf = (this.buf ??= new Float32Array(params.length));
+    const m = this.momentum;
+    for (const s of segments) {
+      const wd = s.regular ? hyper.weightDecay : 0;
+      for (let i = s.offset, end = s.offset + s.size; i < end; i++) {
+        const d = grads[i]! + wd * params[i]!;
+        const b = m === 0 ? d : first ? d : m * buf[i]! + d;
+        buf[i] = b;
+        params[i]! -= hyper.lr * b;
+      }
+    }
+  }
+
+  state(): Record<string, Float32Array> {
+    return this.buf ? { momentum_buffer: this.buf } : {};
+  }
+}

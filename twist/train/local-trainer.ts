@@ -1,0 +1,182 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { InvalidArgumentError, Random } from '../../core/index.js';
+import { epochOrder, loadMnistSplit, type ImageSplit } from '../../data/index.js';
+import { barlowGrayViews, GrayViewAugmenter } from '../augment/index.js';
+import { twistLoss } from '../loss.js';
+import { TwistModel } from '../models/index.js';
+import { AdamW, cosineSchedule, FlatParams, Lars, lrAt, scaledLr, Sgd, warmupEpochsFor, type Optimizer } from '../optim/index.js';
+import type { LocalTrainConfig } from './train-config.js';
+import { saveWeights } from './weights-file.js';
+
+export interface StepReport {
+  step: number;
+  epoch: number;
+  stepInEpoch: number;
+  stepsPerEpoch: number;
+  loss: number;
+  kl: number;
+  eh: number;
+  he: number;
+  lr: number;
+  seconds: number;
+}
+
+export interface EpochReport {
+  epoch: number;
+  steps: number;
+  loss: number;
+  kl: number;
+  eh: number;
+  he: number;
+  lr: number;
+  images_per_s: number;
+  ms_per_step: number;
+  seconds: number;
+}
+
+export interface TrainResult {
+  steps: number;
+  epochs: EpochReport[];
+  interrupted: boolean;
+  model: TwistModel;
+  train: ImageSplit;
+}
+
+export interface TrainHooks {
+  onStep?: (r: StepReport) => void;
+  onEpoch?: (r: EpochReport) => void;
+  /** Aborting stops after the current step; the weights are still saved. */
+  signal?: AbortSignal;
+}
+
+function makeOptimizer(cfg: LocalTrainConfig): Optimizer {
+  if (cfg.optimizer === 'lars') return new Lars();
+  if (cfg.optimizer === 'sgd') return new Sgd(0.9);
+  return new AdamW({ clipGradNorm: cfg.clipGrad });
+}
+
+/** The model a config describes (grayscale input, one channel). */
+export function modelFor(cfg: LocalTrainConfig, inChannels = 1): TwistModel {
+  return new TwistModel({
+    backbone: { depth: cfg.depth, width: cfg.width, stem: cfg.stem, inChannels },
+    head: { hidDim: cfg.hidDim, dim: cfg.dim, norm: 'bn', act: 'relu', drop: 0, init: 'default' },
+    seed: cfg.seed,
+  });
+}
+
+/**
+ * One training step of TWIST on two views: forward both views (backbone on their concatenation,
+ * head once), the loss, gradients of every parameter, optimizer step on the flat host copy, upload.
+ */
+export class TwistStep {
+  readonly flat: FlatParams;
+  private readonly grads: Float32Array;
+  private readonly vars: tf.Variable[];
+
+  constructor(
+    readonly model: TwistModel,
+    readonly optimizer: Optimizer,
+    private readonly lossOpts: { lam1: number; lam2: number; tau: number; eps: number },
+  ) {
+    this.flat = new FlatParams(model.store);
+    this.grads = new Float32Array(this.flat.size);
+    this.vars = model.store.params.map((p) => p.variable);
+  }
+
+  /** Runs one step on NHWC view batches; returns the loss terms (host numbers). */
+  run(x1: tf.Tensor4D, x2: tf.Tensor4D, hyper: { lr: number; weightDecay: number }): { loss: number; kl: number; eh: number; he: number } {
+    let terms: tf.Scalar[] = [];
+    const { value, grads } = tf.variableGrads(() => {
+      const [z1, z2] = this.model.forward([x1, x2], { training: true }) as [tf.Tensor2D, tf.Tensor2D];
+      const t = twistLoss(z1, z2, this.lossOpts);
+      terms = [tf.keep(t.kl), tf.keep(t.eh), tf.keep(t.he)];
+      return t.loss;
+    }, this.vars);
+    const loss = value.dataSync()[0]!;
+    const [kl, eh, he] = terms.map((t) => t.dataSync()[0]!) as [number, number, number];
+    tf.dispose([value, ...terms]);
+    this.flat.flattenGrads(grads, this.grads);
+    this.optimizer.step(this.flat.values, this.grads, this.flat.segments, hyper);
+    this.flat.upload();
+    return { loss, kl, eh, he };
+  }
+}
+
+/**
+ * Trains TWIST on one process on an MNIST-format dataset (two `barlow` grayscale views, LARS by
+ * default), reporting every step and epoch. Saves the weights to `runDir` at the end (also when
+ * aborted). The returned model is the caller's to dispose.
+ * @throws DataFileMissingError / DataFileCorruptError for the dataset; InvalidArgumentError when
+ * the batch does not fit the dataset.
+ */
+export async function trainLocal(cfg: LocalTrainConfig, hooks: TrainHooks = {}): Promise<TrainResult> {
+  const train = await loadMnistSplit(cfg.dataPath, 'train');
+  const stepsPerEpoch = Math.floor(train.count / cfg.batchSize);
+  if (stepsPerEpoch < 1) throw new InvalidArgumentError(`batch size ${cfg.batchSize} exceeds the ${train.count} training images`);
+  const totalSteps = Math.min(cfg.epochs * stepsPerEpoch, cfg.maxSteps ?? Infinity);
+  const warmupEpochs = Math.min(cfg.warmupEpochs ?? warmupEpochsFor(cfg.epochs), cfg.epochs);
+  const schedule = {
+    lr: scaledLr(cfg.baseLr, cfg.batchSize),
+    warmupSteps: Math.round(warmupEpochs * stepsPerEpoch),
+    mmeSteps: cfg.epochs * stepsPerEpoch,
+    totalSteps: cfg.epochs * stepsPerEpoch,
+  };
+  const model = modelFor(cfg);
+  const step = new TwistStep(model, makeOptimizer(cfg), { lam1: cfg.lam1, lam2: cfg.lam2, tau: cfg.tau, eps: cfg.eps });
+  const [v1, v2] = barlowGrayViews(train.height).map((v) => new GrayViewAugmenter({ ...v, scale: [cfg.cropScaleMin, 1] })) as [GrayViewAugmenter, GrayViewAugmenter];
+  const rng = new Random(cfg.seed + 1);
+  const size = train.height;
+  const epochs: EpochReport[] = [];
+  let done = 0;
+  let interrupted = false;
+  for (let epoch = 0; epoch < cfg.epochs && done < totalSteps && !interrupted; epoch++) {
+    const order = epochOrder(train.count, cfg.seed, epoch);
+    const sums = { loss: 0, kl: 0, eh: 0, he: 0 };
+    let steps = 0;
+    let lr = 0;
+    const t0 = performance.now();
+    for (let s = 0; s < stepsPerEpoch && done < totalSteps; s++) {
+      if (hooks.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+      const ts = performance.now();
+      const idx = order.subarray(s * cfg.batchSize, (s + 1) * cfg.batchSize);
+      const shape: [number, number, number, number] = [cfg.batchSize, size, size, 1];
+      lr = lrAt(done, schedule);
+      const weightDecay = cosineSchedule(cfg.weightDecay, cfg.weightDecayEnd ?? cfg.weightDecay, done, schedule.totalSteps);
+      const x1 = tf.tensor4d(v1.apply(rng, train.images, train.height, train.width, idx), shape);
+      const x2 = tf.tensor4d(v2.apply(rng, train.images, train.height, train.width, idx), shape);
+      const r = step.run(x1, x2, { lr, weightDecay });
+      tf.dispose([x1, x2]);
+      if (!Number.isFinite(r.loss)) throw new InvalidArgumentError(`loss became ${r.loss} at step ${done}; lower the learning rate`);
+      sums.loss += r.loss;
+      sums.kl += r.kl;
+      sums.eh += r.eh;
+      sums.he += r.he;
+      steps++;
+      done++;
+      hooks.onStep?.({ step: done, epoch, stepInEpoch: s + 1, stepsPerEpoch, ...r, lr, seconds: (performance.now() - ts) / 1000 });
+      // Let signal handlers (Ctrl-C) run between steps.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (steps === 0) break;
+    const seconds = (performance.now() - t0) / 1000;
+    const report: EpochReport = {
+      epoch: epoch + 1,
+      steps,
+      loss: sums.loss / steps,
+      kl: sums.kl / steps,
+      eh: sums.eh / steps,
+      he: sums.he / steps,
+      lr,
+      images_per_s: (steps * cfg.batchSize) / seconds,
+      ms_per_step: (1000 * seconds) / steps,
+      seconds,
+    };
+    epochs.push(report);
+    hooks.onEpoch?.(report);
+  }
+  if (cfg.runDir) await saveWeights(model.store, cfg.runDir, { ...cfg, steps: done });
+  return { steps: done, epochs, interrupted, model, train };
+}
