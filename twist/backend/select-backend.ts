@@ -100,6 +100,8 @@ export async function selectBackend(options: BackendOptions = {}): Promise<Backe
     }
     return active;
   }
+  // Production mode: no debug checks, and no console banner from tfjs-backend-cpu on first use.
+  tf.env().set('PROD', true);
   const candidates: BackendName[] = name === 'auto' ? [...BACKEND_NAMES] : [name];
   const failures: string[] = [];
   for (const candidate of candidates) {
@@ -127,4 +129,16 @@ export async function selectBackend(options: BackendOptions = {}): Promise<Backe
 /** The backend chosen by {@link selectBackend}, if any. */
 export function activeBackend(): BackendInfo | undefined {
   return active;
+}
+
+/**
+ * Releases the active backend (for wasm: its pthread workers, which otherwise keep the process
+ * alive) at the end of a process's tensor work; that backend cannot be selected again in this
+ * process. Idempotent.
+ */
+export function shutdownBackend(): void {
+  if (!active) return;
+  const name = active.name;
+  active = undefined;
+  if (tf.findBackend(name)) tf.removeBackend(name);
 }

@@ -4,6 +4,7 @@ import { batchMatMulKernel } from './batch-matmul.js';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilterKernel, depthwiseBackpropInputKernel } from './depthwise-conv2d-backprop.js';
+import { maxPoolGradKernel } from './max-pool-grad.js';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 
 /** The kernels {@link registerWasmTrainingKernels} adds or replaces on the wasm backend. */
@@ -14,6 +15,7 @@ export const WASM_TRAINING_KERNELS = [
   'DepthwiseConv2dNativeBackpropInput',
   'UnsortedSegmentSum',
   'BatchMatMul',
+  'MaxPoolGrad',
 ] as const;
 
 const registered = new Set<string>();
@@ -29,7 +31,7 @@ function replaceKernel(kernelName: string, backendName: string, make: (original?
 /**
  * Registers the project's training kernels for tfjs's wasm backend: the gradient kernels it lacks
  * (Conv2DBackpropFilter, the depthwise backprops, UnsortedSegmentSum) and fast replacements for the
- * slow ones (Conv2DBackpropInput, transposed BatchMatMul), all built on the backend's XNNPACK kernels.
+ * slow ones (Conv2DBackpropInput, transposed BatchMatMul) and a correct MaxPoolGrad, all built on the backend's XNNPACK kernels.
  * Idempotent. Call after `@tensorflow/tfjs-backend-wasm` is imported, before training.
  */
 export function registerWasmTrainingKernels(backendName = 'wasm'): void {
@@ -39,6 +41,7 @@ export function registerWasmTrainingKernels(backendName = 'wasm'): void {
   replaceKernel('DepthwiseConv2dNativeBackpropFilter', backendName, () => depthwiseBackpropFilterKernel(backendName));
   replaceKernel('DepthwiseConv2dNativeBackpropInput', backendName, () => depthwiseBackpropInputKernel(backendName));
   replaceKernel('UnsortedSegmentSum', backendName, () => unsortedSegmentSumKernel());
+  replaceKernel('MaxPoolGrad', backendName, () => maxPoolGradKernel());
   replaceKernel('BatchMatMul', backendName, (original) => {
     if (!original) throw new Error(`backend ${backendName} has no BatchMatMul kernel to wrap`);
     return batchMatMulKernel(backendName, original);

@@ -1,0 +1,65 @@
+import test from 'ava';
+import { Random } from '../../core/index.js';
+import { GrayViewAugmenter, barlowGrayViews, gaussianBlur, randomResizedCropBox, resizeCropGray, solarize } from '../../twist/index.js';
+
+test('random resized crop boxes fit the image and respect the scale and ratio ranges', (t) => {
+  const rng = new Random(5);
+  for (let i = 0; i < 2000; i++) {
+    const b = randomResizedCropBox(rng, 28, 28, [0.2, 1]);
+    t.true(b.top >= 0 && b.left >= 0 && b.top + b.height <= 28 && b.left + b.width <= 28);
+    const area = (b.height * b.width) / (28 * 28);
+    // Rounding the sides to whole pixels moves the area and ratio a little past the sampled range.
+    t.true(area > 0.15 && area <= 1.0, `area ${area}`);
+    t.true(b.width / b.height > 0.6 && b.width / b.height < 1.6);
+  }
+});
+
+test('the crop falls back to a centre crop clamped to the ratio range when no attempt fits', (t) => {
+  // A 10×100 image with scale (0.99, 1) and ratio (3/4, 4/3): nothing fits, the fallback is 10×13.
+  const b = randomResizedCropBox(new Random(1), 10, 100, [0.99, 1]);
+  t.deepEqual(b, { top: 0, left: Math.floor((100 - 13) / 2), height: 10, width: 13 });
+});
+
+test('bicubic resize of the whole image at the same size is the identity; flip mirrors', (t) => {
+  const src = Uint8Array.from({ length: 25 }, (_, i) => (i * 37) % 256);
+  const out = new Float32Array(25);
+  resizeCropGray(src, 0, 5, 5, { top: 0, left: 0, height: 5, width: 5 }, out, 0, 5, 5, false);
+  out.forEach((v, i) => t.true(Math.abs(v - src[i]! / 255) < 1e-6));
+  resizeCropGray(src, 0, 5, 5, { top: 0, left: 0, height: 5, width: 5 }, out, 0, 5, 5, true);
+  t.true(Math.abs(out[0]! - src[4]! / 255) < 1e-6);
+});
+
+test('Gaussian blur keeps a constant image constant and spreads an impulse symmetrically', (t) => {
+  const img = new Float32Array(49).fill(0.5);
+  const tmp = new Float32Array(49);
+  const k = new Float32Array(16);
+  gaussianBlur(img, 0, 7, 7, 1, tmp, k);
+  t.true(img.every((v) => Math.abs(v - 0.5) < 1e-6));
+  const imp = new Float32Array(49);
+  imp[24] = 1;
+  gaussianBlur(imp, 0, 7, 7, 1, tmp, k);
+  t.true(Math.abs(imp[23]! - imp[25]!) < 1e-7 && Math.abs(imp[17]! - imp[31]!) < 1e-7);
+  t.true(Math.abs(imp.reduce((a, b) => a + b, 0) - 1) < 1e-5, 'mass preserved away from the border');
+});
+
+test('solarize inverts values at or above 128/255', (t) => {
+  const v = new Float32Array([0.2, 128 / 255, 0.9]);
+  solarize(v, 0, 3);
+  t.deepEqual(Array.from(v).map((x) => +x.toFixed(5)), [0.2, +(1 - 128 / 255).toFixed(5), 0.1]);
+});
+
+test('barlow grayscale views: deterministic per seed, normalised output, blur on view 1 only', (t) => {
+  const [c1, c2] = barlowGrayViews(28);
+  t.is(c1.blurP, 1);
+  t.is(c2.blurP, 0.1);
+  t.is(c2.solarizeP, 0.2);
+  const images = Uint8Array.from({ length: 3 * 28 * 28 }, (_, i) => (i * 7) % 256);
+  const a = new GrayViewAugmenter(c1).apply(new Random(9), images, 28, 28, [2, 0]);
+  const b = new GrayViewAugmenter(c1).apply(new Random(9), images, 28, 28, [2, 0]);
+  t.deepEqual(a, b);
+  t.is(a.length, 2 * 28 * 28);
+  const lo = (0 - c1.mean) / c1.std;
+  const hi = (1 - c1.mean) / c1.std;
+  t.true(a.every((v) => v >= lo - 1e-5 && v <= hi + 1e-5));
+  t.throws(() => new GrayViewAugmenter({ ...c1, scale: [0, 1] }), { message: /crop scale/ });
+});

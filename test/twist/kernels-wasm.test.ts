@@ -1,0 +1,4 @@
+import { finiteDifferenceSuite, kernelContractSuite } from '../helpers/kernel-contract.js';
+
+kernelContractSuite('wasm');
+finiteDifferenceSuite('wasm');
