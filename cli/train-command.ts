@@ -18,6 +18,7 @@ Trains TWIST on this process on an MNIST-format dataset and prints one JSON line
   --lam1 X --lam2 X --tau X                   loss weights (defaults 0, 1, 1)
   --crop-scale-min X     (default 0.2)        --seed N           (default 0)
   --run-dir DIR          save the trained weights there
+  --log-every N          also print a JSON line every N steps (default 0: epochs only)
   --backend auto|tensorflow|wasm|cpu   (default: TWIST_BACKEND, else auto)
   --threads N            wasm threads (default: TWIST_WASM_THREADS, else all cores)
 `;
@@ -55,6 +56,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       'crop-scale-min': { type: 'string' },
       seed: { type: 'string' },
       'run-dir': { type: 'string' },
+      'log-every': { type: 'string' },
       backend: { type: 'string' },
       threads: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -108,12 +110,20 @@ export async function trainCommand(argv: string[]): Promise<number> {
     controller.abort();
   };
   process.on('SIGINT', onSigint);
+  const logEvery = num('log-every', values['log-every']) ?? 0;
+  if (!Number.isInteger(logEvery) || logEvery < 0) throw new InvalidArgumentError(`--log-every: expected a whole number ≥ 0, got ${logEvery}`);
   const bar = new ProgressBar();
   try {
     const result = await trainLocal(cfg, {
       signal: controller.signal,
-      onStep: (r) =>
-        bar.update(r.stepInEpoch, r.stepsPerEpoch, `epoch ${r.epoch + 1}/${cfg.epochs} loss ${r.loss.toFixed(4)} lr ${r.lr.toFixed(4)} ${r.seconds.toFixed(2)} s/step`),
+      onStep: (r) => {
+        if (logEvery > 0 && r.step % logEvery === 0) {
+          bar.clear();
+          const { step, loss, kl, eh, he, lr, seconds } = r;
+          process.stdout.write(`${JSON.stringify({ step, epoch: r.epoch + 1, loss, kl, eh, he, lr, seconds })}\n`);
+        }
+        bar.update(r.stepInEpoch, r.stepsPerEpoch, `epoch ${r.epoch + 1}/${cfg.epochs} loss ${r.loss.toFixed(4)} lr ${r.lr.toFixed(4)} ${r.seconds.toFixed(2)} s/step`);
+      },
       onEpoch: (r) => {
         bar.clear();
         process.stdout.write(`${JSON.stringify({ ...r, backend: backend.name })}\n`);
