@@ -29,8 +29,17 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
     if (err instanceof TwistError) process.stderr.write(`twist: ${err.message} [${err.code}]\n`);
-    else if (err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) process.stderr.write(`twist: ${err.message}\n`);
-    else process.stderr.write(`twist: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(err instanceof TwistError || (err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) ? 2 : 1);
+    else if (err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))
+      process.stderr.write(`twist: ${err.message}\n`);
+    else
+      process.stderr.write(
+        `twist: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
+    process.exit(
+      err instanceof TwistError ||
+        (err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))
+        ? 2
+        : 1,
+    );
   },
 );

@@ -13,7 +13,9 @@ export class ProgressBar {
     if (!this.tty) return;
     const width = 30;
     const filled = Math.round((width * done) / Math.max(total, 1));
-    this.stream.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${text}\x1b[K`);
+    this.stream.write(
+      `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${text}\x1b[K`,
+    );
   }
 
   /** Ends the bar's line. */

@@ -26,7 +26,8 @@ Trains TWIST on this process on an MNIST-format dataset and prints one JSON line
 function num(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`--${flag}: '${v}' is not a number`);
+  if (v.trim() === '' || !Number.isFinite(n))
+    throw new InvalidArgumentError(`--${flag}: '${v}' is not a number`);
   return n;
 }
 
@@ -67,7 +68,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (!values.local) {
-    throw new InvalidArgumentError('twist train: only --local training exists so far (cluster submission comes with the head)');
+    throw new InvalidArgumentError(
+      'twist train: only --local training exists so far (cluster submission comes with the head)',
+    );
   }
   const parsed = LocalTrainConfigSchema.safeParse({
     dataPath: values['data-path'] ?? FASHION_MNIST_DIR,
@@ -111,7 +114,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   const logEvery = num('log-every', values['log-every']) ?? 0;
-  if (!Number.isInteger(logEvery) || logEvery < 0) throw new InvalidArgumentError(`--log-every: expected a whole number ≥ 0, got ${logEvery}`);
+  if (!Number.isInteger(logEvery) || logEvery < 0)
+    throw new InvalidArgumentError(`--log-every: expected a whole number ≥ 0, got ${logEvery}`);
   const bar = new ProgressBar();
   try {
     const result = await trainLocal(cfg, {
@@ -120,9 +124,15 @@ export async function trainCommand(argv: string[]): Promise<number> {
         if (logEvery > 0 && r.step % logEvery === 0) {
           bar.clear();
           const { step, loss, kl, eh, he, lr, seconds } = r;
-          process.stdout.write(`${JSON.stringify({ step, epoch: r.epoch + 1, loss, kl, eh, he, lr, seconds })}\n`);
+          process.stdout.write(
+            `${JSON.stringify({ step, epoch: r.epoch + 1, loss, kl, eh, he, lr, seconds })}\n`,
+          );
         }
-        bar.update(r.stepInEpoch, r.stepsPerEpoch, `epoch ${r.epoch + 1}/${cfg.epochs} loss ${r.loss.toFixed(4)} lr ${r.lr.toFixed(4)} ${r.seconds.toFixed(2)} s/step`);
+        bar.update(
+          r.stepInEpoch,
+          r.stepsPerEpoch,
+          `epoch ${r.epoch + 1}/${cfg.epochs} loss ${r.loss.toFixed(4)} lr ${r.lr.toFixed(4)} ${r.seconds.toFixed(2)} s/step`,
+        );
       },
       onEpoch: (r) => {
         bar.clear();

@@ -8,5 +8,8 @@ export type { Logger };
  * @param bindings fields every line carries, e.g. `{ component: 'trainer', node_id }`.
  */
 export function createLogger(bindings: Record<string, string | number> = {}): Logger {
-  return pino({ level: process.env['TWIST_LOG_LEVEL'] ?? 'info', base: { pid: process.pid, ...bindings } }, pino.destination(2));
+  return pino(
+    { level: process.env['TWIST_LOG_LEVEL'] ?? 'info', base: { pid: process.pid, ...bindings } },
+    pino.destination(2),
+  );
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
-import { DataFileCorruptError, DataFileMissingError } from '../core/errors.js';
+import { DataFileCorruptError, DataFileMissingError } from '../core/index.js';
 
 /** An IDX array (the MNIST file format): big-endian dims, then the values. */
 export interface IdxArray {
@@ -22,16 +22,24 @@ export function parseIdx(bytes: Uint8Array, file: string): IdxArray {
     try {
       buf = gunzipSync(buf);
     } catch (err) {
-      throw new DataFileCorruptError(`${file}: not a valid gzip stream (${(err as Error).message})`, { cause: err });
+      throw new DataFileCorruptError(`${file}: not a valid gzip stream (${(err as Error).message})`, {
+        cause: err,
+      });
     }
   }
-  if (buf.length < 4) throw new DataFileCorruptError(`${file}: ${buf.length} bytes, too short for an IDX header`);
+  if (buf.length < 4)
+    throw new DataFileCorruptError(`${file}: ${buf.length} bytes, too short for an IDX header`);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (view.getUint16(0) !== 0) throw new DataFileCorruptError(`${file}: bad IDX magic 0x${view.getUint32(0).toString(16)}`);
+  if (view.getUint16(0) !== 0)
+    throw new DataFileCorruptError(`${file}: bad IDX magic 0x${view.getUint32(0).toString(16)}`);
   const type = buf[2]!;
   const nd = buf[3]!;
-  if (type !== UBYTE) throw new DataFileCorruptError(`${file}: IDX value type 0x${type.toString(16)} is not unsigned byte (0x08)`);
-  if (nd < 1 || nd > 4) throw new DataFileCorruptError(`${file}: IDX with ${nd} dimensions (expected 1 to 4)`);
+  if (type !== UBYTE)
+    throw new DataFileCorruptError(
+      `${file}: IDX value type 0x${type.toString(16)} is not unsigned byte (0x08)`,
+    );
+  if (nd < 1 || nd > 4)
+    throw new DataFileCorruptError(`${file}: IDX with ${nd} dimensions (expected 1 to 4)`);
   const header = 4 + 4 * nd;
   if (buf.length < header) throw new DataFileCorruptError(`${file}: truncated IDX header`);
   const dims: number[] = [];
@@ -39,7 +47,9 @@ export function parseIdx(bytes: Uint8Array, file: string): IdxArray {
   const count = dims.reduce((a, b) => a * b, 1);
   const have = buf.length - header;
   if (have !== count) {
-    throw new DataFileCorruptError(`${file}: IDX dims [${dims.join(', ')}] need ${count} values, the file has ${have}${have < count ? ' (truncated)' : ''}`);
+    throw new DataFileCorruptError(
+      `${file}: IDX dims [${dims.join(', ')}] need ${count} values, the file has ${have}${have < count ? ' (truncated)' : ''}`,
+    );
   }
   return { dims, data: buf.subarray(header) };
 }

@@ -1,13 +1,22 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { DataFileCorruptError, DataFileMissingError } from '../core/errors.js';
+import { DataFileCorruptError, DataFileMissingError } from '../core/index.js';
 import { readIdx } from './idx.js';
 
 /** Where Debian's `dataset-fashion-mnist` installs Fashion-MNIST. */
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
 export const FASHION_MNIST_CLASSES = [
-  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
 ] as const;
 
 /** Grayscale images of one split, pixels as bytes, labels as class indices. */
@@ -49,10 +58,17 @@ export async function loadMnistSplit(dir: string, split: SplitName): Promise<Ima
   const imagesFile = await findFile(dir, `${split}-images-idx3-ubyte`);
   const labelsFile = await findFile(dir, `${split}-labels-idx1-ubyte`);
   const [img, lab] = await Promise.all([readIdx(imagesFile), readIdx(labelsFile)]);
-  if (img.dims.length !== 3) throw new DataFileCorruptError(`${imagesFile}: expected 3 dims [count, height, width], got [${img.dims.join(', ')}]`);
-  if (lab.dims.length !== 1) throw new DataFileCorruptError(`${labelsFile}: expected 1 dim [count], got [${lab.dims.join(', ')}]`);
+  if (img.dims.length !== 3)
+    throw new DataFileCorruptError(
+      `${imagesFile}: expected 3 dims [count, height, width], got [${img.dims.join(', ')}]`,
+    );
+  if (lab.dims.length !== 1)
+    throw new DataFileCorruptError(`${labelsFile}: expected 1 dim [count], got [${lab.dims.join(', ')}]`);
   const [count, height, width] = img.dims as [number, number, number];
-  if (lab.dims[0] !== count) throw new DataFileCorruptError(`${labelsFile}: ${lab.dims[0]} labels for ${count} images in ${imagesFile}`);
+  if (lab.dims[0] !== count)
+    throw new DataFileCorruptError(
+      `${labelsFile}: ${lab.dims[0]} labels for ${count} images in ${imagesFile}`,
+    );
   const labels = new Int32Array(count);
   let numClasses = 0;
   for (let i = 0; i < count; i++) {

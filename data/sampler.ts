@@ -1,4 +1,4 @@
-import { Random } from '../core/random.js';
+import { Random } from '../core/index.js';
 
 /**
  * The order of one epoch: a permutation of [0, n) from (seed, epoch), identical on every run.

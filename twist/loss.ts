@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError } from '../core/errors.js';
+import { InvalidArgumentError } from '../core/index.js';
 
 export interface TwistLossOptions {
   /** α = 1 + lam1 weights the sharpness term (default 0; the ViT recipes use −0.6). */
@@ -27,7 +27,9 @@ const DEFAULTS = { lam1: 0, lam2: 1, tau: 1, eps: 1e-5 };
 
 function checkPair(z1: tf.Tensor, z2: tf.Tensor): void {
   if (z1.rank !== 2 || z2.rank !== 2 || z1.shape[0] !== z2.shape[0] || z1.shape[1] !== z2.shape[1]) {
-    throw new InvalidArgumentError(`twist loss needs two [B, C] logit tensors of one shape, got [${z1.shape.join(',')}] and [${z2.shape.join(',')}]`);
+    throw new InvalidArgumentError(
+      `twist loss needs two [B, C] logit tensors of one shape, got [${z1.shape.join(',')}] and [${z2.shape.join(',')}]`,
+    );
   }
 }
 
@@ -75,7 +77,8 @@ export function twistLoss(z1: tf.Tensor2D, z2: tf.Tensor2D, opts: TwistLossOptio
  * @throws InvalidArgumentError for fewer than 2 views.
  */
 export function multiCropPairs(n: number): [number, number][] {
-  if (!Number.isInteger(n) || n < 2) throw new InvalidArgumentError(`multi-crop needs at least 2 views, got ${n}`);
+  if (!Number.isInteger(n) || n < 2)
+    throw new InvalidArgumentError(`multi-crop needs at least 2 views, got ${n}`);
   const pairs: [number, number][] = [];
   for (let j = 1; j < n; j++) pairs.push([0, j]);
   for (let j = 2; j < n; j++) pairs.push([1, j]);
@@ -91,7 +94,8 @@ export function multiCropTwistLoss(views: tf.Tensor2D[], opts: TwistLossOptions 
   const pairs = multiCropPairs(views.length);
   return tf.tidy(() => {
     const terms = pairs.map(([a, b]) => twistLoss(views[a]!, views[b]!, opts));
-    const avg = (k: keyof TwistLossTerms): tf.Scalar => tf.div(tf.addN(terms.map((t) => t[k])), pairs.length) as tf.Scalar;
+    const avg = (k: keyof TwistLossTerms): tf.Scalar =>
+      tf.div(tf.addN(terms.map((t) => t[k])), pairs.length) as tf.Scalar;
     return { loss: avg('loss'), kl: avg('kl'), eh: avg('eh'), he: avg('he') };
   });
 }

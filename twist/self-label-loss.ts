@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError } from '../core/errors.js';
+import { InvalidArgumentError } from '../core/index.js';
 
 export interface SelfLabelOptions {
   /** Fraction of the batch kept as confident (spec: cosine from 0.5 to 0.6 over the phase). */
@@ -27,8 +27,10 @@ export interface SelfLabelTerms {
  * @throws InvalidArgumentError for fewer than two views or a quantile outside [0, 1].
  */
 export function selfLabelLoss(views: tf.Tensor2D[], opts: SelfLabelOptions): SelfLabelTerms {
-  if (views.length < 2) throw new InvalidArgumentError(`self-labeling needs at least 2 views, got ${views.length}`);
-  if (!(opts.quantile >= 0 && opts.quantile <= 1)) throw new InvalidArgumentError(`self-labeling quantile must be in [0, 1], got ${opts.quantile}`);
+  if (views.length < 2)
+    throw new InvalidArgumentError(`self-labeling needs at least 2 views, got ${views.length}`);
+  if (!(opts.quantile >= 0 && opts.quantile <= 1))
+    throw new InvalidArgumentError(`self-labeling quantile must be in [0, 1], got ${opts.quantile}`);
   const tau = opts.tau ?? 1;
   const [z0, z1] = views as [tf.Tensor2D, tf.Tensor2D];
   const [B, C] = z0.shape;

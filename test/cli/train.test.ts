@@ -3,7 +3,13 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FASHION_MNIST_DIR } from '../../data/index.js';
-import { loadWeights, modelFor, LocalTrainConfigSchema, selectBackend, shutdownBackend } from '../../twist/index.js';
+import {
+  loadWeights,
+  modelFor,
+  LocalTrainConfigSchema,
+  selectBackend,
+  shutdownBackend,
+} from '../../twist/index.js';
 import { writeMnistDir } from '../helpers/mnist-files.js';
 import { jsonLines, runCli } from '../helpers/run-cli.js';
 
@@ -15,7 +21,10 @@ test.after.always(() => shutdownBackend());
 test('twist train --local trains, prints an epoch JSON line and saves loadable weights', async (t) => {
   const data = writeMnistDir(64, 12, 4);
   const runDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'twist-run-')), 'run');
-  const r = await runCli(['train', '--local', '--data-path', data, '--max-steps', '3', ...SMALL, '--run-dir', runDir], WASM1);
+  const r = await runCli(
+    ['train', '--local', '--data-path', data, '--max-steps', '3', ...SMALL, '--run-dir', runDir],
+    WASM1,
+  );
   t.is(r.code, 0, r.stderr);
   const [epoch] = jsonLines(r.stdout);
   t.is(epoch?.['epoch'], 1);
@@ -27,12 +36,19 @@ test('twist train --local trains, prints an epoch JSON line and saves loadable w
   const model = modelFor(LocalTrainConfigSchema.parse({ dataPath: data, width: 4, hidDim: 32, dim: 4 }));
   const manifest = await loadWeights(model.store, runDir);
   t.true(manifest.tensors.some((x) => x.name === 'projection_heads.norm.running_var'));
-  t.is(model.store.get('backbone.bn1.num_batches_tracked').dataSync()[0], 3, 'BN buffers saved after 3 steps');
+  t.is(
+    model.store.get('backbone.bn1.num_batches_tracked').dataSync()[0],
+    3,
+    'BN buffers saved after 3 steps',
+  );
   model.dispose();
 });
 
 test('a missing dataset is a clear error naming the files, exit code 2', async (t) => {
-  const r = await runCli(['train', '--local', '--data-path', '/nonexistent/fmnist', '--max-steps', '1'], WASM1);
+  const r = await runCli(
+    ['train', '--local', '--data-path', '/nonexistent/fmnist', '--max-steps', '1'],
+    WASM1,
+  );
   t.is(r.code, 2);
   t.regex(r.stderr, /\/nonexistent\/fmnist\/train-images-idx3-ubyte/);
   t.regex(r.stderr, /DATA_FILE_MISSING/);
@@ -56,11 +72,27 @@ test('bad flags are clear errors naming the flag and value', async (t) => {
 test('Ctrl-C stops after the current step, saves the weights and exits 130', async (t) => {
   const data = writeMnistDir(4000, 12, 4);
   const runDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'twist-run-')), 'run');
-  const r = await runCli(['train', '--local', '--data-path', data, '--epochs', '5', ...SMALL, '--run-dir', runDir, '--log-every', '1'], WASM1, (child) => {
-    child.stdout?.on('data', (d: Buffer) => {
-      if (d.toString().includes('"step":2,')) child.kill('SIGINT');
-    });
-  });
+  const r = await runCli(
+    [
+      'train',
+      '--local',
+      '--data-path',
+      data,
+      '--epochs',
+      '5',
+      ...SMALL,
+      '--run-dir',
+      runDir,
+      '--log-every',
+      '1',
+    ],
+    WASM1,
+    (child) => {
+      child.stdout?.on('data', (d: Buffer) => {
+        if (d.toString().includes('"step":2,')) child.kill('SIGINT');
+      });
+    },
+  );
   t.is(r.code, 130, r.stderr);
   t.regex(r.stderr, /stopping after this step/);
   const lines = jsonLines(r.stdout);
@@ -71,9 +103,27 @@ test('Ctrl-C stops after the current step, saves the weights and exits 130', asy
 });
 
 test('on Fashion-MNIST the loss falls within 40 steps', async (t) => {
-  t.true(existsSync(FASHION_MNIST_DIR), `${FASHION_MNIST_DIR} is missing: apt-get install dataset-fashion-mnist`);
+  t.true(
+    existsSync(FASHION_MNIST_DIR),
+    `${FASHION_MNIST_DIR} is missing: apt-get install dataset-fashion-mnist`,
+  );
   const r = await runCli(
-    ['train', '--local', '--max-steps', '40', '--batch-size', '64', '--width', '8', '--hid-dim', '64', '--warmup-epochs', '0', '--log-every', '1'],
+    [
+      'train',
+      '--local',
+      '--max-steps',
+      '40',
+      '--batch-size',
+      '64',
+      '--width',
+      '8',
+      '--hid-dim',
+      '64',
+      '--warmup-epochs',
+      '0',
+      '--log-every',
+      '1',
+    ],
     { TWIST_BACKEND: 'wasm' },
   );
   t.is(r.code, 0, r.stderr);

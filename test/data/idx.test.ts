@@ -19,7 +19,9 @@ test('parseIdx reads raw and gzipped IDX files', (t) => {
 test('parseIdx names the file and the problem for corrupt input', (t) => {
   const good = idxBytes([2, 3], new Uint8Array(6));
   const bad = (bytes: Uint8Array, re: RegExp) => {
-    const err = t.throws(() => parseIdx(bytes, '/data/train-images-idx3-ubyte'), { instanceOf: DataFileCorruptError });
+    const err = t.throws(() => parseIdx(bytes, '/data/train-images-idx3-ubyte'), {
+      instanceOf: DataFileCorruptError,
+    });
     t.regex(err.message, /\/data\/train-images-idx3-ubyte/);
     t.regex(err.message, re);
   };
@@ -49,14 +51,20 @@ test('loadMnistSplit loads images and labels; a missing or inconsistent file is 
 
 test('epochOrder is a permutation, the same for the same (seed, epoch), different across epochs', (t) => {
   const a = epochOrder(1000, 3, 0);
-  t.deepEqual(Array.from(a).sort((x, y) => x - y), Array.from({ length: 1000 }, (_, i) => i));
+  t.deepEqual(
+    Array.from(a).sort((x, y) => x - y),
+    Array.from({ length: 1000 }, (_, i) => i),
+  );
   t.deepEqual(a, epochOrder(1000, 3, 0));
   t.notDeepEqual(a, epochOrder(1000, 3, 1));
 });
 
 // Debian's dataset-fashion-mnist (installed by .ci/run): the real files parse with the documented sizes.
 test('Fashion-MNIST from dataset-fashion-mnist: 60000 + 10000 images of 28x28, 6000 per class', async (t) => {
-  t.true(existsSync(FASHION_MNIST_DIR), `${FASHION_MNIST_DIR} is missing: apt-get install dataset-fashion-mnist`);
+  t.true(
+    existsSync(FASHION_MNIST_DIR),
+    `${FASHION_MNIST_DIR} is missing: apt-get install dataset-fashion-mnist`,
+  );
   const train = await loadMnistSplit(FASHION_MNIST_DIR, 'train');
   const test10k = await loadMnistSplit(FASHION_MNIST_DIR, 't10k');
   t.is(train.count, 60000);

@@ -1,6 +1,12 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs-core';
-import { TwistModel, selectBackend, shutdownBackend, twistLoss, type BackendName } from '../../twist/index.js';
+import {
+  TwistModel,
+  selectBackend,
+  shutdownBackend,
+  twistLoss,
+  type BackendName,
+} from '../../twist/index.js';
 import { randomValues, relErr } from './compare.js';
 
 /**
@@ -46,8 +52,17 @@ const CONV_CASES: ConvCase[] = [
   { x: [4, 16, 16, 8], k: 3, cout: 16, stride: 2, pad: 1 },
 ];
 
-function padOf(p: Pad): 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]] {
-  return typeof p === 'number' ? [[0, 0], [p, p], [p, p], [0, 0]] : p;
+function padOf(
+  p: Pad,
+): 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]] {
+  return typeof p === 'number'
+    ? [
+        [0, 0],
+        [p, p],
+        [p, p],
+        [0, 0],
+      ]
+    : p;
 }
 
 const TOL = 1e-4;
@@ -70,14 +85,35 @@ export function kernelContractSuite(backend: BackendName): void {
       const filterShape: [number, number, number, number] = [c.k, c.k, cin, c.cout];
       const xv = randomValues(b * h * w * cin, 11 + i);
       const fv = randomValues(c.k * c.k * cin * c.cout, 101 + i);
-      const yShape = tf.tidy(() => tf.conv2d(tf.tensor4d(xv, c.x), tf.tensor4d(fv, filterShape), c.stride, padOf(c.pad)).shape);
-      const dyv = randomValues(yShape.reduce((a, d) => a * d, 1), 1001 + i);
-      const attrs = { strides: [c.stride, c.stride], pad: padOf(c.pad), dataFormat: 'NHWC', dimRoundingMode: undefined };
-      const dy4 = yShape as [number, number, number, number];
+      const yShape = tf.tidy(
+        () => tf.conv2d(tf.tensor4d(xv, c.x), tf.tensor4d(fv, filterShape), c.stride, padOf(c.pad)).shape,
+      );
+      const dyv = randomValues(
+        yShape.reduce((a, d) => a * d, 1),
+        1001 + i,
+      );
+      const attrs = {
+        strides: [c.stride, c.stride],
+        pad: padOf(c.pad),
+        dataFormat: 'NHWC',
+        dimRoundingMode: undefined,
+      };
+      const dy4 = yShape;
       const dw = () =>
-        tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.tensor4d(xv, c.x), dy: tf.tensor4d(dyv, dy4) }, { ...attrs, filterShape } as unknown as tf.NamedAttrMap) as tf.Tensor;
+        tf
+          .engine()
+          .runKernel('Conv2DBackpropFilter', { x: tf.tensor4d(xv, c.x), dy: tf.tensor4d(dyv, dy4) }, {
+            ...attrs,
+            filterShape,
+          } as unknown as tf.NamedAttrMap) as tf.Tensor;
       const dx = () =>
-        tf.engine().runKernel('Conv2DBackpropInput', { dy: tf.tensor4d(dyv, dy4), filter: tf.tensor4d(fv, filterShape) }, { ...attrs, inputShape: c.x } as unknown as tf.NamedAttrMap) as tf.Tensor;
+        tf
+          .engine()
+          .runKernel(
+            'Conv2DBackpropInput',
+            { dy: tf.tensor4d(dyv, dy4), filter: tf.tensor4d(fv, filterShape) },
+            { ...attrs, inputShape: c.x } as unknown as tf.NamedAttrMap,
+          ) as tf.Tensor;
       t.true(relErr(await valuesOn(backend, dw), await valuesOn('cpu', dw)) < TOL, 'dW');
       t.true(relErr(await valuesOn(backend, dx), await valuesOn('cpu', dx)) < TOL, 'dx');
     });
@@ -92,10 +128,21 @@ export function kernelContractSuite(backend: BackendName): void {
     test(`${backend}: depthwise conv backprops match cpu, ${c.k}x${c.k} s${c.stride} ${c.pad} mult ${c.mult} x[${c.x.join(',')}]`, async (t) => {
       const x4 = c.x as [number, number, number, number];
       const fShape: [number, number, number, number] = [c.k, c.k, x4[3], c.mult];
-      const xv = randomValues(x4.reduce((a, d) => a * d, 1), 21 + i);
-      const fv = randomValues(fShape.reduce((a, d) => a * d, 1), 201 + i);
+      const xv = randomValues(
+        x4.reduce((a, d) => a * d, 1),
+        21 + i,
+      );
+      const fv = randomValues(
+        fShape.reduce((a, d) => a * d, 1),
+        201 + i,
+      );
       const loss = (...args: tf.Tensor[]) => {
-        const y = tf.depthwiseConv2d(args[0] as tf.Tensor4D, args[1] as tf.Tensor4D, c.stride, c.pad as 'same' | 'valid');
+        const y = tf.depthwiseConv2d(
+          args[0] as tf.Tensor4D,
+          args[1] as tf.Tensor4D,
+          c.stride,
+          c.pad as 'same' | 'valid',
+        );
         return tf.sum(tf.mul(y, tf.sin(y)));
       };
       const gx = () => tf.grads(loss)([tf.tensor4d(xv, x4), tf.tensor4d(fv, fShape)])[0]!;
@@ -110,11 +157,19 @@ export function kernelContractSuite(backend: BackendName): void {
     const ids = new Int32Array([3, 0, 3, -1, 9, 1, 0]);
     const f = () => tf.unsortedSegmentSum(tf.tensor2d(xv, [7, 5]), tf.tensor1d(ids, 'int32'), 4);
     t.true(relErr(await valuesOn(backend, f), await valuesOn('cpu', f)) < TOL);
-    const g = () => tf.grad((p: tf.Tensor) => tf.sum(tf.square(tf.gather(p, tf.tensor1d([2, 0, 2, 1], 'int32')))))(tf.tensor2d(xv.subarray(0, 15), [3, 5]));
+    const g = () =>
+      tf.grad((p: tf.Tensor) => tf.sum(tf.square(tf.gather(p, tf.tensor1d([2, 0, 2, 1], 'int32')))))(
+        tf.tensor2d(xv.subarray(0, 15), [3, 5]),
+      );
     t.true(relErr(await valuesOn(backend, g), await valuesOn('cpu', g)) < TOL);
   });
 
-  for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+  for (const [ta, tb] of [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ] as const) {
     test(`${backend}: BatchMatMul transposeA=${ta} transposeB=${tb} matches cpu (batch 1 and 3)`, async (t) => {
       for (const batch of [1, 3]) {
         const a = randomValues(batch * 6 * 9, 41);
@@ -129,9 +184,15 @@ export function kernelContractSuite(backend: BackendName): void {
 
   test(`${backend}: max-pool 3x3/2 pad 1 and average-pool gradients match cpu`, async (t) => {
     const xv = randomValues(2 * 9 * 9 * 3, 51);
-    const f = () => tf.grad((x: tf.Tensor) => tf.sum(tf.square(tf.maxPool(x as tf.Tensor4D, 3, 2, 1))))(tf.tensor4d(xv, [2, 9, 9, 3]));
+    const f = () =>
+      tf.grad((x: tf.Tensor) => tf.sum(tf.square(tf.maxPool(x as tf.Tensor4D, 3, 2, 1))))(
+        tf.tensor4d(xv, [2, 9, 9, 3]),
+      );
     t.true(relErr(await valuesOn(backend, f), await valuesOn('cpu', f)) < TOL);
-    const g = () => tf.grad((x: tf.Tensor) => tf.sum(tf.square(tf.avgPool(x as tf.Tensor4D, [9, 9], [9, 9], 'valid'))))(tf.tensor4d(xv, [2, 9, 9, 3]));
+    const g = () =>
+      tf.grad((x: tf.Tensor) => tf.sum(tf.square(tf.avgPool(x as tf.Tensor4D, [9, 9], [9, 9], 'valid'))))(
+        tf.tensor4d(xv, [2, 9, 9, 3]),
+      );
     t.true(relErr(await valuesOn(backend, g), await valuesOn('cpu', g)) < TOL);
   });
 
@@ -153,12 +214,19 @@ export function kernelContractSuite(backend: BackendName): void {
           const n = shape.reduce((a, d) => a * d, 1);
           const x1 = tf.tensor4d(randomValues(n, 61), shape);
           const x2 = tf.tensor4d(randomValues(n, 67), shape);
-          const { value, grads } = tf.variableGrads(() => {
-            const [z1, z2] = model.forward([x1, x2], { training: true, updateStats: false }) as [tf.Tensor2D, tf.Tensor2D];
-            return twistLoss(z1, z2).loss;
-          }, model.store.params.map((p) => p.variable));
+          const { value, grads } = tf.variableGrads(
+            () => {
+              const [z1, z2] = model.forward([x1, x2], { training: true, updateStats: false }) as [
+                tf.Tensor2D,
+                tf.Tensor2D,
+              ];
+              return twistLoss(z1, z2).loss;
+            },
+            model.store.params.map((p) => p.variable),
+          );
           const out = new Map<string, Float32Array>();
-          for (const p of model.store.params) out.set(p.name, Float32Array.from(grads[p.variable.name]!.dataSync()));
+          for (const p of model.store.params)
+            out.set(p.name, Float32Array.from(grads[p.variable.name]!.dataSync()));
           tf.dispose([value, x1, x2, grads]);
           return out;
         } finally {
@@ -208,7 +276,10 @@ export function finiteDifferenceSuite(backend: BackendName): void {
     const x2 = tf.tensor4d(randomValues(512, 73), shape);
     const vars = model.store.params.map((p) => p.variable);
     const loss = () => {
-      const [z1, z2] = model.forward([x1, x2], { training: true, updateStats: false }) as [tf.Tensor2D, tf.Tensor2D];
+      const [z1, z2] = model.forward([x1, x2], { training: true, updateStats: false }) as [
+        tf.Tensor2D,
+        tf.Tensor2D,
+      ];
       return twistLoss(z1, z2).loss;
     };
     const { value, grads } = tf.variableGrads(loss, vars);

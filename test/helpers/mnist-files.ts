@@ -23,7 +23,7 @@ export function idxBytes(dims: number[], values: Uint8Array): Uint8Array {
 export function writeMnistDir(count: number, size = 12, classes = 4, seed = 1): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'twist-mnist-'));
   let s = seed;
-  const rand = (): number => ((s = (s * 1103515245 + 12345) >>> 0) / 4294967296);
+  const rand = (): number => (s = (s * 1103515245 + 12345) >>> 0) / 4294967296;
   for (const split of ['train', 't10k']) {
     const images = new Uint8Array(count * size * size);
     const labels = new Uint8Array(count);
@@ -33,12 +33,19 @@ export function writeMnistDir(count: number, size = 12, classes = 4, seed = 1): 
       const q = Math.floor(size / 2);
       const oy = c < 2 ? 0 : q;
       const ox = c % 2 === 0 ? 0 : q;
-      for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) {
-        const inside = y >= oy && y < oy + q && x >= ox && x < ox + q;
-        images[i * size * size + y * size + x] = Math.min(255, (inside ? 200 : 20) + Math.floor(rand() * 40));
-      }
+      for (let y = 0; y < size; y++)
+        for (let x = 0; x < size; x++) {
+          const inside = y >= oy && y < oy + q && x >= ox && x < ox + q;
+          images[i * size * size + y * size + x] = Math.min(
+            255,
+            (inside ? 200 : 20) + Math.floor(rand() * 40),
+          );
+        }
     }
-    writeFileSync(path.join(dir, `${split}-images-idx3-ubyte.gz`), gzipSync(idxBytes([count, size, size], images)));
+    writeFileSync(
+      path.join(dir, `${split}-images-idx3-ubyte.gz`),
+      gzipSync(idxBytes([count, size, size], images)),
+    );
     writeFileSync(path.join(dir, `${split}-labels-idx1-ubyte.gz`), gzipSync(idxBytes([count], labels)));
   }
   return dir;

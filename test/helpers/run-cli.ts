@@ -12,9 +12,16 @@ export interface CliResult {
 }
 
 /** Runs `twist ARGS` in a child process; `onStart` gets the child (to send signals). */
-export function runCli(args: string[], env: Record<string, string> = {}, onStart?: (child: ChildProcess, stderr: () => string) => void): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  onStart?: (child: ChildProcess, stderr: () => string) => void,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

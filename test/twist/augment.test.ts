@@ -1,6 +1,13 @@
 import test from 'ava';
 import { Random } from '../../core/index.js';
-import { GrayViewAugmenter, barlowGrayViews, gaussianBlur, randomResizedCropBox, resizeCropGray, solarize } from '../../twist/index.js';
+import {
+  GrayViewAugmenter,
+  barlowGrayViews,
+  gaussianBlur,
+  randomResizedCropBox,
+  resizeCropGray,
+  solarize,
+} from '../../twist/index.js';
 
 test('random resized crop boxes fit the image and respect the scale and ratio ranges', (t) => {
   const rng = new Random(5);
@@ -45,7 +52,10 @@ test('Gaussian blur keeps a constant image constant and spreads an impulse symme
 test('solarize inverts values at or above 128/255', (t) => {
   const v = new Float32Array([0.2, 128 / 255, 0.9]);
   solarize(v, 0, 3);
-  t.deepEqual(Array.from(v).map((x) => +x.toFixed(5)), [0.2, +(1 - 128 / 255).toFixed(5), 0.1]);
+  t.deepEqual(
+    Array.from(v).map((x) => +x.toFixed(5)),
+    [0.2, +(1 - 128 / 255).toFixed(5), 0.1],
+  );
 });
 
 test('barlow grayscale views: deterministic per seed, normalised output, blur on view 1 only', (t) => {

@@ -7,7 +7,9 @@ test.after.always(() => shutdownBackend());
 
 test('backend names are validated, naming where the bad value came from', (t) => {
   t.is(parseBackendName('wasm', '--backend'), 'wasm');
-  const err = t.throws(() => parseBackendName('webgpu', 'TWIST_BACKEND'), { instanceOf: InvalidArgumentError });
+  const err = t.throws(() => parseBackendName('webgpu', 'TWIST_BACKEND'), {
+    instanceOf: InvalidArgumentError,
+  });
   t.regex(err.message, /TWIST_BACKEND: unknown backend 'webgpu'/);
 });
 
@@ -15,20 +17,23 @@ test.serial('a bad thread count is rejected before anything loads', async (t) =>
   await t.throwsAsync(selectBackend({ name: 'wasm', threads: 0 }), { instanceOf: InvalidArgumentError });
 });
 
-test.serial('forcing tensorflow: it loads where tfjs-node installs, else a clear error and no silent fallback', async (t) => {
-  try {
-    const info = await selectBackend({ name: 'tensorflow' });
-    // A machine where @tensorflow/tfjs-node(-gpu) installed: it must really compute.
-    t.is(info.name, 'tensorflow');
-    t.is(tf.getBackend(), 'tensorflow');
-    t.deepEqual(Array.from(tf.add(tf.tensor1d([1, 2]), 1).dataSync()), [2, 3]);
-  } catch (err) {
-    t.true(err instanceof BackendUnavailableError, String(err));
-    t.regex((err as Error).message, /@tensorflow\/tfjs-node-gpu/);
-    t.regex((err as Error).message, /@tensorflow\/tfjs-node:/);
-    t.not(tf.getBackend(), 'wasm', 'no silent fallback to wasm');
-  }
-});
+test.serial(
+  'forcing tensorflow: it loads where tfjs-node installs, else a clear error and no silent fallback',
+  async (t) => {
+    try {
+      const info = await selectBackend({ name: 'tensorflow' });
+      // A machine where @tensorflow/tfjs-node(-gpu) installed: it must really compute.
+      t.is(info.name, 'tensorflow');
+      t.is(tf.getBackend(), 'tensorflow');
+      t.deepEqual(Array.from(tf.add(tf.tensor1d([1, 2]), 1).dataSync()), [2, 3]);
+    } catch (err) {
+      t.true(err instanceof BackendUnavailableError, String(err));
+      t.regex((err as Error).message, /@tensorflow\/tfjs-node-gpu/);
+      t.regex((err as Error).message, /@tensorflow\/tfjs-node:/);
+      t.not(tf.getBackend(), 'wasm', 'no silent fallback to wasm');
+    }
+  },
+);
 
 test.serial('wasm with two threads runs the threaded-SIMD binary under Node', async (t) => {
   shutdownBackend();
@@ -38,5 +43,8 @@ test.serial('wasm with two threads runs the threaded-SIMD binary under Node', as
   t.regex(info.detail, /threaded-simd, 2 threads/);
   const y = tf.conv2d(tf.ones([1, 4, 4, 1]) as tf.Tensor4D, tf.ones([3, 3, 1, 1]) as tf.Tensor4D, 1, 'same');
   t.is(y.dataSync()[5], 9);
-  await t.throwsAsync(selectBackend({ name: 'cpu' }), { instanceOf: InvalidArgumentError, message: /already initialised/ });
+  await t.throwsAsync(selectBackend({ name: 'cpu' }), {
+    instanceOf: InvalidArgumentError,
+    message: /already initialised/,
+  });
 });

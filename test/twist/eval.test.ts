@@ -1,6 +1,13 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs-core';
-import { clusterAccuracy, knnAccuracy, linearSumAssignment, nmi, selectBackend, shutdownBackend } from '../../twist/index.js';
+import {
+  clusterAccuracy,
+  knnAccuracy,
+  linearSumAssignment,
+  nmi,
+  selectBackend,
+  shutdownBackend,
+} from '../../twist/index.js';
 
 test.before(async () => {
   await selectBackend({ name: 'cpu' });
@@ -15,11 +22,12 @@ function bruteForceMin(cost: number[], n: number, m: number): number {
       best = Math.min(best, acc);
       return;
     }
-    for (let j = 0; j < m; j++) if (!used[j]) {
-      used[j] = true;
-      go(i + 1, acc + cost[i * m + j]!);
-      used[j] = false;
-    }
+    for (let j = 0; j < m; j++)
+      if (!used[j]) {
+        used[j] = true;
+        go(i + 1, acc + cost[i * m + j]!);
+        used[j] = false;
+      }
   };
   go(0, 0);
   return best;
@@ -28,7 +36,13 @@ function bruteForceMin(cost: number[], n: number, m: number): number {
 test('linearSumAssignment finds the brute-force optimum on random square and rectangular matrices', (t) => {
   let s = 7;
   const rand = () => ((s = (s * 1103515245 + 12345) >>> 0) % 1000) / 10;
-  for (const [n, m] of [[3, 3], [5, 5], [6, 6], [4, 7], [1, 5]] as const) {
+  for (const [n, m] of [
+    [3, 3],
+    [5, 5],
+    [6, 6],
+    [4, 7],
+    [1, 5],
+  ] as const) {
     for (let rep = 0; rep < 5; rep++) {
       const cost = Array.from({ length: n * m }, rand);
       const match = linearSumAssignment(cost, n, m);
@@ -51,16 +65,33 @@ test('clustering accuracy is 1 for a relabelled perfect clustering and counts su
 // scikit-learn 1.2 (Debian python3-sklearn): normalized_mutual_info_score([0,0,1,1,2,2],[0,0,1,2,2,2])
 // = 0.7396673768007591; ([0,0,0,1,1,1],[0,1,0,1,0,1]) = 0.08170416594551082.
 test('NMI equals scikit-learn (arithmetic normalisation)', (t) => {
-  t.true(Math.abs(nmi(Int32Array.from([0, 0, 1, 1, 2, 2]), Int32Array.from([0, 0, 1, 2, 2, 2])) - 0.7396673768007591) < 1e-12);
-  t.true(Math.abs(nmi(Int32Array.from([0, 0, 0, 1, 1, 1]), Int32Array.from([0, 1, 0, 1, 0, 1])) - 0.08170416594551082) < 1e-12);
+  t.true(
+    Math.abs(
+      nmi(Int32Array.from([0, 0, 1, 1, 2, 2]), Int32Array.from([0, 0, 1, 2, 2, 2])) - 0.7396673768007591,
+    ) < 1e-12,
+  );
+  t.true(
+    Math.abs(
+      nmi(Int32Array.from([0, 0, 0, 1, 1, 1]), Int32Array.from([0, 1, 0, 1, 0, 1])) - 0.08170416594551082,
+    ) < 1e-12,
+  );
   t.is(nmi(Int32Array.from([1, 1]), Int32Array.from([0, 0])), 1);
 });
 
 test('weighted kNN votes with exp(sim / T) over the top-k cosine neighbours', (t) => {
   // Class 0 along +x, class 1 along +y; queries near each axis.
-  const train = tf.tensor2d([[1, 0.1], [2, 0], [0.1, 1], [0, 3], [0.2, 2]]);
+  const train = tf.tensor2d([
+    [1, 0.1],
+    [2, 0],
+    [0.1, 1],
+    [0, 3],
+    [0.2, 2],
+  ]);
   const trainLabels = Int32Array.from([0, 0, 1, 1, 1]);
-  const testF = tf.tensor2d([[5, 1], [1, 4]]);
+  const testF = tf.tensor2d([
+    [5, 1],
+    [1, 4],
+  ]);
   t.is(knnAccuracy(train, trainLabels, testF, Int32Array.from([0, 1]), 2, { k: 2 }), 1);
   // k = 5: class 1 has three voters but class 0's two are far closer to query 0, and weights win.
   t.is(knnAccuracy(train, trainLabels, testF, Int32Array.from([0, 1]), 2, { k: 5, temperature: 0.05 }), 1);

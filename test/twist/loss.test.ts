@@ -1,15 +1,29 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs-core';
-import { multiCropPairs, multiCropTwistLoss, selectBackend, selfLabelLoss, shutdownBackend, twistLoss } from '../../twist/index.js';
+import {
+  multiCropPairs,
+  multiCropTwistLoss,
+  selectBackend,
+  selfLabelLoss,
+  shutdownBackend,
+  twistLoss,
+} from '../../twist/index.js';
 
 test.before(async () => {
   await selectBackend({ name: 'cpu' });
 });
 test.after.always(() => shutdownBackend());
 
-const close = (a: number, b: number, tol = 1e-5): boolean => Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
-const Z1 = [[1, 0, -1], [0.5, 2, 0]];
-const Z2 = [[0, 1, 0], [2, 0, 1]];
+const close = (a: number, b: number, tol = 1e-5): boolean =>
+  Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
+const Z1 = [
+  [1, 0, -1],
+  [0.5, 2, 0],
+];
+const Z2 = [
+  [0, 1, 0],
+  [2, 0, 1],
+];
 
 // Reference values: the PyTorch anchor's `twist_loss` (shared/anchors/twist_torch_fmnist.py) in
 // float64, torch 1.13, on the same 2×3 logits; gradients by torch autograd.
@@ -21,9 +35,17 @@ test('twistLoss on a 2x3 example equals the PyTorch reference, terms and gradien
   t.true(close(r.kl.dataSync()[0]!, 0.7738127938389288));
   t.true(close(r.eh.dataSync()[0]!, 0.847994861434967));
   t.true(close(r.he.dataSync()[0]!, 1.0013268753017228));
-  const [g1, g2] = tf.grads((a: tf.Tensor, b: tf.Tensor) => twistLoss(a as tf.Tensor2D, b as tf.Tensor2D).loss)([z1, z2]);
-  const ref1 = [0.16928945138067342, -0.11317892695992579, -0.0561105244207476, -0.18881248985308555, 0.2754890978307166, -0.08667660797763108];
-  const ref2 = [-0.15057152105840405, 0.08596796509654567, 0.06460355596185838, 0.1580315222981407, -0.19702091945224434, 0.038989397154103676];
+  const [g1, g2] = tf.grads(
+    (a: tf.Tensor, b: tf.Tensor) => twistLoss(a as tf.Tensor2D, b as tf.Tensor2D).loss,
+  )([z1, z2]);
+  const ref1 = [
+    0.16928945138067342, -0.11317892695992579, -0.0561105244207476, -0.18881248985308555, 0.2754890978307166,
+    -0.08667660797763108,
+  ];
+  const ref2 = [
+    -0.15057152105840405, 0.08596796509654567, 0.06460355596185838, 0.1580315222981407, -0.19702091945224434,
+    0.038989397154103676,
+  ];
   g1!.dataSync().forEach((v, i) => t.true(close(v, ref1[i]!, 1e-4), `dz1[${i}] ${v} vs ${ref1[i]}`));
   g2!.dataSync().forEach((v, i) => t.true(close(v, ref2[i]!, 1e-4), `dz2[${i}] ${v} vs ${ref2[i]}`));
 });
@@ -52,11 +74,20 @@ test('a collapsed input gives kl = 0 and loss = (alpha - beta)·H(p)', (t) => {
 });
 
 test('a sharp, diverse input approaches -log min(B, C)', (t) => {
-  for (const [b, c] of [[4, 4], [3, 6], [8, 4]] as const) {
-    const rows = Array.from({ length: b }, (_, i) => Array.from({ length: c }, (_, j) => (j === i % c ? 30 : 0)));
+  for (const [b, c] of [
+    [4, 4],
+    [3, 6],
+    [8, 4],
+  ] as const) {
+    const rows = Array.from({ length: b }, (_, i) =>
+      Array.from({ length: c }, (_, j) => (j === i % c ? 30 : 0)),
+    );
     const r = twistLoss(tf.tensor2d(rows), tf.tensor2d(rows));
     const floor = -Math.log(Math.min(b, c));
-    t.true(Math.abs(r.loss.dataSync()[0]! - floor) < 1e-3, `B=${b} C=${c}: ${r.loss.dataSync()[0]} vs ${floor}`);
+    t.true(
+      Math.abs(r.loss.dataSync()[0]! - floor) < 1e-3,
+      `B=${b} C=${c}: ${r.loss.dataSync()[0]} vs ${floor}`,
+    );
   }
 });
 
@@ -67,13 +98,22 @@ test('twistLoss rejects inputs of different shapes with a clear error', (t) => {
 
 test('multi-crop pairs are (0, j≥1) and (1, j≥2): 2n − 3 pairs, no local-local pair', (t) => {
   t.deepEqual(multiCropPairs(2), [[0, 1]]);
-  t.deepEqual(multiCropPairs(4), [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3]]);
+  t.deepEqual(multiCropPairs(4), [
+    [0, 1],
+    [0, 2],
+    [0, 3],
+    [1, 2],
+    [1, 3],
+  ]);
   t.is(multiCropPairs(14).length, 25);
   t.throws(() => multiCropPairs(1));
 });
 
 test('multiCropTwistLoss averages every term over the pairs (PyTorch reference, 3 views)', (t) => {
-  const z3 = [[0.3, -0.2, 0.9], [1.5, 0.1, -0.4]];
+  const z3 = [
+    [0.3, -0.2, 0.9],
+    [1.5, 0.1, -0.4],
+  ];
   const r = multiCropTwistLoss([tf.tensor2d(Z1), tf.tensor2d(Z2), tf.tensor2d(z3)]);
   const ref = [0.42236986842354723, 0.5656022532079232, 0.8630366694769274, 1.0062690542613033];
   [r.loss, r.kl, r.eh, r.he].forEach((v, i) => t.true(close(v.dataSync()[0]!, ref[i]!), `term ${i}`));
@@ -85,9 +125,24 @@ test('multiCropTwistLoss averages every term over the pairs (PyTorch reference, 
 // conf = [0.9094, 0.9647, 0.7870, 0.4519], threshold 0.7870 (index ⌊0.5·4⌋ = 2), kept samples 0 and 1
 // with pseudo-labels 0 and 1, loss 1.2234697270045096.
 test('selfLabelLoss keeps the confident quantile and matches the PyTorch reference', (t) => {
-  const a = tf.tensor2d([[3, 0, 0], [0, 1, 0], [0, 0, 2], [1, 1, 0]]);
-  const b = tf.tensor2d([[0, 2, 0], [0, 4, 0], [1, 0, 0], [0, 0, 0.5]]);
-  const c = tf.tensor2d([[1, 0, 0], [0, 0, 1], [0, 1, 0], [2, 0, 0]]);
+  const a = tf.tensor2d([
+    [3, 0, 0],
+    [0, 1, 0],
+    [0, 0, 2],
+    [1, 1, 0],
+  ]);
+  const b = tf.tensor2d([
+    [0, 2, 0],
+    [0, 4, 0],
+    [1, 0, 0],
+    [0, 0, 0.5],
+  ]);
+  const c = tf.tensor2d([
+    [1, 0, 0],
+    [0, 0, 1],
+    [0, 1, 0],
+    [2, 0, 0],
+  ]);
   const r = selfLabelLoss([a, b, c], { quantile: 0.5 });
   t.is(r.kept, 2);
   t.true(close(r.threshold, 0.7869860421615985));

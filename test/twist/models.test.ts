@@ -1,14 +1,22 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { ParamStore, ResNet, TwistModel, batchNorm, addBatchNorm, selectBackend, shutdownBackend, type ResNetDepth } from '../../twist/index.js';
+import {
+  ParamStore,
+  ResNet,
+  TwistModel,
+  batchNorm,
+  addBatchNorm,
+  selectBackend,
+  shutdownBackend,
+  type ResNetDepth,
+} from '../../twist/index.js';
 import { Random } from '../../core/index.js';
 import { randomValues } from '../helpers/compare.js';
 
-const fixture = JSON.parse(readFileSync(new URL('../../../test/fixtures/torchvision-resnet-keys.json', import.meta.url), 'utf8')) as Record<
-  string,
-  { state_dict: [string, number[]][]; parameters: number }
->;
+const fixture = JSON.parse(
+  readFileSync(new URL('../../../test/fixtures/torchvision-resnet-keys.json', import.meta.url), 'utf8'),
+) as Record<string, { state_dict: [string, number[]][]; parameters: number }>;
 
 test.before(async () => {
   await selectBackend({ name: 'cpu' });
@@ -35,7 +43,10 @@ for (const depth of [18, 34, 50] as ResNetDepth[]) {
     t.is(store.paramCount(), ref.parameters);
     // Parameter order is the state_dict's order (checkpoints and exports rely on it).
     const refParams = ref.state_dict.map(([n]) => n).filter((n) => store.params.some((p) => p.name === n));
-    t.deepEqual(store.params.map((p) => p.name), refParams);
+    t.deepEqual(
+      store.params.map((p) => p.name),
+      refParams,
+    );
     store.dispose();
   });
 }
@@ -49,15 +60,33 @@ test('torchvision init: kaiming-normal fan_out convs, BN weight 1 / bias 0, buff
   const std = Math.sqrt(s2 / w.length);
   const expected = Math.sqrt(2 / (512 * 9));
   t.true(Math.abs(std - expected) / expected < 0.01, `std ${std} vs ${expected}`);
-  t.true(store.get('bn1.weight').dataSync().every((v) => v === 1));
-  t.true(store.get('bn1.bias').dataSync().every((v) => v === 0));
-  t.true(store.get('bn1.running_var').dataSync().every((v) => v === 1));
+  t.true(
+    store
+      .get('bn1.weight')
+      .dataSync()
+      .every((v) => v === 1),
+  );
+  t.true(
+    store
+      .get('bn1.bias')
+      .dataSync()
+      .every((v) => v === 0),
+  );
+  t.true(
+    store
+      .get('bn1.running_var')
+      .dataSync()
+      .every((v) => v === 1),
+  );
   t.is(store.get('conv1.weight').shape.join(','), '3,3,3,64', 'cifar stem is 3x3');
   store.dispose();
 });
 
 test('TWIST model: seed names for the head, no affine on the last norm, PyTorch Linear init bounds', (t) => {
-  const m = new TwistModel({ backbone: { depth: 18, width: 16, stem: 'cifar', inChannels: 1 }, head: { hidDim: 512, dim: 10, norm: 'bn', act: 'relu', drop: 0, init: 'default' } });
+  const m = new TwistModel({
+    backbone: { depth: 18, width: 16, stem: 'cifar', inChannels: 1 },
+    head: { hidDim: 512, dim: 10, norm: 'bn', act: 'relu', drop: 0, init: 'default' },
+  });
   const names = [...m.store.params.map((p) => p.name), ...m.store.buffers.map((b) => b.name)];
   for (const n of [
     'backbone.conv1.weight',
@@ -69,11 +98,15 @@ test('TWIST model: seed names for the head, no affine on the last norm, PyTorch 
     'projection_heads.last_linear.weight',
     'projection_heads.norm.running_mean',
     'projection_heads.norm.num_batches_tracked',
-  ]) t.true(names.includes(n), n);
+  ])
+    t.true(names.includes(n), n);
   t.false(names.includes('projection_heads.norm.weight'));
   t.false(names.includes('projection_heads.norm.bias'));
   const w0 = m.store.get('projection_heads.projection_head.0.weight').dataSync();
-  t.true(w0.every((v) => Math.abs(v) <= 1 / Math.sqrt(128)), 'U(±1/√fan_in), fan_in = 128');
+  t.true(
+    w0.every((v) => Math.abs(v) <= 1 / Math.sqrt(128)),
+    'U(±1/√fan_in), fan_in = 128',
+  );
   t.true(Math.max(...w0) > 0.9 / Math.sqrt(128), 'fills the range');
   m.dispose();
 });
@@ -81,7 +114,12 @@ test('TWIST model: seed names for the head, no affine on the last norm, PyTorch 
 test('BatchNorm: batch statistics and a running update with momentum 0.1 and the unbiased variance; eval uses running stats', (t) => {
   const store = new ParamStore();
   addBatchNorm(store, 'bn', 2);
-  const x = tf.tensor2d([[1, 10], [2, 20], [3, 30], [6, 60]]);
+  const x = tf.tensor2d([
+    [1, 10],
+    [2, 20],
+    [3, 30],
+    [6, 60],
+  ]);
   const y = batchNorm(store, 'bn', x, { training: true });
   // Column 0: mean 3, biased var 3.5, unbiased 14/3.
   const y0 = y.dataSync()[0]!;
@@ -97,28 +135,47 @@ test('BatchNorm: batch statistics and a running update with momentum 0.1 and the
 });
 
 test('multi-view forward: backbone BN statistics per resolution group, one head pass over all views', (t) => {
-  const m = new TwistModel({ backbone: { depth: 18, width: 4, stem: 'cifar', inChannels: 1 }, head: { hidDim: 16, dim: 5, norm: 'bn', act: 'relu', drop: 0, init: 'default' } });
+  const m = new TwistModel({
+    backbone: { depth: 18, width: 4, stem: 'cifar', inChannels: 1 },
+    head: { hidDim: 16, dim: 5, norm: 'bn', act: 'relu', drop: 0, init: 'default' },
+  });
   const ctx = { training: true, updateStats: false };
   const g1 = tf.tensor4d(randomValues(4 * 64, 1), [4, 8, 8, 1]);
   const g2 = tf.tensor4d(randomValues(4 * 64, 2), [4, 8, 8, 1]);
   const l1 = tf.tensor4d(randomValues(4 * 16, 3), [4, 4, 4, 1]);
   const z = m.forward([g1, g2, l1], ctx);
   t.is(z.length, 3);
-  const expected = m.head.forward(tf.concat([m.backbone.forward(tf.concat([g1, g2]), ctx), m.backbone.forward(l1, ctx)]), ctx);
+  const expected = m.head.forward(
+    tf.concat([m.backbone.forward(tf.concat([g1, g2]), ctx), m.backbone.forward(l1, ctx)]),
+    ctx,
+  );
   const got = tf.concat(z).dataSync();
   const want = expected.dataSync();
   t.true(got.every((v, i) => Math.abs(v - want[i]!) < 1e-5));
   // The locals' features differ when their BN statistics are pooled with the globals'.
   const pooled = m.backbone.forward(tf.concat([g1, tf.image.resizeBilinear(l1, [8, 8])]), ctx);
-  t.notDeepEqual(Array.from(pooled.dataSync().slice(16, 20)), Array.from(m.backbone.forward(l1, ctx).dataSync().slice(0, 4)));
+  t.notDeepEqual(
+    Array.from(pooled.dataSync().slice(16, 20)),
+    Array.from(m.backbone.forward(l1, ctx).dataSync().slice(0, 4)),
+  );
   t.throws(() => m.forward([g1, tf.zeros([3, 8, 8, 1]) as tf.Tensor4D], ctx), { message: /same batch size/ });
   m.dispose();
 });
 
 test('ResNet rejects bad configurations and inputs with clear errors', (t) => {
   const store = new ParamStore();
-  t.throws(() => new ResNet({ depth: 101 as ResNetDepth, width: 64, stem: 'cifar', inChannels: 3 }, store, new Random(0)), { message: /depth must be one of 18, 34, 50/ });
+  t.throws(
+    () =>
+      new ResNet(
+        { depth: 101 as ResNetDepth, width: 64, stem: 'cifar', inChannels: 3 },
+        store,
+        new Random(0),
+      ),
+    { message: /depth must be one of 18, 34, 50/ },
+  );
   const r = new ResNet({ depth: 18, width: 4, stem: 'cifar', inChannels: 1 }, store, new Random(0));
-  t.throws(() => r.forward(tf.zeros([2, 8, 8, 3]) as tf.Tensor4D, { training: false }), { message: /expects 1 input channels, got 3/ });
+  t.throws(() => r.forward(tf.zeros([2, 8, 8, 3]) as tf.Tensor4D, { training: false }), {
+    message: /expects 1 input channels, got 3/,
+  });
   store.dispose();
 });

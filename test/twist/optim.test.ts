@@ -1,8 +1,27 @@
 import test from 'ava';
-import { AdamW, clipGradNorm, cosineSchedule, emaUpdate, isRegularWeight, Lars, lrAt, scaledLr, Sgd, warmupEpochsFor, type ParamSegment } from '../../twist/index.js';
+import {
+  AdamW,
+  clipGradNorm,
+  cosineSchedule,
+  emaUpdate,
+  isRegularWeight,
+  Lars,
+  lrAt,
+  scaledLr,
+  Sgd,
+  warmupEpochsFor,
+  type ParamSegment,
+} from '../../twist/index.js';
 
-const close = (a: number, b: number, tol = 1e-6): boolean => Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
-const W: ParamSegment = { name: 'layer1.0.conv1.weight', offset: 0, size: 2, shape: [1, 1, 1, 2], regular: true };
+const close = (a: number, b: number, tol = 1e-6): boolean =>
+  Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
+const W: ParamSegment = {
+  name: 'layer1.0.conv1.weight',
+  offset: 0,
+  size: 2,
+  shape: [1, 1, 1, 2],
+  regular: true,
+};
 const BIAS: ParamSegment = { name: 'bn1.bias', offset: 2, size: 1, shape: [1], regular: false };
 
 test('regular weights are rank > 1 and not biases (spec §4.2 exclusion)', (t) => {
@@ -72,12 +91,18 @@ test('global-norm clipping scales by max / (norm + 1e-6) only when above the lim
 
 test('lr scaling, warmup length and the warmup-cosine schedule of spec §4.2', (t) => {
   t.is(scaledLr(0.5, 2048), 4);
-  t.deepEqual([warmupEpochsFor(800), warmupEpochsFor(50), warmupEpochsFor(21), warmupEpochsFor(20), warmupEpochsFor(5)], [10, 5, 5, 3, 3]);
+  t.deepEqual(
+    [warmupEpochsFor(800), warmupEpochsFor(50), warmupEpochsFor(21), warmupEpochsFor(20), warmupEpochsFor(5)],
+    [10, 5, 5, 3, 3],
+  );
   const c = { lr: 4, warmupSteps: 10, mmeSteps: 110, totalSteps: 110 };
   t.is(lrAt(0, c), 0);
   t.is(lrAt(5, c), 2);
   t.is(lrAt(10, c), 4);
-  t.true(close(lrAt(60, c), 4 * (0.5 + 0.001 * 0.5)), 'half-way through the cosine: lr·(q + 0.001(1 − q)), q = ½');
+  t.true(
+    close(lrAt(60, c), 4 * (0.5 + 0.001 * 0.5)),
+    'half-way through the cosine: lr·(q + 0.001(1 − q)), q = ½',
+  );
   const q = 0.5 * (1 + Math.cos((Math.PI * 99) / 100));
   t.true(close(lrAt(109, c), 4 * (q + 0.001 * (1 - q))), 'last step, next to 0.001·lr');
   // Self-labeling: 20 more steps, 5 of warmup to lr_sl = 0.4, then cosine to 0.0004.

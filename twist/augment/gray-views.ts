@@ -1,5 +1,5 @@
-import { InvalidArgumentError } from '../../core/errors.js';
-import type { Random } from '../../core/random.js';
+import { InvalidArgumentError } from '../../core/index.js';
+import type { Random } from '../../core/index.js';
 import { adjustBrightness, adjustContrast, gaussianBlur, normalize, solarize } from './gray-ops.js';
 import { randomResizedCropBox, resizeCropGray } from './random-resized-crop.js';
 
@@ -34,9 +34,23 @@ export const FASHION_MNIST_STD = 0.353;
  * (0.08 of a 28-px image is an 8-px patch) and σ is scaled to the image size as the anchor does:
  * U(0.1, 2.0)·(28/224)·4 = U(0.05, 1.0) px.
  */
-export function barlowGrayViews(size = 28, mean = FASHION_MNIST_MEAN, std = FASHION_MNIST_STD): [GrayViewConfig, GrayViewConfig] {
+export function barlowGrayViews(
+  size = 28,
+  mean = FASHION_MNIST_MEAN,
+  std = FASHION_MNIST_STD,
+): [GrayViewConfig, GrayViewConfig] {
   const sigma: [number, number] = [0.1 * (size / 224) * 4, 2.0 * (size / 224) * 4];
-  const base = { size, scale: [0.2, 1] as [number, number], flipP: 0.5, jitterP: 0.8, brightness: 0.4, contrast: 0.4, blurSigma: sigma, mean, std };
+  const base = {
+    size,
+    scale: [0.2, 1] as [number, number],
+    flipP: 0.5,
+    jitterP: 0.8,
+    brightness: 0.4,
+    contrast: 0.4,
+    blurSigma: sigma,
+    mean,
+    std,
+  };
   return [
     { ...base, blurP: 1.0, solarizeP: 0 },
     { ...base, blurP: 0.1, solarizeP: 0.2 },
@@ -54,8 +68,12 @@ export class GrayViewAugmenter {
   /** @throws InvalidArgumentError on an invalid configuration. */
   constructor(readonly config: GrayViewConfig) {
     const c = config;
-    if (!(Number.isInteger(c.size) && c.size > 0)) throw new InvalidArgumentError(`view size must be a positive integer, got ${c.size}`);
-    if (!(c.scale[0] > 0 && c.scale[0] <= c.scale[1] && c.scale[1] <= 1)) throw new InvalidArgumentError(`crop scale must satisfy 0 < min ≤ max ≤ 1, got [${c.scale.join(', ')}]`);
+    if (!(Number.isInteger(c.size) && c.size > 0))
+      throw new InvalidArgumentError(`view size must be a positive integer, got ${c.size}`);
+    if (!(c.scale[0] > 0 && c.scale[0] <= c.scale[1] && c.scale[1] <= 1))
+      throw new InvalidArgumentError(
+        `crop scale must satisfy 0 < min ≤ max ≤ 1, got [${c.scale.join(', ')}]`,
+      );
     if (!(c.std > 0)) throw new InvalidArgumentError(`normalisation std must be positive, got ${c.std}`);
     this.tmp = new Float32Array(c.size * c.size);
     this.kernel = new Float32Array(2 * Math.ceil(3 * Math.max(c.blurSigma[1], 0.34)) + 1);
@@ -65,7 +83,14 @@ export class GrayViewAugmenter {
    * @param images [count, h, w] bytes; @param indices which images, in batch order.
    * @returns [indices.length, size, size, 1] floats.
    */
-  apply(rng: Random, images: Uint8Array, h: number, w: number, indices: ArrayLike<number>, out?: Float32Array): Float32Array {
+  apply(
+    rng: Random,
+    images: Uint8Array,
+    h: number,
+    w: number,
+    indices: ArrayLike<number>,
+    out?: Float32Array,
+  ): Float32Array {
     const c = this.config;
     const n = c.size * c.size;
     const dst = out ?? new Float32Array(indices.length * n);
@@ -84,7 +109,16 @@ export class GrayViewAugmenter {
           adjustBrightness(dst, o, n, fb);
         }
       }
-      if (rng.next() < c.blurP) gaussianBlur(dst, o, c.size, c.size, rng.uniform(c.blurSigma[0], c.blurSigma[1]), this.tmp, this.kernel);
+      if (rng.next() < c.blurP)
+        gaussianBlur(
+          dst,
+          o,
+          c.size,
+          c.size,
+          rng.uniform(c.blurSigma[0], c.blurSigma[1]),
+          this.tmp,
+          this.kernel,
+        );
       if (rng.next() < c.solarizeP) solarize(dst, o, n);
       normalize(dst, o, n, c.mean, c.std);
     }

@@ -1,4 +1,4 @@
-import type { Random } from '../../core/random.js';
+import type { Random } from '../../core/index.js';
 
 /** A crop box in source pixels. */
 export interface CropBox {

@@ -1,3 +1,9 @@
-export { selectBackend, activeBackend, shutdownBackend, parseBackendName, BACKEND_NAMES } from './select-backend.js';
+export {
+  selectBackend,
+  activeBackend,
+  shutdownBackend,
+  parseBackendName,
+  BACKEND_NAMES,
+} from './select-backend.js';
 export type { BackendName, BackendOptions, BackendInfo } from './select-backend.js';
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './wasm-kernels/register.js';

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfwasm from '@tensorflow/tfjs-backend-wasm';
-import { BackendUnavailableError, InvalidArgumentError } from '../../core/errors.js';
+import { BackendUnavailableError, InvalidArgumentError } from '../../core/index.js';
 import { registerWasmTrainingKernels } from './wasm-kernels/register.js';
 import { withNodeWasmThreads } from './wasm-threads.js';
 
@@ -31,8 +31,11 @@ let active: BackendInfo | undefined;
 
 /** Parses a backend name from a flag or the environment. @throws InvalidArgumentError on an unknown name. */
 export function parseBackendName(value: string, source: string): BackendName | 'auto' {
-  if (value === 'auto' || (BACKEND_NAMES as readonly string[]).includes(value)) return value as BackendName | 'auto';
-  throw new InvalidArgumentError(`${source}: unknown backend '${value}' (expected auto, ${BACKEND_NAMES.join(', ')})`);
+  if (value === 'auto' || (BACKEND_NAMES as readonly string[]).includes(value))
+    return value as BackendName | 'auto';
+  throw new InvalidArgumentError(
+    `${source}: unknown backend '${value}' (expected auto, ${BACKEND_NAMES.join(', ')})`,
+  );
 }
 
 async function loadTensorflow(): Promise<string> {
@@ -45,7 +48,9 @@ async function loadTensorflow(): Promise<string> {
       continue;
     }
     if (!tf.findBackend('tensorflow')) {
-      errors.push(`${pkg} loaded but registered no 'tensorflow' backend in this tfjs-core (a second copy of tfjs-core?)`);
+      errors.push(
+        `${pkg} loaded but registered no 'tensorflow' backend in this tfjs-core (a second copy of tfjs-core?)`,
+      );
       continue;
     }
     if (!(await tf.setBackend('tensorflow'))) {
@@ -71,7 +76,9 @@ async function loadWasm(threads: number): Promise<string> {
       ok = await init();
     }
   } catch (err) {
-    throw new BackendUnavailableError(`the wasm backend failed to initialise: ${(err as Error).message}`, { cause: err });
+    throw new BackendUnavailableError(`the wasm backend failed to initialise: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   if (!ok) throw new BackendUnavailableError('the wasm backend failed to initialise');
   const got = tfwasm.getThreadsCount();
@@ -96,7 +103,9 @@ export async function selectBackend(options: BackendOptions = {}): Promise<Backe
   }
   if (active) {
     if (name !== 'auto' && name !== active.name) {
-      throw new InvalidArgumentError(`backend ${active.name} is already initialised in this process; cannot switch to ${name}`);
+      throw new InvalidArgumentError(
+        `backend ${active.name} is already initialised in this process; cannot switch to ${name}`,
+      );
     }
     return active;
   }
@@ -113,7 +122,8 @@ export async function selectBackend(options: BackendOptions = {}): Promise<Backe
         detail = await loadWasm(threads);
         used = tfwasm.getThreadsCount();
       } else {
-        if (!(await tf.setBackend('cpu'))) throw new BackendUnavailableError('the cpu backend failed to initialise');
+        if (!(await tf.setBackend('cpu')))
+          throw new BackendUnavailableError('the cpu backend failed to initialise');
         detail = '@tensorflow/tfjs-backend-cpu (pure JS)';
       }
       active = { name: candidate, detail, threads: used };

@@ -14,10 +14,12 @@ const require = createRequire(import.meta.url);
  * The file name carries a hash of its contents, so concurrent processes share one file safely.
  */
 function writePthreadWorker(): string {
-  const factoryPath = require.resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js');
-  const { wasmWorkerContents } = require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js') as {
-    wasmWorkerContents: string;
-  };
+  const factoryPath =
+    require.resolve('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js');
+  const { wasmWorkerContents } =
+    require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js') as {
+      wasmWorkerContents: string;
+    };
   // tfjs escapes newlines the same way before putting the script in a Blob: the shipped string has
   // raw newlines inside string literals.
   const script =
@@ -57,7 +59,8 @@ export async function withNodeWasmThreads<T>(threads: number, init: () => Promis
   const workerFile = writePthreadWorker();
   const createObjectURL = URL.createObjectURL.bind(URL);
   const cpus = os.cpus;
-  URL.createObjectURL = (obj: Blob) => (obj instanceof Blob && obj.type === 'application/javascript' ? workerFile : createObjectURL(obj));
+  URL.createObjectURL = (obj: Blob) =>
+    obj instanceof Blob && obj.type === 'application/javascript' ? workerFile : createObjectURL(obj);
   os.cpus = () => {
     const list = cpus();
     const first = list[0];

@@ -1,10 +1,12 @@
-import { InvalidArgumentError } from '../../core/errors.js';
+import { InvalidArgumentError } from '../../core/index.js';
 import { linearSumAssignment } from './hungarian.js';
 
 function check(labels: Int32Array, preds: Int32Array): void {
-  if (labels.length !== preds.length) throw new InvalidArgumentError(`${labels.length} labels but ${preds.length} predictions`);
+  if (labels.length !== preds.length)
+    throw new InvalidArgumentError(`${labels.length} labels but ${preds.length} predictions`);
   if (labels.length === 0) throw new InvalidArgumentError('clustering metrics need at least one sample');
-  for (const a of [labels, preds]) for (const x of a) if (x < 0) throw new InvalidArgumentError(`negative cluster or class id ${x}`);
+  for (const a of [labels, preds])
+    for (const x of a) if (x < 0) throw new InvalidArgumentError(`negative cluster or class id ${x}`);
 }
 
 /** Contingency table n_ij (classes × clusters) with its marginals. */
@@ -19,10 +21,11 @@ function contingency(labels: Int32Array, preds: Int32Array) {
   for (let i = 0; i < labels.length; i++) table[labels[i]! * c + preds[i]!]! += 1;
   const a = new Float64Array(k);
   const b = new Float64Array(c);
-  for (let i = 0; i < k; i++) for (let j = 0; j < c; j++) {
-    a[i]! += table[i * c + j]!;
-    b[j]! += table[i * c + j]!;
-  }
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < c; j++) {
+      a[i]! += table[i * c + j]!;
+      b[j]! += table[i * c + j]!;
+    }
   return { table, k, c, a, b, n: labels.length };
 }
 
@@ -43,10 +46,11 @@ export function nmi(labels: Int32Array, preds: Int32Array): number {
   const hv = entropy(b, n);
   if (hu === 0 && hv === 0) return 1;
   let mi = 0;
-  for (let i = 0; i < k; i++) for (let j = 0; j < c; j++) {
-    const nij = table[i * c + j]!;
-    if (nij > 0) mi += (nij / n) * Math.log((n * nij) / (a[i]! * b[j]!));
-  }
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < c; j++) {
+      const nij = table[i * c + j]!;
+      if (nij > 0) mi += (nij / n) * Math.log((n * nij) / (a[i]! * b[j]!));
+    }
   const denom = (hu + hv) / 2;
   return denom === 0 ? 0 : Math.max(0, mi) / denom;
 }
@@ -64,10 +68,11 @@ export function clusterAccuracy(labels: Int32Array, preds: Int32Array): number {
   const rows = Math.min(k, c);
   const cols = Math.max(k, c);
   const cost = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) {
-    const count = k <= c ? table[i * c + j]! : table[j * c + i]!;
-    cost[i * cols + j] = -count;
-  }
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++) {
+      const count = k <= c ? table[i * c + j]! : table[j * c + i]!;
+      cost[i * cols + j] = -count;
+    }
   const match = linearSumAssignment(cost, rows, cols);
   let hit = 0;
   for (let i = 0; i < rows; i++) hit -= cost[i * cols + match[i]!]!;

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../../core/errors.js';
+import { InvalidArgumentError } from '../../core/index.js';
 
 /**
  * Minimum-cost assignment (Hungarian method with potentials, O(n²·m)) for an n×m cost matrix,
@@ -8,7 +8,8 @@ import { InvalidArgumentError } from '../../core/errors.js';
  */
 export function linearSumAssignment(cost: Float64Array | number[], n: number, m: number): Int32Array {
   if (n > m) throw new InvalidArgumentError(`assignment needs rows ≤ columns, got ${n}×${m}`);
-  if (cost.length !== n * m) throw new InvalidArgumentError(`cost matrix has ${cost.length} entries, expected ${n}×${m}`);
+  if (cost.length !== n * m)
+    throw new InvalidArgumentError(`cost matrix has ${cost.length} entries, expected ${n}×${m}`);
   const INF = Number.POSITIVE_INFINITY;
   const u = new Float64Array(n + 1);
   const v = new Float64Array(m + 1);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError } from '../../core/errors.js';
+import { InvalidArgumentError } from '../../core/index.js';
 
 export interface KnnOptions {
   /** Neighbours (default 200). */
@@ -33,7 +33,8 @@ export function knnAccuracy(
   const block = opts.blockSize ?? 500;
   const [nTrain] = trainFeatures.shape;
   const [nTest] = testFeatures.shape;
-  if (trainLabels.length !== nTrain || testLabels.length !== nTest) throw new InvalidArgumentError('kNN: feature and label counts differ');
+  if (trainLabels.length !== nTrain || testLabels.length !== nTest)
+    throw new InvalidArgumentError('kNN: feature and label counts differ');
   if (k > nTrain) throw new InvalidArgumentError(`kNN: k = ${k} exceeds the ${nTrain} training samples`);
   const train = l2Normalize(trainFeatures);
   const trainT = tf.transpose(train);
@@ -45,11 +46,15 @@ export function knnAccuracy(
       const { values, indices } = tf.tidy(() => {
         const q = l2Normalize(tf.slice(testFeatures, [start, 0], [size, -1]));
         const top = tf.topk(tf.matMul(q, trainT), k);
-        return { values: top.values.dataSync() as Float32Array, indices: top.indices.dataSync() as Int32Array };
+        return {
+          values: top.values.dataSync() as Float32Array,
+          indices: top.indices.dataSync() as Int32Array,
+        };
       });
       for (let i = 0; i < size; i++) {
         votes.fill(0);
-        for (let j = 0; j < k; j++) votes[trainLabels[indices[i * k + j]!]!]! += Math.exp(values[i * k + j]! / t);
+        for (let j = 0; j < k; j++)
+          votes[trainLabels[indices[i * k + j]!]!]! += Math.exp(values[i * k + j]! / t);
         let best = 0;
         for (let c = 1; c < numClasses; c++) if (votes[c]! > votes[best]!) best = c;
         if (best === testLabels[start + i]) correct++;

@@ -1,8 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError } from '../../core/errors.js';
-import { addBatchNorm, addLinear, batchNorm, linear, type ForwardContext, type LinearInit } from '../nn/layers.js';
+import { InvalidArgumentError } from '../../core/index.js';
+import {
+  addBatchNorm,
+  addLinear,
+  batchNorm,
+  linear,
+  type ForwardContext,
+  type LinearInit,
+} from '../nn/layers.js';
 import type { ParamStore } from '../nn/param-store.js';
-import type { Random } from '../../core/random.js';
+import type { Random } from '../../core/index.js';
 
 export interface ProjectionHeadConfig {
   inDim: number;
@@ -51,9 +58,11 @@ export class ProjectionHead {
     prefix = 'projection_heads.',
   ) {
     for (const k of ['inDim', 'hidDim', 'dim'] as const) {
-      if (!Number.isInteger(config[k]) || config[k] < 1) throw new InvalidArgumentError(`projection head ${k} must be a positive integer, got ${config[k]}`);
+      if (!Number.isInteger(config[k]) || config[k] < 1)
+        throw new InvalidArgumentError(`projection head ${k} must be a positive integer, got ${config[k]}`);
     }
-    if (!(config.drop >= 0 && config.drop < 1)) throw new InvalidArgumentError(`projection head dropout must be in [0, 1), got ${config.drop}`);
+    if (!(config.drop >= 0 && config.drop < 1))
+      throw new InvalidArgumentError(`projection head dropout must be in [0, 1), got ${config.drop}`);
     this.p = prefix;
     const { inDim, hidDim, dim, init } = config;
     addLinear(store, rng, `${prefix}projection_head.0`, inDim, hidDim, init);
@@ -67,10 +76,13 @@ export class ProjectionHead {
   /** Logits [N, dim] (after the no-affine norm) of features [N, inDim]. */
   forward(x: tf.Tensor2D, ctx: ForwardContext): tf.Tensor2D {
     const { p, store: s } = this;
-    const act = (t: tf.Tensor): tf.Tensor2D => (this.config.act === 'relu' ? tf.relu(t) : gelu(t)) as tf.Tensor2D;
-    const norm = (name: string, t: tf.Tensor2D): tf.Tensor2D => (this.config.norm === 'bn' ? (batchNorm(s, name, t, ctx) as tf.Tensor2D) : t);
+    const act = (t: tf.Tensor): tf.Tensor2D =>
+      (this.config.act === 'relu' ? tf.relu(t) : gelu(t)) as tf.Tensor2D;
+    const norm = (name: string, t: tf.Tensor2D): tf.Tensor2D =>
+      this.config.norm === 'bn' ? (batchNorm(s, name, t, ctx) as tf.Tensor2D) : t;
     let h = act(norm(`${p}projection_head.1`, linear(s, `${p}projection_head.0`, x)));
-    if (ctx.training && this.config.drop > 0) h = tf.dropout(h, this.config.drop, undefined, this.rng.nextUint32()) as tf.Tensor2D;
+    if (ctx.training && this.config.drop > 0)
+      h = tf.dropout(h, this.config.drop, undefined, this.rng.nextUint32()) as tf.Tensor2D;
     h = act(norm(`${p}projection_head.5`, linear(s, `${p}projection_head.4`, h)));
     return batchNorm(s, `${p}norm`, linear(s, `${p}last_linear`, h), ctx) as tf.Tensor2D;
   }

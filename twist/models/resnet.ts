@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError } from '../../core/errors.js';
+import { InvalidArgumentError } from '../../core/index.js';
 import { addBatchNorm, addConv, batchNorm, conv, type ForwardContext } from '../nn/layers.js';
 import type { ParamStore } from '../nn/param-store.js';
-import type { Random } from '../../core/random.js';
+import type { Random } from '../../core/index.js';
 
 /** `imagenet`: 7×7/2 conv + 3×3/2 max-pool (torchvision). `cifar`: 3×3/1 conv, no pool (inputs ≤ 64 px). */
 export type ResNetStem = 'imagenet' | 'cifar';
@@ -45,7 +45,13 @@ function blockSpecs(cfg: ResNetConfig): BlockSpec[] {
     const planes = cfg.width * 2 ** stage;
     for (let i = 0; i < n; i++) {
       const stride = i === 0 && stage > 0 ? 2 : 1;
-      specs.push({ name: `layer${stage + 1}.${i}`, cin, planes, stride, downsample: stride !== 1 || cin !== planes * expansion });
+      specs.push({
+        name: `layer${stage + 1}.${i}`,
+        cin,
+        planes,
+        stride,
+        downsample: stride !== 1 || cin !== planes * expansion,
+      });
       cin = planes * expansion;
     }
   });
@@ -71,11 +77,16 @@ export class ResNet {
     private readonly prefix = '',
   ) {
     if (!RESNET_DEPTHS.includes(config.depth)) {
-      throw new InvalidArgumentError(`resnet depth must be one of ${RESNET_DEPTHS.join(', ')}, got ${config.depth}`);
+      throw new InvalidArgumentError(
+        `resnet depth must be one of ${RESNET_DEPTHS.join(', ')}, got ${config.depth}`,
+      );
     }
-    if (!Number.isInteger(config.width) || config.width < 1) throw new InvalidArgumentError(`resnet width must be a positive integer, got ${config.width}`);
+    if (!Number.isInteger(config.width) || config.width < 1)
+      throw new InvalidArgumentError(`resnet width must be a positive integer, got ${config.width}`);
     if (!Number.isInteger(config.inChannels) || config.inChannels < 1) {
-      throw new InvalidArgumentError(`resnet input channels must be a positive integer, got ${config.inChannels}`);
+      throw new InvalidArgumentError(
+        `resnet input channels must be a positive integer, got ${config.inChannels}`,
+      );
     }
     this.bottleneck = LAYOUT[config.depth].bottleneck;
     this.blocks = blockSpecs(config);
@@ -114,7 +125,8 @@ export class ResNet {
     }
     const s = this.store;
     const p = this.prefix;
-    const bnRelu = (name: string, t: tf.Tensor4D): tf.Tensor4D => tf.relu(batchNorm(s, name, t, ctx)) as tf.Tensor4D;
+    const bnRelu = (name: string, t: tf.Tensor4D): tf.Tensor4D =>
+      tf.relu(batchNorm(s, name, t, ctx)) as tf.Tensor4D;
     let h =
       this.config.stem === 'imagenet'
         ? tf.maxPool(bnRelu(`${p}bn1`, conv(s, `${p}conv1`, x, 2, 3)), 3, 2, 1)
@@ -130,7 +142,14 @@ export class ResNet {
         out = bnRelu(`${n}.bn1`, conv(s, `${n}.conv1`, h, b.stride, 1));
         out = batchNorm(s, `${n}.bn2`, conv(s, `${n}.conv2`, out, 1, 1), ctx) as tf.Tensor4D;
       }
-      const shortcut = b.downsample ? (batchNorm(s, `${n}.downsample.1`, conv(s, `${n}.downsample.0`, h, b.stride, 0), ctx) as tf.Tensor4D) : h;
+      const shortcut = b.downsample
+        ? (batchNorm(
+            s,
+            `${n}.downsample.1`,
+            conv(s, `${n}.downsample.0`, h, b.stride, 0),
+            ctx,
+          ) as tf.Tensor4D)
+        : h;
       h = tf.relu(tf.add(out, shortcut)) as tf.Tensor4D;
     }
     // Global average pool as an average pool (tfjs-wasm's mean over inner axes transposes first).

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError } from '../../core/errors.js';
+import { InvalidArgumentError } from '../../core/index.js';
 import type { ForwardContext } from '../nn/layers.js';
 import { ParamStore } from '../nn/param-store.js';
-import { Random } from '../../core/random.js';
+import { Random } from '../../core/index.js';
 import { DEFAULT_HEAD, ProjectionHead, type ProjectionHeadConfig } from './projection-head.js';
 import { ResNet, type ResNetConfig } from './resnet.js';
 
@@ -27,7 +27,11 @@ export class TwistModel {
   constructor(readonly config: TwistModelConfig) {
     const rng = new Random(config.seed ?? 0);
     this.backbone = new ResNet(config.backbone, this.store, rng, 'backbone.');
-    this.head = new ProjectionHead({ ...DEFAULT_HEAD, ...config.head, inDim: this.backbone.featureDim }, this.store, rng);
+    this.head = new ProjectionHead(
+      { ...DEFAULT_HEAD, ...config.head, inDim: this.backbone.featureDim },
+      this.store,
+      rng,
+    );
   }
 
   /**
@@ -38,7 +42,9 @@ export class TwistModel {
     if (views.length === 0) throw new InvalidArgumentError('forward needs at least one view');
     const b = views[0]!.shape[0];
     if (views.some((v) => v.shape[0] !== b)) {
-      throw new InvalidArgumentError(`all views need the same batch size, got ${views.map((v) => v.shape[0]).join(', ')}`);
+      throw new InvalidArgumentError(
+        `all views need the same batch size, got ${views.map((v) => v.shape[0]).join(', ')}`,
+      );
     }
     const groups: tf.Tensor4D[][] = [];
     for (const v of views) {
@@ -59,7 +65,9 @@ export class TwistModel {
 
   /** Head logits [B, dim] in eval mode (running statistics; clustering by argmax). */
   logits(x: tf.Tensor4D): tf.Tensor2D {
-    return tf.tidy(() => this.head.forward(this.backbone.forward(x, { training: false }), { training: false }));
+    return tf.tidy(() =>
+      this.head.forward(this.backbone.forward(x, { training: false }), { training: false }),
+    );
   }
 
   dispose(): void {

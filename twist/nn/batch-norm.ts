@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError } from '../../core/errors.js';
+import { InvalidArgumentError } from '../../core/index.js';
 
 /**
  * Per-channel sum over every axis but the last. For NHWC images the spatial sum runs as an average
@@ -59,13 +59,13 @@ export function batchNormTrain(
   if (gamma && beta) {
     const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const [xx, g, b, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
-      const { xhat, rstd } = forward(xx as tf.Tensor);
-      save([xhat, rstd, g as tf.Tensor1D]);
+      const { xhat, rstd } = forward(xx);
+      save([xhat, rstd, g]);
       return {
-        value: tf.add(tf.mul(xhat, g as tf.Tensor), b as tf.Tensor),
+        value: tf.add(tf.mul(xhat, g as tf.Tensor), b),
         gradFunc: (dy, saved) => {
           const [sx, sr, sg] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
-          const r = backward(dy as tf.Tensor, sx, sr, sg);
+          const r = backward(dy, sx, sr, sg);
           return [r.dx, r.dgamma, r.dbeta];
         },
       };
@@ -74,13 +74,13 @@ export function batchNormTrain(
   } else {
     const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const [xx, save] = args as [tf.Tensor, tf.GradSaveFunc];
-      const { xhat, rstd } = forward(xx as tf.Tensor);
+      const { xhat, rstd } = forward(xx);
       save([xhat, rstd]);
       return {
         value: xhat,
         gradFunc: (dy, saved) => {
           const [sx, sr] = saved as [tf.Tensor, tf.Tensor1D];
-          return [backward(dy as tf.Tensor, sx, sr, null).dx];
+          return [backward(dy, sx, sr, null).dx];
         },
       };
     });

@@ -1,4 +1,4 @@
-import type { Random } from '../../core/random.js';
+import type { Random } from '../../core/index.js';
 
 /** Kaiming-normal, fan_out mode, ReLU gain: std = √(2 / fan_out). torchvision's ResNet conv init. */
 export function kaimingNormalFanOut(rng: Random, size: number, fanOut: number): Float32Array {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Random } from '../../core/random.js';
+import type { Random } from '../../core/index.js';
 import { batchNormEval, batchNormTrain, updateRunningStats } from './batch-norm.js';
 import { kaimingNormalFanOut, linearDefault, truncNormal } from './init.js';
 import type { ParamStore } from './param-store.js';
@@ -17,13 +17,26 @@ export const BN_EPS = 1e-5;
 export const BN_MOMENTUM = 0.1;
 
 /** Adds `${name}.weight` [kh,kw,cin,cout] (no bias), torchvision's init (kaiming normal, fan_out). */
-export function addConv(store: ParamStore, rng: Random, name: string, k: number, cin: number, cout: number): void {
+export function addConv(
+  store: ParamStore,
+  rng: Random,
+  name: string,
+  k: number,
+  cin: number,
+  cout: number,
+): void {
   const size = k * k * cin * cout;
   store.addParam(`${name}.weight`, [k, k, cin, cout], kaimingNormalFanOut(rng, size, cout * k * k), 'HWIO');
 }
 
 /** Convolution with PyTorch's symmetric zero padding `pad` on both spatial sides. */
-export function conv(store: ParamStore, name: string, x: tf.Tensor4D, stride: number, pad: number): tf.Tensor4D {
+export function conv(
+  store: ParamStore,
+  name: string,
+  x: tf.Tensor4D,
+  stride: number,
+  pad: number,
+): tf.Tensor4D {
   const padding: [[number, number], [number, number], [number, number], [number, number]] = [
     [0, 0],
     [pad, pad],
@@ -69,7 +82,14 @@ export function batchNorm(store: ParamStore, name: string, x: tf.Tensor, ctx: Fo
 export type LinearInit = 'default' | 'trunc_normal';
 
 /** Adds `${name}.weight` [in, out] and `${name}.bias` [out]. */
-export function addLinear(store: ParamStore, rng: Random, name: string, fin: number, fout: number, init: LinearInit = 'default'): void {
+export function addLinear(
+  store: ParamStore,
+  rng: Random,
+  name: string,
+  fin: number,
+  fout: number,
+  init: LinearInit = 'default',
+): void {
   if (init === 'default') {
     store.addParam(`${name}.weight`, [fin, fout], linearDefault(rng, fin * fout, fin), 'IO');
     store.addParam(`${name}.bias`, [fout], linearDefault(rng, fout, fin), 'same');

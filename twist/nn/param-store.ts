@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError } from '../../core/errors.js';
+import { InvalidArgumentError } from '../../core/index.js';
 
 /**
  * How a stored array is laid out relative to PyTorch's tensor of the same name:
@@ -71,7 +71,12 @@ export class ParamStore {
     this.buffers.length = 0;
   }
 
-  private create(name: string, shape: number[], values: Float32Array | Int32Array, trainable: boolean): tf.Variable {
+  private create(
+    name: string,
+    shape: number[],
+    values: Float32Array | Int32Array,
+    trainable: boolean,
+  ): tf.Variable {
     if (this.byName.has(name)) throw new InvalidArgumentError(`duplicate parameter name ${name}`);
     const size = shape.reduce((a, b) => a * b, 1);
     if (values.length !== size) {

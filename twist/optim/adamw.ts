@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../../core/errors.js';
+import { InvalidArgumentError } from '../../core/index.js';
 import type { ParamSegment } from './flat-params.js';
 import { sumSquares, type Optimizer, type StepHyper } from './optimizer.js';
 
@@ -42,7 +42,10 @@ export class AdamW implements Optimizer {
     this.beta2 = opts.beta2 ?? 0.999;
     this.eps = opts.eps ?? 1e-8;
     this.clip = opts.clipGradNorm ?? 0;
-    for (const [k, v] of [['beta1', this.beta1], ['beta2', this.beta2]] as const) {
+    for (const [k, v] of [
+      ['beta1', this.beta1],
+      ['beta2', this.beta2],
+    ] as const) {
       if (!(v >= 0 && v < 1)) throw new InvalidArgumentError(`AdamW ${k} must be in [0, 1), got ${v}`);
     }
   }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError } from '../../core/errors.js';
+import { InvalidArgumentError } from '../../core/index.js';
 import type { ParamStore } from '../nn/param-store.js';
 
 /** One parameter's slice of the flat buffers. */
@@ -32,7 +32,13 @@ export class FlatParams {
   constructor(private readonly store: ParamStore) {
     let offset = 0;
     this.segments = store.params.map((p) => {
-      const seg = { name: p.name, offset, size: p.variable.size, shape: p.variable.shape, regular: isRegularWeight(p.name, p.variable.shape) };
+      const seg = {
+        name: p.name,
+        offset,
+        size: p.variable.size,
+        shape: p.variable.shape,
+        regular: isRegularWeight(p.name, p.variable.shape),
+      };
       offset += seg.size;
       return seg;
     });
@@ -46,14 +52,16 @@ export class FlatParams {
 
   /** Copies the variables' current values into {@link values}. */
   download(): void {
-    this.store.params.forEach((p, i) => this.values.set(p.variable.dataSync() as Float32Array, this.segments[i]!.offset));
+    this.store.params.forEach((p, i) => this.values.set(p.variable.dataSync(), this.segments[i]!.offset));
   }
 
   /** Writes {@link values} back into the variables. */
   upload(): void {
     this.store.params.forEach((p, i) => {
       const s = this.segments[i]!;
-      tf.tidy(() => p.variable.assign(tf.tensor(this.values.subarray(s.offset, s.offset + s.size), p.variable.shape)));
+      tf.tidy(() =>
+        p.variable.assign(tf.tensor(this.values.subarray(s.offset, s.offset + s.size), p.variable.shape)),
+      );
     });
   }
 
@@ -66,7 +74,7 @@ export class FlatParams {
     this.store.params.forEach((p, i) => {
       const g = grads[p.variable.name];
       if (!g) throw new InvalidArgumentError(`no gradient for ${p.name}`);
-      out.set(g.dataSync() as Float32Array, this.segments[i]!.offset);
+      out.set(g.dataSync(), this.segments[i]!.offset);
     });
     tf.dispose(grads);
     return out;

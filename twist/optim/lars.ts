@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../../core/errors.js';
+import { InvalidArgumentError } from '../../core/index.js';
 import type { ParamSegment } from './flat-params.js';
 import { sumSquares, type Optimizer, type StepHyper } from './optimizer.js';
 
@@ -24,7 +24,8 @@ export class Lars implements Optimizer {
   constructor(opts: LarsOptions = {}) {
     this.momentum = opts.momentum ?? 0.9;
     this.eta = opts.eta ?? 0.001;
-    if (!(this.momentum >= 0 && this.momentum < 1)) throw new InvalidArgumentError(`LARS momentum must be in [0, 1), got ${this.momentum}`);
+    if (!(this.momentum >= 0 && this.momentum < 1))
+      throw new InvalidArgumentError(`LARS momentum must be in [0, 1), got ${this.momentum}`);
     if (!(this.eta > 0)) throw new InvalidArgumentError(`LARS eta must be positive, got ${this.eta}`);
   }
 

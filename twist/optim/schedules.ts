@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../../core/errors.js';
+import { InvalidArgumentError } from '../../core/index.js';
 
 /** Linear scaling rule: base_lr × global_batch / 256. */
 export function scaledLr(baseLr: number, globalBatch: number): number {
@@ -39,7 +39,9 @@ function cosineTo(peak: number, floor: number, t: number, len: number): number {
 export function lrAt(step: number, c: LrScheduleConfig): number {
   const floor = c.finalFraction ?? 0.001;
   if (!(c.warmupSteps >= 0 && c.warmupSteps <= c.mmeSteps && c.mmeSteps <= c.totalSteps)) {
-    throw new InvalidArgumentError(`lr schedule needs 0 ≤ warmup (${c.warmupSteps}) ≤ mme (${c.mmeSteps}) ≤ total (${c.totalSteps})`);
+    throw new InvalidArgumentError(
+      `lr schedule needs 0 ≤ warmup (${c.warmupSteps}) ≤ mme (${c.mmeSteps}) ≤ total (${c.totalSteps})`,
+    );
   }
   if (step < c.warmupSteps) return (c.lr * step) / c.warmupSteps;
   if (step < c.mmeSteps) return cosineTo(c.lr, floor, step - c.warmupSteps, c.mmeSteps - c.warmupSteps);
@@ -63,6 +65,7 @@ export function cosineSchedule(base: number, final: number, step: number, total:
 
 /** EMA of a momentum encoder: teacher ← m·teacher + (1 − m)·student, all parameters, in place. */
 export function emaUpdate(teacher: Float32Array, student: Float32Array, m: number): void {
-  if (teacher.length !== student.length) throw new InvalidArgumentError(`EMA over buffers of ${teacher.length} and ${student.length} values`);
+  if (teacher.length !== student.length)
+    throw new InvalidArgumentError(`EMA over buffers of ${teacher.length} and ${student.length} values`);
   for (let i = 0; i < teacher.length; i++) teacher[i] = m * teacher[i]! + (1 - m) * student[i]!;
 }

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../../core/errors.js';
+import { InvalidArgumentError } from '../../core/index.js';
 import type { ParamSegment } from './flat-params.js';
 import type { Optimizer, StepHyper } from './optimizer.js';
 
@@ -11,7 +11,8 @@ export class Sgd implements Optimizer {
   private buf: Float32Array | undefined;
 
   constructor(private readonly momentum = 0.9) {
-    if (!(momentum >= 0 && momentum < 1)) throw new InvalidArgumentError(`SGD momentum must be in [0, 1), got ${momentum}`);
+    if (!(momentum >= 0 && momentum < 1))
+      throw new InvalidArgumentError(`SGD momentum must be in [0, 1), got ${momentum}`);
   }
 
   step(params: Float32Array, grads: Float32Array, segments: readonly ParamSegment[], hyper: StepHyper): void {

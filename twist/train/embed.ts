@@ -27,7 +27,7 @@ export function embedImages(
       const z = model.head.forward(f, { training: false });
       return { f, c: tf.argMax(z, 1) };
     });
-    clusters.set(c.dataSync() as Int32Array, start);
+    clusters.set(c.dataSync(), start);
     c.dispose();
     parts.push(f);
   }

@@ -4,7 +4,17 @@ import { epochOrder, loadMnistSplit, type ImageSplit } from '../../data/index.js
 import { barlowGrayViews, GrayViewAugmenter } from '../augment/index.js';
 import { twistLoss } from '../loss.js';
 import { TwistModel } from '../models/index.js';
-import { AdamW, cosineSchedule, FlatParams, Lars, lrAt, scaledLr, Sgd, warmupEpochsFor, type Optimizer } from '../optim/index.js';
+import {
+  AdamW,
+  cosineSchedule,
+  FlatParams,
+  Lars,
+  lrAt,
+  scaledLr,
+  Sgd,
+  warmupEpochsFor,
+  type Optimizer,
+} from '../optim/index.js';
 import type { LocalTrainConfig } from './train-config.js';
 import { saveWeights } from './weights-file.js';
 
@@ -84,7 +94,11 @@ export class TwistStep {
   }
 
   /** Runs one step on NHWC view batches; returns the loss terms (host numbers). */
-  run(x1: tf.Tensor4D, x2: tf.Tensor4D, hyper: { lr: number; weightDecay: number }): { loss: number; kl: number; eh: number; he: number } {
+  run(
+    x1: tf.Tensor4D,
+    x2: tf.Tensor4D,
+    hyper: { lr: number; weightDecay: number },
+  ): { loss: number; kl: number; eh: number; he: number } {
     let terms: tf.Scalar[] = [];
     const { value, grads } = tf.variableGrads(() => {
       const [z1, z2] = this.model.forward([x1, x2], { training: true }) as [tf.Tensor2D, tf.Tensor2D];
@@ -112,7 +126,8 @@ export class TwistStep {
 export async function trainLocal(cfg: LocalTrainConfig, hooks: TrainHooks = {}): Promise<TrainResult> {
   const train = await loadMnistSplit(cfg.dataPath, 'train');
   const stepsPerEpoch = Math.floor(train.count / cfg.batchSize);
-  if (stepsPerEpoch < 1) throw new InvalidArgumentError(`batch size ${cfg.batchSize} exceeds the ${train.count} training images`);
+  if (stepsPerEpoch < 1)
+    throw new InvalidArgumentError(`batch size ${cfg.batchSize} exceeds the ${train.count} training images`);
   const totalSteps = Math.min(cfg.epochs * stepsPerEpoch, cfg.maxSteps ?? Infinity);
   const warmupEpochs = Math.min(cfg.warmupEpochs ?? warmupEpochsFor(cfg.epochs), cfg.epochs);
   const schedule = {
@@ -122,8 +137,15 @@ export async function trainLocal(cfg: LocalTrainConfig, hooks: TrainHooks = {}):
     totalSteps: cfg.epochs * stepsPerEpoch,
   };
   const model = modelFor(cfg);
-  const step = new TwistStep(model, makeOptimizer(cfg), { lam1: cfg.lam1, lam2: cfg.lam2, tau: cfg.tau, eps: cfg.eps });
-  const [v1, v2] = barlowGrayViews(train.height).map((v) => new GrayViewAugmenter({ ...v, scale: [cfg.cropScaleMin, 1] })) as [GrayViewAugmenter, GrayViewAugmenter];
+  const step = new TwistStep(model, makeOptimizer(cfg), {
+    lam1: cfg.lam1,
+    lam2: cfg.lam2,
+    tau: cfg.tau,
+    eps: cfg.eps,
+  });
+  const [v1, v2] = barlowGrayViews(train.height).map(
+    (v) => new GrayViewAugmenter({ ...v, scale: [cfg.cropScaleMin, 1] }),
+  ) as [GrayViewAugmenter, GrayViewAugmenter];
   const rng = new Random(cfg.seed + 1);
   const size = train.height;
   const epochs: EpochReport[] = [];
@@ -144,19 +166,33 @@ export async function trainLocal(cfg: LocalTrainConfig, hooks: TrainHooks = {}):
       const idx = order.subarray(s * cfg.batchSize, (s + 1) * cfg.batchSize);
       const shape: [number, number, number, number] = [cfg.batchSize, size, size, 1];
       lr = lrAt(done, schedule);
-      const weightDecay = cosineSchedule(cfg.weightDecay, cfg.weightDecayEnd ?? cfg.weightDecay, done, schedule.totalSteps);
+      const weightDecay = cosineSchedule(
+        cfg.weightDecay,
+        cfg.weightDecayEnd ?? cfg.weightDecay,
+        done,
+        schedule.totalSteps,
+      );
       const x1 = tf.tensor4d(v1.apply(rng, train.images, train.height, train.width, idx), shape);
       const x2 = tf.tensor4d(v2.apply(rng, train.images, train.height, train.width, idx), shape);
       const r = step.run(x1, x2, { lr, weightDecay });
       tf.dispose([x1, x2]);
-      if (!Number.isFinite(r.loss)) throw new InvalidArgumentError(`loss became ${r.loss} at step ${done}; lower the learning rate`);
+      if (!Number.isFinite(r.loss))
+        throw new InvalidArgumentError(`loss became ${r.loss} at step ${done}; lower the learning rate`);
       sums.loss += r.loss;
       sums.kl += r.kl;
       sums.eh += r.eh;
       sums.he += r.he;
       steps++;
       done++;
-      hooks.onStep?.({ step: done, epoch, stepInEpoch: s + 1, stepsPerEpoch, ...r, lr, seconds: (performance.now() - ts) / 1000 });
+      hooks.onStep?.({
+        step: done,
+        epoch,
+        stepInEpoch: s + 1,
+        stepsPerEpoch,
+        ...r,
+        lr,
+        seconds: (performance.now() - ts) / 1000,
+      });
       // Let signal handlers (Ctrl-C) run between steps.
       await new Promise((resolve) => setImmediate(resolve));
     }

@@ -11,7 +11,9 @@ export const LocalTrainConfigSchema = z.object({
   epochs: z.number().int().positive().default(1),
   batchSize: z.number().int().min(2).default(256),
   maxSteps: z.number().int().positive().optional(),
-  depth: z.union(RESNET_DEPTHS.map((d) => z.literal(d)) as [z.ZodLiteral<18>, z.ZodLiteral<34>, z.ZodLiteral<50>]).default(18),
+  depth: z
+    .union(RESNET_DEPTHS.map((d) => z.literal(d)) as [z.ZodLiteral<18>, z.ZodLiteral<34>, z.ZodLiteral<50>])
+    .default(18),
   width: z.number().int().positive().default(16),
   stem: z.enum(['cifar', 'imagenet']).default('cifar'),
   hidDim: z.number().int().positive().default(512),

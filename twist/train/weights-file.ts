@@ -9,7 +9,14 @@ export interface WeightsManifest {
   format: 'twist-weights-v0';
   /** Free-form description of the model (the run's config). */
   config: unknown;
-  tensors: { name: string; shape: number[]; dtype: 'float32' | 'int32'; layout: string; offset: number; length: number }[];
+  tensors: {
+    name: string;
+    shape: number[];
+    dtype: 'float32' | 'int32';
+    layout: string;
+    offset: number;
+    length: number;
+  }[];
 }
 
 /**
@@ -22,7 +29,7 @@ export interface WeightsManifest {
 export async function saveWeights(store: ParamStore, dir: string, config: unknown): Promise<void> {
   await mkdir(dir, { recursive: true });
   const entries = [
-    ...store.params.map((p) => ({ name: p.name, v: p.variable, layout: p.layout as string })),
+    ...store.params.map((p) => ({ name: p.name, v: p.variable, layout: p.layout })),
     ...store.buffers.map((b) => ({ name: b.name, v: b.variable, layout: 'same' })),
   ];
   const chunks: Uint8Array[] = [];
@@ -31,7 +38,14 @@ export async function saveWeights(store: ParamStore, dir: string, config: unknow
   for (const e of entries) {
     const data = e.v.dataSync() as Float32Array | Int32Array;
     const bytes = new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
-    tensors.push({ name: e.name, shape: [...e.v.shape], dtype: e.v.dtype === 'int32' ? 'int32' : 'float32', layout: e.layout, offset, length: bytes.length });
+    tensors.push({
+      name: e.name,
+      shape: [...e.v.shape],
+      dtype: e.v.dtype === 'int32' ? 'int32' : 'float32',
+      layout: e.layout,
+      offset,
+      length: bytes.length,
+    });
     chunks.push(bytes);
     offset += bytes.length;
   }
@@ -60,17 +74,25 @@ export async function loadWeights(store: ParamStore, dir: string): Promise<Weigh
     manifest = JSON.parse(await readFile(jsonFile, 'utf8')) as WeightsManifest;
     bin = await readFile(binFile);
   } catch (err) {
-    if (err instanceof SyntaxError) throw new DataFileCorruptError(`${jsonFile}: not valid JSON (${err.message})`, { cause: err });
-    throw new DataFileMissingError(`cannot read weights in ${dir}: ${(err as Error).message}`, { cause: err });
+    if (err instanceof SyntaxError)
+      throw new DataFileCorruptError(`${jsonFile}: not valid JSON (${err.message})`, { cause: err });
+    throw new DataFileMissingError(`cannot read weights in ${dir}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
-  if (manifest.format !== 'twist-weights-v0') throw new DataFileCorruptError(`${jsonFile}: unknown format ${String(manifest.format)}`);
+  if (manifest.format !== 'twist-weights-v0')
+    throw new DataFileCorruptError(`${jsonFile}: unknown format ${String(manifest.format)}`);
   const byName = new Map(manifest.tensors.map((t) => [t.name, t]));
   for (const e of [...store.params.map((p) => p.name), ...store.buffers.map((b) => b.name)]) {
     const t = byName.get(e);
     const v = store.get(e);
     if (!t) throw new DataFileCorruptError(`${jsonFile}: no tensor ${e}`);
-    if (t.shape.join(',') !== v.shape.join(',')) throw new DataFileCorruptError(`${jsonFile}: ${e} has shape [${t.shape.join(',')}], the model [${v.shape.join(',')}]`);
-    if (t.offset + t.length > bin.length || t.length !== v.size * 4) throw new DataFileCorruptError(`${binFile}: bytes of ${e} are out of range or of the wrong size`);
+    if (t.shape.join(',') !== v.shape.join(','))
+      throw new DataFileCorruptError(
+        `${jsonFile}: ${e} has shape [${t.shape.join(',')}], the model [${v.shape.join(',')}]`,
+      );
+    if (t.offset + t.length > bin.length || t.length !== v.size * 4)
+      throw new DataFileCorruptError(`${binFile}: bytes of ${e} are out of range or of the wrong size`);
     const raw = bin.buffer.slice(bin.byteOffset + t.offset, bin.byteOffset + t.offset + t.length);
     const values = t.dtype === 'int32' ? new Int32Array(raw) : new Float32Array(raw);
     tf.tidy(() => v.assign(tf.tensor(values, v.shape, t.dtype)));

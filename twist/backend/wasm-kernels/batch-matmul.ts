@@ -19,11 +19,19 @@ export function batchMatMulKernel(backendName: string, original: KernelFunc): Ke
     const { transposeA, transposeB } = attrs as unknown as BatchMatMulAttrs;
     if (!transposeA && !transposeB) return original({ inputs, backend, attrs });
     const temps: TensorInfo[] = [];
-    const aa = transposeA ? callKernel(backend, backendName, 'Transpose', { x: a }, { perm: transposeLastTwo(a.shape.length) }) : a;
-    const bb = transposeB ? callKernel(backend, backendName, 'Transpose', { x: b }, { perm: transposeLastTwo(b.shape.length) }) : b;
+    const aa = transposeA
+      ? callKernel(backend, backendName, 'Transpose', { x: a }, { perm: transposeLastTwo(a.shape.length) })
+      : a;
+    const bb = transposeB
+      ? callKernel(backend, backendName, 'Transpose', { x: b }, { perm: transposeLastTwo(b.shape.length) })
+      : b;
     if (transposeA) temps.push(aa);
     if (transposeB) temps.push(bb);
-    const out = original({ inputs: { a: aa, b: bb }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
+    const out = original({
+      inputs: { a: aa, b: bb },
+      backend,
+      attrs: { ...attrs, transposeA: false, transposeB: false },
+    });
     freeTensors(backend, ...temps);
     return out;
   };

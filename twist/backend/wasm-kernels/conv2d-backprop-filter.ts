@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Conv2DBackpropFilterAttrs, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { KernelUnsupportedError } from '../../../core/errors.js';
+import { KernelUnsupportedError } from '../../../core/index.js';
 import { callKernel, freeTensors } from './kernel-call.js';
 
 /**
@@ -13,9 +13,12 @@ import { callKernel, freeTensors } from './kernel-call.js';
 export function conv2dBackpropFilterKernel(backendName: string): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
+    const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
+      attrs as unknown as Conv2DBackpropFilterAttrs;
     if (dataFormat === 'NCHW') {
-      throw new KernelUnsupportedError('Conv2DBackpropFilter: only NHWC data is supported on the wasm backend');
+      throw new KernelUnsupportedError(
+        'Conv2DBackpropFilter: only NHWC data is supported on the wasm backend',
+      );
     }
     const info = tf.backend_util.computeConv2DInfo(
       x.shape as [number, number, number, number],
@@ -35,10 +38,16 @@ export function conv2dBackpropFilterKernel(backendName: string): KernelFunc {
     let xx = x;
     if (bottom < 0 || right < 0) {
       // Rows/columns the forward pass never reached (VALID with a remainder): crop them.
-      xx = callKernel(backend, backendName, 'Slice', { x }, {
-        begin: [0, 0, 0, 0],
-        size: [x.shape[0]!, H + Math.min(bottom, 0), W + Math.min(right, 0), x.shape[3]!],
-      });
+      xx = callKernel(
+        backend,
+        backendName,
+        'Slice',
+        { x },
+        {
+          begin: [0, 0, 0, 0],
+          size: [x.shape[0]!, H + Math.min(bottom, 0), W + Math.min(right, 0), x.shape[3]!],
+        },
+      );
       temps.push(xx);
       bottom = Math.max(bottom, 0);
       right = Math.max(right, 0);

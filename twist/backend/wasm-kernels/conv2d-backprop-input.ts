@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Conv2DBackpropInputAttrs, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { KernelUnsupportedError } from '../../../core/errors.js';
+import type {
+  Conv2DBackpropInputAttrs,
+  KernelFunc,
+  NamedTensorInfoMap,
+  TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { KernelUnsupportedError } from '../../../core/index.js';
 import { callKernel, freeTensors, makeTensor, readValues } from './kernel-call.js';
 
 /**
@@ -44,9 +49,12 @@ function phaseFilter(
 export function conv2dBackpropInputKernel(backendName: string): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-    const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as Conv2DBackpropInputAttrs;
+    const { strides, pad, dataFormat, dimRoundingMode, inputShape } =
+      attrs as unknown as Conv2DBackpropInputAttrs;
     if (dataFormat === 'NCHW') {
-      throw new KernelUnsupportedError('Conv2DBackpropInput: only NHWC data is supported on the wasm backend');
+      throw new KernelUnsupportedError(
+        'Conv2DBackpropInput: only NHWC data is supported on the wasm backend',
+      );
     }
     const info = tf.backend_util.computeConv2DInfo(
       inputShape,
@@ -90,7 +98,13 @@ export function conv2dBackpropInputKernel(backendName: string): KernelFunc {
           if (full.shape[1] === M && full.shape[2] === N) {
             phase = full;
           } else {
-            phase = callKernel(backend, backendName, 'Slice', { x: full }, { begin: [0, 0, 0, 0], size: [B, M, N, Ci] });
+            phase = callKernel(
+              backend,
+              backendName,
+              'Slice',
+              { x: full },
+              { begin: [0, 0, 0, 0], size: [B, M, N, Ci] },
+            );
             freeTensors(backend, full);
           }
         }
@@ -103,7 +117,9 @@ export function conv2dBackpropInputKernel(backendName: string): KernelFunc {
         cols.push(r);
       }
       if (sh === 1 && sw === 1) break;
-      const cat = callKernel(backend, backendName, 'Concat', cols as unknown as NamedTensorInfoMap, { axis: 3 });
+      const cat = callKernel(backend, backendName, 'Concat', cols as unknown as NamedTensorInfoMap, {
+        axis: 3,
+      });
       freeTensors(backend, ...cols);
       const r = callKernel(backend, backendName, 'Reshape', { x: cat }, { shape: [B, M, 1, N * sw, Ci] });
       freeTensors(backend, cat);
@@ -113,12 +129,20 @@ export function conv2dBackpropInputKernel(backendName: string): KernelFunc {
     if (rows.length === 1 && sh === 1 && sw === 1) {
       padded = rows[0]!;
     } else {
-      const cat = callKernel(backend, backendName, 'Concat', rows as unknown as NamedTensorInfoMap, { axis: 2 });
+      const cat = callKernel(backend, backendName, 'Concat', rows as unknown as NamedTensorInfoMap, {
+        axis: 2,
+      });
       freeTensors(backend, ...rows);
       padded = callKernel(backend, backendName, 'Reshape', { x: cat }, { shape: [B, M * sh, N * sw, Ci] });
       temps.push(cat);
     }
-    const dx = callKernel(backend, backendName, 'Slice', { x: padded }, { begin: [0, top, left, 0], size: [B, H, W, Ci] });
+    const dx = callKernel(
+      backend,
+      backendName,
+      'Slice',
+      { x: padded },
+      { begin: [0, top, left, 0], size: [B, H, W, Ci] },
+    );
     freeTensors(backend, padded, ...temps);
     return dx;
   };

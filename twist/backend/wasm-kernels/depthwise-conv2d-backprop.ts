@@ -5,7 +5,7 @@ import type {
   KernelFunc,
   TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { KernelUnsupportedError } from '../../../core/errors.js';
+import { KernelUnsupportedError } from '../../../core/index.js';
 import { callKernel, freeTensors, makeTensor, readValues } from './kernel-call.js';
 
 function requireUnitDilation(kernel: string, dilations: number | [number, number] | undefined): void {
@@ -47,10 +47,16 @@ export function depthwiseBackpropFilterKernel(backendName: string): KernelFunc {
     const temps: TensorInfo[] = [];
     let xx = x;
     if (bottom < 0 || right < 0) {
-      xx = callKernel(backend, backendName, 'Slice', { x }, {
-        begin: [0, 0, 0, 0],
-        size: [B, H + Math.min(bottom, 0), W + Math.min(right, 0), C],
-      });
+      xx = callKernel(
+        backend,
+        backendName,
+        'Slice',
+        { x },
+        {
+          begin: [0, 0, 0, 0],
+          size: [B, H + Math.min(bottom, 0), W + Math.min(right, 0), C],
+        },
+      );
       temps.push(xx);
       bottom = Math.max(bottom, 0);
       right = Math.max(right, 0);
@@ -93,7 +99,15 @@ export function depthwiseBackpropInputKernel(backendName: string): KernelFunc {
       attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs;
     requireUnitDilation('DepthwiseConv2dNativeBackpropInput', dilations);
     const fshape = filter.shape as [number, number, number, number];
-    const info = tf.backend_util.computeConv2DInfo(inputShape, fshape, strides, 1, pad, dimRoundingMode, true);
+    const info = tf.backend_util.computeConv2DInfo(
+      inputShape,
+      fshape,
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+      true,
+    );
     const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info;
     const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
     const M = fshape[3];
@@ -102,17 +116,23 @@ export function depthwiseBackpropInputKernel(backendName: string): KernelFunc {
     let up = dy;
     if (sh > 1 || sw > 1) {
       const r = callKernel(backend, backendName, 'Reshape', { x: dy }, { shape: [B, OH, 1, OW, 1, CM] });
-      const p = callKernel(backend, backendName, 'PadV2', { x: r }, {
-        paddings: [
-          [0, 0],
-          [0, 0],
-          [0, sh - 1],
-          [0, 0],
-          [0, sw - 1],
-          [0, 0],
-        ],
-        constantValue: 0,
-      });
+      const p = callKernel(
+        backend,
+        backendName,
+        'PadV2',
+        { x: r },
+        {
+          paddings: [
+            [0, 0],
+            [0, 0],
+            [0, sh - 1],
+            [0, 0],
+            [0, sw - 1],
+            [0, 0],
+          ],
+          constantValue: 0,
+        },
+      );
       up = callKernel(backend, backendName, 'Reshape', { x: p }, { shape: [B, OH * sh, OW * sw, CM] });
       temps.push(r, p, up);
     }
@@ -125,10 +145,16 @@ export function depthwiseBackpropInputKernel(backendName: string): KernelFunc {
       throw new KernelUnsupportedError(`DepthwiseConv2dNativeBackpropInput: padding larger than the filter`);
     }
     if (padB < 0 || padR < 0) {
-      const cropped = callKernel(backend, backendName, 'Slice', { x: up }, {
-        begin: [0, 0, 0, 0],
-        size: [B, up.shape[1]! + Math.min(padB, 0), up.shape[2]! + Math.min(padR, 0), CM],
-      });
+      const cropped = callKernel(
+        backend,
+        backendName,
+        'Slice',
+        { x: up },
+        {
+          begin: [0, 0, 0, 0],
+          size: [B, up.shape[1]! + Math.min(padB, 0), up.shape[2]! + Math.min(padR, 0), CM],
+        },
+      );
       temps.push(cropped);
       up = cropped;
     }

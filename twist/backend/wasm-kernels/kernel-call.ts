@@ -15,7 +15,7 @@ export function callKernel(
 ): TensorInfo {
   const kernel = tf.getKernel(kernelName, backendName);
   if (!kernel) throw new Error(`backend ${backendName} has no kernel ${kernelName}`);
-  const out = kernel.kernelFunc({ inputs, backend: backend as KernelBackend, attrs });
+  const out = kernel.kernelFunc({ inputs, backend: backend, attrs });
   if (Array.isArray(out)) throw new Error(`kernel ${kernelName} returned several outputs`);
   return out;
 }
@@ -37,6 +37,11 @@ export function readValues(backend: object, t: TensorInfo): Float32Array | Int32
 }
 
 /** Stores host values as a new kernel-level tensor. */
-export function writeValues(backend: object, shape: number[], values: Float32Array | Int32Array, dtype: 'float32' | 'int32'): TensorInfo {
+export function writeValues(
+  backend: object,
+  shape: number[],
+  values: Float32Array | Int32Array,
+  dtype: 'float32' | 'int32',
+): TensorInfo {
   return { dataId: (backend as KernelBackend).write(values, shape, dtype), shape, dtype };
 }

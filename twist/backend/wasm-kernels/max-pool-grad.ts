@@ -13,7 +13,14 @@ export function maxPoolGradKernel(): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
     const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolGradAttrs;
-    const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+    const info = tf.backend_util.computePool2DInfo(
+      input.shape as [number, number, number, number],
+      filterSize,
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+    );
     const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info;
     const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
     const top = info.padInfo.top;

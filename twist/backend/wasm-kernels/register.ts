@@ -20,12 +20,21 @@ export const WASM_TRAINING_KERNELS = [
 
 const registered = new Set<string>();
 
-function replaceKernel(kernelName: string, backendName: string, make: (original?: KernelFunc) => KernelFunc): void {
+function replaceKernel(
+  kernelName: string,
+  backendName: string,
+  make: (original?: KernelFunc) => KernelFunc,
+): void {
   const existing = tf.getKernel(kernelName, backendName);
   if (existing) tf.unregisterKernel(kernelName, backendName);
   // Keep the original setup (wasm kernels bind their C++ entry points in it) for the wrapper.
   const setupFunc = existing?.setupFunc;
-  tf.registerKernel({ kernelName, backendName, kernelFunc: make(existing?.kernelFunc), ...(setupFunc ? { setupFunc } : {}) });
+  tf.registerKernel({
+    kernelName,
+    backendName,
+    kernelFunc: make(existing?.kernelFunc),
+    ...(setupFunc ? { setupFunc } : {}),
+  });
 }
 
 /**
@@ -38,8 +47,12 @@ export function registerWasmTrainingKernels(backendName = 'wasm'): void {
   if (registered.has(backendName)) return;
   replaceKernel('Conv2DBackpropFilter', backendName, () => conv2dBackpropFilterKernel(backendName));
   replaceKernel('Conv2DBackpropInput', backendName, () => conv2dBackpropInputKernel(backendName));
-  replaceKernel('DepthwiseConv2dNativeBackpropFilter', backendName, () => depthwiseBackpropFilterKernel(backendName));
-  replaceKernel('DepthwiseConv2dNativeBackpropInput', backendName, () => depthwiseBackpropInputKernel(backendName));
+  replaceKernel('DepthwiseConv2dNativeBackpropFilter', backendName, () =>
+    depthwiseBackpropFilterKernel(backendName),
+  );
+  replaceKernel('DepthwiseConv2dNativeBackpropInput', backendName, () =>
+    depthwiseBackpropInputKernel(backendName),
+  );
   replaceKernel('UnsortedSegmentSum', backendName, () => unsortedSegmentSumKernel());
   replaceKernel('MaxPoolGrad', backendName, () => maxPoolGradKernel());
   replaceKernel('BatchMatMul', backendName, (original) => {

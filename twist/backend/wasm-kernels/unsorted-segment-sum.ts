@@ -1,6 +1,6 @@
 import type { KernelFunc, TensorInfo, UnsortedSegmentSumAttrs } from '@tensorflow/tfjs-core';
 import { readValues, writeValues } from './kernel-call.js';
-import { KernelUnsupportedError } from '../../../core/errors.js';
+import { KernelUnsupportedError } from '../../../core/index.js';
 
 /**
  * `UnsortedSegmentSum` (the gradient of `gather`): out[id, ...] += x[i, ...] for every leading index
@@ -21,7 +21,8 @@ export function unsortedSegmentSumKernel(): KernelFunc {
     const inner = x.shape.slice(lead).reduce((a, b) => a * b, 1);
     const xs = readValues(backend, x);
     const ids = readValues(backend, segmentIds);
-    const out = x.dtype === 'int32' ? new Int32Array(numSegments * inner) : new Float32Array(numSegments * inner);
+    const out =
+      x.dtype === 'int32' ? new Int32Array(numSegments * inner) : new Float32Array(numSegments * inner);
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
       if (id < 0 || id >= numSegments) continue;
