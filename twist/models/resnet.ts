@@ -157,3 +157,45 @@ export class ResNet {
     return tf.reshape(tf.avgPool(h, [hh, ww], [hh, ww], 'valid'), [bsz, ch]);
   }
 }
+
+/**
+ * Forward multiply-add FLOPs (2 × MACs) of the convolutions of one image of `h`×`w` pixels
+ * (BatchNorm, ReLU, pooling and additions not counted, the usual convention).
+ */
+export function resnetForwardFlops(cfg: ResNetConfig, h: number, w: number): number {
+  const out = (n: number, k: number, s: number, p: number): number => Math.floor((n + 2 * p - k) / s) + 1;
+  let flops = 0;
+  const conv = (k: number, cin: number, cout: number, oh: number, ow: number): void => {
+    flops += 2 * k * k * cin * cout * oh * ow;
+  };
+  let hh: number;
+  let ww: number;
+  if (cfg.stem === 'imagenet') {
+    hh = out(h, 7, 2, 3);
+    ww = out(w, 7, 2, 3);
+    conv(7, cfg.inChannels, cfg.width, hh, ww);
+    hh = out(hh, 3, 2, 1);
+    ww = out(ww, 3, 2, 1);
+  } else {
+    hh = h;
+    ww = w;
+    conv(3, cfg.inChannels, cfg.width, hh, ww);
+  }
+  const bottleneck = LAYOUT[cfg.depth].bottleneck;
+  for (const b of blockSpecs(cfg)) {
+    const oh = out(hh, 3, b.stride, 1);
+    const ow = out(ww, 3, b.stride, 1);
+    if (bottleneck) {
+      conv(1, b.cin, b.planes, hh, ww);
+      conv(3, b.planes, b.planes, oh, ow);
+      conv(1, b.planes, b.planes * 4, oh, ow);
+    } else {
+      conv(3, b.cin, b.planes, oh, ow);
+      conv(3, b.planes, b.planes, oh, ow);
+    }
+    if (b.downsample) conv(1, b.cin, b.planes * (bottleneck ? 4 : 1), oh, ow);
+    hh = oh;
+    ww = ow;
+  }
+  return flops;
+}

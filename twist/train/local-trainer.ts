@@ -82,6 +82,7 @@ export class TwistStep {
   readonly flat: FlatParams;
   private readonly grads: Float32Array;
   private readonly vars: tf.Variable[];
+  private readonly phaseMs = { forward_backward: [] as number[], grads_download: [] as number[], optimizer: [] as number[], upload: [] as number[] };
 
   constructor(
     readonly model: TwistModel,
@@ -99,6 +100,7 @@ export class TwistStep {
     x2: tf.Tensor4D,
     hyper: { lr: number; weightDecay: number },
   ): { loss: number; kl: number; eh: number; he: number } {
+    const t0 = performance.now();
     let terms: tf.Scalar[] = [];
     const { value, grads } = tf.variableGrads(() => {
       const [z1, z2] = this.model.forward([x1, x2], { training: true }) as [tf.Tensor2D, tf.Tensor2D];
@@ -109,10 +111,28 @@ export class TwistStep {
     const loss = value.dataSync()[0]!;
     const [kl, eh, he] = terms.map((t) => t.dataSync()[0]!) as [number, number, number];
     tf.dispose([value, ...terms]);
+    const t1 = performance.now();
     this.flat.flattenGrads(grads, this.grads);
+    const t2 = performance.now();
     this.optimizer.step(this.flat.values, this.grads, this.flat.segments, hyper);
+    const t3 = performance.now();
     this.flat.upload();
+    const t4 = performance.now();
+    this.record({ forward_backward: t1 - t0, grads_download: t2 - t1, optimizer: t3 - t2, upload: t4 - t3 });
     return { loss, kl, eh, he };
+  }
+
+  /** Milliseconds per phase of the last (up to 100) steps. */
+  timings(): Readonly<Record<'forward_backward' | 'grads_download' | 'optimizer' | 'upload', readonly number[]>> {
+    return this.phaseMs;
+  }
+
+  private record(ms: Record<keyof TwistStep['phaseMs'], number>): void {
+    for (const k of Object.keys(ms) as (keyof TwistStep['phaseMs'])[]) {
+      const a = this.phaseMs[k];
+      a.push(ms[k]);
+      if (a.length > 100) a.shift();
+    }
   }
 }
 

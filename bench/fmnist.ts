@@ -1,0 +1,53 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { FASHION_MNIST_DIR, loadMnistSplit } from '../data/index.js';
+import { FASHION_MNIST_MEAN, FASHION_MNIST_STD, LocalTrainConfigSchema, clusterAccuracy, embedImages, knnAccuracy, nmi, selectBackend, trainLocal } from '../twist/index.js';
+import { runTorchAnchor } from './anchor.js';
+
+/**
+ * `npm run bench -- fmnist [--epochs 5] [--width 16] [--batch 256] [--dim 10] [--max-steps N] [--anchor]`: trains
+ * TWIST on Fashion-MNIST as the PyTorch anchor does (same model, head, LARS, batch, 1 warmup epoch,
+ * cosine), then on the test set: kNN accuracy (k 200, cosine, exp(sim/0.1) weights) on backbone
+ * features and the head's clustering (argmax, eval mode): Hungarian ACC and NMI. With `--anchor`, runs
+ * `twist_torch_fmnist.py EPOCHS WIDTH BATCH DIM` afterwards in the same sitting and prints its figures.
+ */
+export async function fmnistBench(args: Map<string, string>, emit: (o: object) => void): Promise<void> {
+  const epochs = Number(args.get('epochs') ?? 5);
+  const width = Number(args.get('width') ?? 16);
+  const batch = Number(args.get('batch') ?? 256);
+  const dim = Number(args.get('dim') ?? 10);
+  const backend = await selectBackend({});
+  const cfg = LocalTrainConfigSchema.parse({
+    dataPath: FASHION_MNIST_DIR,
+    epochs,
+    width,
+    batchSize: batch,
+    dim,
+    warmupEpochs: Math.max(1, Math.min(10, Math.floor(epochs / 10))),
+    runDir: args.get('run-dir'),
+    maxSteps: args.has('max-steps') ? Number(args.get('max-steps')) : undefined,
+  });
+  const t0 = performance.now();
+  const result = await trainLocal(cfg, { onEpoch: (r) => emit({ bench: 'fmnist', impl: 'twist-cluster', backend: backend.name, ...r }) });
+  const trainMinutes = (performance.now() - t0) / 60000;
+  const test = await loadMnistSplit(cfg.dataPath, 't10k');
+  const tr = embedImages(result.model, result.train.images, result.train.count, 28, 28, FASHION_MNIST_MEAN, FASHION_MNIST_STD);
+  const te = embedImages(result.model, test.images, test.count, 28, 28, FASHION_MNIST_MEAN, FASHION_MNIST_STD);
+  const knn = knnAccuracy(tr.features, result.train.labels, te.features, test.labels, 10, { k: 200, temperature: 0.1 });
+  emit({
+    bench: 'fmnist',
+    impl: 'twist-cluster',
+    final: true,
+    backend: backend.name,
+    epochs,
+    train_minutes: +trainMinutes.toFixed(1),
+    knn200: +knn.toFixed(4),
+    nmi: +nmi(test.labels, te.clusters).toFixed(4),
+    acc: +clusterAccuracy(test.labels, te.clusters).toFixed(4),
+    clusters_used: new Set(te.clusters).size,
+  });
+  tf.dispose([tr.features, te.features]);
+  result.model.dispose();
+  if (!args.has('anchor')) return;
+  const anchor = await runTorchAnchor([String(epochs), String(width), String(batch), String(dim)]);
+  for (const l of anchor.lines) emit({ bench: 'fmnist', impl: 'pytorch-anchor', ...l });
+}

@@ -1,0 +1,43 @@
+import { trainStepBench } from './train-step.js';
+import { fmnistBench } from './fmnist.js';
+import { shutdownBackend } from '../twist/index.js';
+
+const BENCHES: Record<string, (args: Map<string, string>, emit: (o: object) => void) => Promise<void>> = {
+  'train-step': trainStepBench,
+  fmnist: fmnistBench,
+};
+
+/** `npm run bench -- NAME [--flag value | --switch]...`: JSON lines on stdout. */
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const bench = name ? BENCHES[name] : undefined;
+  if (!bench) {
+    console.error(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [--flag value]...`);
+    return 2;
+  }
+  const args = new Map<string, string>();
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (!a.startsWith('--')) {
+      console.error(`unexpected argument ${a}`);
+      return 2;
+    }
+    const next = rest[i + 1];
+    if (next !== undefined && !next.startsWith('--')) {
+      args.set(a.slice(2), next);
+      i++;
+    } else args.set(a.slice(2), 'true');
+  }
+  const emit = (o: object): void => console.log(JSON.stringify({ ...o, at: new Date().toISOString() }));
+  await bench(args, emit);
+  shutdownBackend();
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Random } from '../core/index.js';
+import { FASHION_MNIST_DIR, epochOrder, loadMnistSplit } from '../data/index.js';
+import { GrayViewAugmenter, Lars, LocalTrainConfigSchema, TwistStep, barlowGrayViews, modelFor, resnetForwardFlops, scaledLr, selectBackend } from '../twist/index.js';
+import { runTorchAnchor } from './anchor.js';
+
+const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
+
+/**
+ * `npm run bench -- train-step [--steps N] [--batch B] [--width W] [--no-anchor]`: one TWIST training
+ * step (ResNet-18, cifar stem, 28×28×1, two views, head 512/10, LARS) on the selected backend:
+ * ms/step, images/s and effective GFLOP/s (forward FLOPs × 3 / step time), with the time split into
+ * augmentation, forward+backward, gradient download, optimizer and weight upload. Then the PyTorch
+ * anchor on the same work in the same sitting (its first epoch's ms/step) and the ratio.
+ */
+export async function trainStepBench(args: Map<string, string>, emit: (o: object) => void): Promise<void> {
+  const batch = Number(args.get('batch') ?? 256);
+  const width = Number(args.get('width') ?? 16);
+  const steps = Number(args.get('steps') ?? 8);
+  const backend = await selectBackend({});
+  const cfg = LocalTrainConfigSchema.parse({ dataPath: FASHION_MNIST_DIR, batchSize: batch, width });
+  const train = await loadMnistSplit(cfg.dataPath, 'train');
+  const model = modelFor(cfg);
+  const step = new TwistStep(model, new Lars(), { lam1: 0, lam2: 1, tau: 1, eps: 1e-5 });
+  const augs = barlowGrayViews(28).map((v) => new GrayViewAugmenter(v));
+  const rng = new Random(1);
+  const order = epochOrder(train.count, 0, 0);
+  const phases = { augment: [] as number[], total: [] as number[] };
+  const lr = scaledLr(0.5, batch) * 0.1;
+  for (let s = 0; s < steps + 2; s++) {
+    const t0 = performance.now();
+    const idx = order.subarray(s * batch, (s + 1) * batch);
+    const [x1, x2] = augs.map((a) => tf.tensor4d(a.apply(rng, train.images, 28, 28, idx), [batch, 28, 28, 1])) as [tf.Tensor4D, tf.Tensor4D];
+    const t1 = performance.now();
+    step.run(x1, x2, { lr, weightDecay: 1.5e-6 });
+    tf.dispose([x1, x2]);
+    const t2 = performance.now();
+    if (s >= 2) {
+      phases.augment.push(t1 - t0);
+      phases.total.push(t2 - t0);
+    }
+  }
+  const ms = median(phases.total);
+  const flopsPerImage = resnetForwardFlops(model.backbone.config, 28, 28) + 2 * (model.backbone.featureDim * cfg.hidDim + cfg.hidDim * cfg.hidDim + cfg.hidDim * cfg.dim);
+  const stepFlops = 3 * flopsPerImage * 2 * batch;
+  const ours = {
+    bench: 'train-step',
+    impl: 'twist-cluster',
+    backend: backend.name,
+    detail: backend.detail,
+    batch,
+    width,
+    views: 2,
+    steps,
+    ms_per_step: +ms.toFixed(1),
+    ms_augment: +median(phases.augment).toFixed(1),
+    ...Object.fromEntries(Object.entries(step.timings()).map(([k, v]) => [`ms_${k}`, +median(v.slice(-steps)).toFixed(1)])),
+    images_per_s: +((1000 * batch) / ms).toFixed(1),
+    gflop_per_step: +(stepFlops / 1e9).toFixed(2),
+    gflops_effective: +(stepFlops / (ms / 1000) / 1e9).toFixed(2),
+  };
+  emit(ours);
+  model.dispose();
+  if (args.has('no-anchor')) return;
+  const anchor = await runTorchAnchor(['1', String(width), String(batch), '10'], (l) => 'epoch' in l);
+  const epoch = anchor.lines.find((l) => 'epoch' in l) as { ms_per_step: number; img_per_s: number } | undefined;
+  if (!epoch) throw new Error('the anchor printed no epoch line');
+  emit({
+    bench: 'train-step',
+    impl: 'pytorch-anchor',
+    backend: 'torch-cpu (2 threads)',
+    batch,
+    width,
+    ms_per_step: epoch.ms_per_step,
+    images_per_s: epoch.img_per_s,
+    gflops_effective: +(stepFlops / (epoch.ms_per_step / 1000) / 1e9).toFixed(2),
+    note: 'first epoch of twist_torch_fmnist.py (includes its batched augmentation)',
+  });
+  emit({ bench: 'train-step', ratio_ms_per_step_ours_over_anchor: +(ms / epoch.ms_per_step).toFixed(2) });
+}
