@@ -22,13 +22,22 @@ export interface AnchorRun {
  * evaluation).
  * @throws Error when the script or python is missing, or when it fails.
  */
-export async function runTorchAnchor(args: string[], stopWhen?: (line: Record<string, unknown>) => boolean): Promise<AnchorRun> {
+export async function runTorchAnchor(
+  args: string[],
+  stopWhen?: (line: Record<string, unknown>) => boolean,
+): Promise<AnchorRun> {
   const script = path.join(anchorsDir(), 'twist_torch_fmnist.py');
   if (!existsSync(script)) throw new Error(`anchor script not found: ${script} (set TWIST_ANCHORS_DIR)`);
-  if (!existsSync('/usr/bin/python3')) throw new Error('/usr/bin/python3 not found: apt-get install python3-torch python3-sklearn python3-scipy');
+  if (!existsSync('/usr/bin/python3'))
+    throw new Error(
+      '/usr/bin/python3 not found: apt-get install python3-torch python3-sklearn python3-scipy',
+    );
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/python3', [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONUNBUFFERED: '1' } });
+    const child = spawn('/usr/bin/python3', [script, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PYTHONUNBUFFERED: '1' },
+    });
     const lines: Record<string, unknown>[] = [];
     let stderr = '';
     let buf = '';

@@ -1,10 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FASHION_MNIST_DIR, loadMnistSplit } from '../data/index.js';
-import { FASHION_MNIST_MEAN, FASHION_MNIST_STD, LocalTrainConfigSchema, clusterAccuracy, embedImages, knnAccuracy, nmi, selectBackend, trainLocal } from '../twist/index.js';
+import {
+  FASHION_MNIST_MEAN,
+  FASHION_MNIST_STD,
+  LocalTrainConfigSchema,
+  clusterAccuracy,
+  embedImages,
+  knnAccuracy,
+  nmi,
+  selectBackend,
+  trainLocal,
+} from '../twist/index.js';
 import { runTorchAnchor } from './anchor.js';
 
 /**
- * `npm run bench -- fmnist [--epochs 5] [--width 16] [--batch 256] [--dim 10] [--max-steps N] [--anchor]`: trains
+ * `npm run bench -- fmnist [--epochs 5] [--width 16] [--batch 256] [--dim 10] [--max-steps N] [--log-every 20] [--anchor]`: trains
  * TWIST on Fashion-MNIST as the PyTorch anchor does (same model, head, LARS, batch, 1 warmup epoch,
  * cosine), then on the test set: kNN accuracy (k 200, cosine, exp(sim/0.1) weights) on backbone
  * features and the head's clustering (argmax, eval mode): Hungarian ACC and NMI. With `--anchor`, runs
@@ -27,12 +37,46 @@ export async function fmnistBench(args: Map<string, string>, emit: (o: object) =
     maxSteps: args.has('max-steps') ? Number(args.get('max-steps')) : undefined,
   });
   const t0 = performance.now();
-  const result = await trainLocal(cfg, { onEpoch: (r) => emit({ bench: 'fmnist', impl: 'twist-cluster', backend: backend.name, ...r }) });
+  const logEvery = Number(args.get('log-every') ?? 20);
+  const result = await trainLocal(cfg, {
+    onStep: (r) => {
+      if (logEvery > 0 && r.step % logEvery === 0)
+        emit({
+          bench: 'fmnist',
+          impl: 'twist-cluster',
+          step: r.step,
+          epoch: r.epoch + 1,
+          loss: +r.loss.toFixed(4),
+          lr: +r.lr.toFixed(4),
+          s_per_step: +r.seconds.toFixed(2),
+        });
+    },
+    onEpoch: (r) => emit({ bench: 'fmnist', impl: 'twist-cluster', backend: backend.name, ...r }),
+  });
   const trainMinutes = (performance.now() - t0) / 60000;
   const test = await loadMnistSplit(cfg.dataPath, 't10k');
-  const tr = embedImages(result.model, result.train.images, result.train.count, 28, 28, FASHION_MNIST_MEAN, FASHION_MNIST_STD);
-  const te = embedImages(result.model, test.images, test.count, 28, 28, FASHION_MNIST_MEAN, FASHION_MNIST_STD);
-  const knn = knnAccuracy(tr.features, result.train.labels, te.features, test.labels, 10, { k: 200, temperature: 0.1 });
+  const tr = embedImages(
+    result.model,
+    result.train.images,
+    result.train.count,
+    28,
+    28,
+    FASHION_MNIST_MEAN,
+    FASHION_MNIST_STD,
+  );
+  const te = embedImages(
+    result.model,
+    test.images,
+    test.count,
+    28,
+    28,
+    FASHION_MNIST_MEAN,
+    FASHION_MNIST_STD,
+  );
+  const knn = knnAccuracy(tr.features, result.train.labels, te.features, test.labels, 10, {
+    k: 200,
+    temperature: 0.1,
+  });
   emit({
     bench: 'fmnist',
     impl: 'twist-cluster',

@@ -1,7 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Random } from '../core/index.js';
 import { FASHION_MNIST_DIR, epochOrder, loadMnistSplit } from '../data/index.js';
-import { GrayViewAugmenter, Lars, LocalTrainConfigSchema, TwistStep, barlowGrayViews, modelFor, resnetForwardFlops, scaledLr, selectBackend } from '../twist/index.js';
+import {
+  GrayViewAugmenter,
+  Lars,
+  LocalTrainConfigSchema,
+  TwistStep,
+  barlowGrayViews,
+  modelFor,
+  resnetForwardFlops,
+  scaledLr,
+  selectBackend,
+} from '../twist/index.js';
 import { runTorchAnchor } from './anchor.js';
 
 const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
@@ -30,7 +40,9 @@ export async function trainStepBench(args: Map<string, string>, emit: (o: object
   for (let s = 0; s < steps + 2; s++) {
     const t0 = performance.now();
     const idx = order.subarray(s * batch, (s + 1) * batch);
-    const [x1, x2] = augs.map((a) => tf.tensor4d(a.apply(rng, train.images, 28, 28, idx), [batch, 28, 28, 1])) as [tf.Tensor4D, tf.Tensor4D];
+    const [x1, x2] = augs.map((a) =>
+      tf.tensor4d(a.apply(rng, train.images, 28, 28, idx), [batch, 28, 28, 1]),
+    ) as [tf.Tensor4D, tf.Tensor4D];
     const t1 = performance.now();
     step.run(x1, x2, { lr, weightDecay: 1.5e-6 });
     tf.dispose([x1, x2]);
@@ -41,7 +53,9 @@ export async function trainStepBench(args: Map<string, string>, emit: (o: object
     }
   }
   const ms = median(phases.total);
-  const flopsPerImage = resnetForwardFlops(model.backbone.config, 28, 28) + 2 * (model.backbone.featureDim * cfg.hidDim + cfg.hidDim * cfg.hidDim + cfg.hidDim * cfg.dim);
+  const flopsPerImage =
+    resnetForwardFlops(model.backbone.config, 28, 28) +
+    2 * (model.backbone.featureDim * cfg.hidDim + cfg.hidDim * cfg.hidDim + cfg.hidDim * cfg.dim);
   const stepFlops = 3 * flopsPerImage * 2 * batch;
   const ours = {
     bench: 'train-step',
@@ -54,7 +68,9 @@ export async function trainStepBench(args: Map<string, string>, emit: (o: object
     steps,
     ms_per_step: +ms.toFixed(1),
     ms_augment: +median(phases.augment).toFixed(1),
-    ...Object.fromEntries(Object.entries(step.timings()).map(([k, v]) => [`ms_${k}`, +median(v.slice(-steps)).toFixed(1)])),
+    ...Object.fromEntries(
+      Object.entries(step.timings()).map(([k, v]) => [`ms_${k}`, +median(v.slice(-steps)).toFixed(1)]),
+    ),
     images_per_s: +((1000 * batch) / ms).toFixed(1),
     gflop_per_step: +(stepFlops / 1e9).toFixed(2),
     gflops_effective: +(stepFlops / (ms / 1000) / 1e9).toFixed(2),
@@ -63,7 +79,8 @@ export async function trainStepBench(args: Map<string, string>, emit: (o: object
   model.dispose();
   if (args.has('no-anchor')) return;
   const anchor = await runTorchAnchor(['1', String(width), String(batch), '10'], (l) => 'epoch' in l);
-  const epoch = anchor.lines.find((l) => 'epoch' in l) as { ms_per_step: number; img_per_s: number } | undefined;
+  const epoch = anchor.lines.find((l) => 'epoch' in l) as
+    { ms_per_step: number; img_per_s: number } | undefined;
   if (!epoch) throw new Error('the anchor printed no epoch line');
   emit({
     bench: 'train-step',

@@ -1,5 +1,4 @@
-import { InvalidArgumentError } from '../../core/index.js';
-import type { Random } from '../../core/index.js';
+import { InvalidArgumentError, type Random } from '../../core/index.js';
 import { adjustBrightness, adjustContrast, gaussianBlur, normalize, solarize } from './gray-ops.js';
 import { randomResizedCropBox, resizeCropGray } from './random-resized-crop.js';
 

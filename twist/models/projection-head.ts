@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError } from '../../core/index.js';
+import { InvalidArgumentError, type Random } from '../../core/index.js';
 import {
   addBatchNorm,
   addLinear,
@@ -9,7 +9,6 @@ import {
   type LinearInit,
 } from '../nn/layers.js';
 import type { ParamStore } from '../nn/param-store.js';
-import type { Random } from '../../core/index.js';
 
 export interface ProjectionHeadConfig {
   inDim: number;

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError } from '../../core/index.js';
+import { InvalidArgumentError, type Random } from '../../core/index.js';
 import { addBatchNorm, addConv, batchNorm, conv, type ForwardContext } from '../nn/layers.js';
 import type { ParamStore } from '../nn/param-store.js';
-import type { Random } from '../../core/index.js';
 
 /** `imagenet`: 7×7/2 conv + 3×3/2 max-pool (torchvision). `cifar`: 3×3/1 conv, no pool (inputs ≤ 64 px). */
 export type ResNetStem = 'imagenet' | 'cifar';

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError } from '../../core/index.js';
+import { InvalidArgumentError, Random } from '../../core/index.js';
 import type { ForwardContext } from '../nn/layers.js';
 import { ParamStore } from '../nn/param-store.js';
-import { Random } from '../../core/index.js';
 import { DEFAULT_HEAD, ProjectionHead, type ProjectionHeadConfig } from './projection-head.js';
 import { ResNet, type ResNetConfig } from './resnet.js';
 

@@ -82,7 +82,12 @@ export class TwistStep {
   readonly flat: FlatParams;
   private readonly grads: Float32Array;
   private readonly vars: tf.Variable[];
-  private readonly phaseMs = { forward_backward: [] as number[], grads_download: [] as number[], optimizer: [] as number[], upload: [] as number[] };
+  private readonly phaseMs = {
+    forward_backward: [] as number[],
+    grads_download: [] as number[],
+    optimizer: [] as number[],
+    upload: [] as number[],
+  };
 
   constructor(
     readonly model: TwistModel,
@@ -123,7 +128,9 @@ export class TwistStep {
   }
 
   /** Milliseconds per phase of the last (up to 100) steps. */
-  timings(): Readonly<Record<'forward_backward' | 'grads_download' | 'optimizer' | 'upload', readonly number[]>> {
+  timings(): Readonly<
+    Record<'forward_backward' | 'grads_download' | 'optimizer' | 'upload', readonly number[]>
+  > {
     return this.phaseMs;
   }
 

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Conv2DBackpropFilterAttrs, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { KernelUnsupportedError } from '../../../core/index.js';
 import { callKernel, freeTensors } from './kernel-call.js';
+import { reachedInput } from './reached-input.js';
 
 /**
  * `Conv2DBackpropFilter` built on the backend's own `Conv2D`, so all its FLOPs run in XNNPACK:
@@ -28,30 +29,8 @@ export function conv2dBackpropFilterKernel(backendName: string): KernelFunc {
       pad,
       dimRoundingMode,
     );
-    const { inHeight: H, inWidth: W, outHeight: OH, outWidth: OW, filterHeight: fh, filterWidth: fw } = info;
     const { strideHeight: sh, strideWidth: sw } = info;
-    const top = info.padInfo.top;
-    const left = info.padInfo.left;
-    let bottom = fh + sh * (OH - 1) - H - top;
-    let right = fw + sw * (OW - 1) - W - left;
-    const temps: TensorInfo[] = [];
-    let xx = x;
-    if (bottom < 0 || right < 0) {
-      // Rows/columns the forward pass never reached (VALID with a remainder): crop them.
-      xx = callKernel(
-        backend,
-        backendName,
-        'Slice',
-        { x },
-        {
-          begin: [0, 0, 0, 0],
-          size: [x.shape[0]!, H + Math.min(bottom, 0), W + Math.min(right, 0), x.shape[3]!],
-        },
-      );
-      temps.push(xx);
-      bottom = Math.max(bottom, 0);
-      right = Math.max(right, 0);
-    }
+    const { x: xx, temps, top, bottom, left, right } = reachedInput(backend, backendName, x, info);
     const xT = callKernel(backend, backendName, 'Transpose', { x: xx }, { perm: [3, 1, 2, 0] });
     const dyT = callKernel(backend, backendName, 'Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
     const r = callKernel(backend, backendName, 'Conv2D', { x: xT, filter: dyT }, {

@@ -7,6 +7,7 @@ import type {
 } from '@tensorflow/tfjs-core';
 import { KernelUnsupportedError } from '../../../core/index.js';
 import { callKernel, freeTensors, makeTensor, readValues } from './kernel-call.js';
+import { reachedInput } from './reached-input.js';
 
 function requireUnitDilation(kernel: string, dilations: number | [number, number] | undefined): void {
   const [dh, dw] = typeof dilations === 'number' ? [dilations, dilations] : (dilations ?? [1, 1]);
@@ -37,30 +38,10 @@ export function depthwiseBackpropFilterKernel(backendName: string): KernelFunc {
       dimRoundingMode,
       true,
     );
-    const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info;
+    const { batchSize: B, inChannels: C, outHeight: OH, outWidth: OW } = info;
     const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
     const M = filterShape[3];
-    const top = info.padInfo.top;
-    const left = info.padInfo.left;
-    let bottom = fh + sh * (OH - 1) - H - top;
-    let right = fw + sw * (OW - 1) - W - left;
-    const temps: TensorInfo[] = [];
-    let xx = x;
-    if (bottom < 0 || right < 0) {
-      xx = callKernel(
-        backend,
-        backendName,
-        'Slice',
-        { x },
-        {
-          begin: [0, 0, 0, 0],
-          size: [B, H + Math.min(bottom, 0), W + Math.min(right, 0), C],
-        },
-      );
-      temps.push(xx);
-      bottom = Math.max(bottom, 0);
-      right = Math.max(right, 0);
-    }
+    const { x: xx, temps, top, bottom, left, right } = reachedInput(backend, backendName, x, info);
     const h = xx.shape[1]!;
     const w = xx.shape[2]!;
     const xT = callKernel(backend, backendName, 'Transpose', { x: xx }, { perm: [1, 2, 0, 3] });
