@@ -5,7 +5,8 @@ import {
   FASHION_MNIST_STD,
   LocalTrainConfigSchema,
   clusterAccuracy,
-  embedImages,
+  embedSplit,
+  topIndices,
   knnAccuracy,
   nmi,
   selectBackend,
@@ -55,24 +56,10 @@ export async function fmnistBench(args: Map<string, string>, emit: (o: object) =
   });
   const trainMinutes = (performance.now() - t0) / 60000;
   const test = await loadMnistSplit(cfg.dataPath, 't10k');
-  const tr = embedImages(
-    result.model,
-    result.train.images,
-    result.train.count,
-    28,
-    28,
-    FASHION_MNIST_MEAN,
-    FASHION_MNIST_STD,
-  );
-  const te = embedImages(
-    result.model,
-    test.images,
-    test.count,
-    28,
-    28,
-    FASHION_MNIST_MEAN,
-    FASHION_MNIST_STD,
-  );
+  const norm = { mean: FASHION_MNIST_MEAN, std: FASHION_MNIST_STD };
+  const tr = embedSplit(result.model, result.train, norm);
+  const te = embedSplit(result.model, test, norm, { logits: true });
+  const clusters = topIndices(te.logits!, 1).top1;
   const knn = knnAccuracy(tr.features, result.train.labels, te.features, test.labels, 10, {
     k: 200,
     temperature: 0.1,
@@ -85,11 +72,11 @@ export async function fmnistBench(args: Map<string, string>, emit: (o: object) =
     epochs,
     train_minutes: +trainMinutes.toFixed(1),
     knn200: +knn.toFixed(4),
-    nmi: +nmi(test.labels, te.clusters).toFixed(4),
-    acc: +clusterAccuracy(test.labels, te.clusters).toFixed(4),
-    clusters_used: new Set(te.clusters).size,
+    nmi: +nmi(test.labels, clusters).toFixed(4),
+    acc: +clusterAccuracy(test.labels, clusters).toFixed(4),
+    clusters_used: new Set(clusters).size,
   });
-  tf.dispose([tr.features, te.features]);
+  tf.dispose([tr.features, te.features, te.logits!]);
   result.model.dispose();
   if (!args.has('anchor')) return;
   const anchor = await runTorchAnchor([String(epochs), String(width), String(batch), String(dim)]);

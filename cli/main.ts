@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { TwistError } from '../core/index.js';
+import { EVAL_USAGE, evalCommand } from './eval-command.js';
 import { TRAIN_USAGE, trainCommand } from './train-command.js';
 
 const USAGE = `twist <command> [options]
 
 Commands:
   train --local   train TWIST on this machine (see: twist train --help)
+  eval MODE       kNN, linear probe, semi-supervised fine-tuning, clustering (see: twist eval --help)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -13,11 +15,13 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'train':
       return trainCommand(rest);
+    case 'eval':
+      return evalCommand(rest);
     case undefined:
     case 'help':
     case '--help':
     case '-h':
-      process.stdout.write(USAGE + '\n' + TRAIN_USAGE);
+      process.stdout.write(USAGE + '\n' + TRAIN_USAGE + '\n' + EVAL_USAGE);
       return command === undefined ? 1 : 0;
     default:
       process.stderr.write(`twist: unknown command '${command}'\n\n${USAGE}`);

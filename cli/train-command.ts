@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { InvalidArgumentError } from '../core/index.js';
 import { FASHION_MNIST_DIR } from '../data/index.js';
 import { LocalTrainConfigSchema, parseBackendName, selectBackend, trainLocal } from '../twist/index.js';
+import { numFlag } from './flags.js';
 import { ProgressBar } from './progress-bar.js';
 
 export const TRAIN_USAGE = `twist train --local [options]
@@ -22,14 +23,6 @@ Trains TWIST on this process on an MNIST-format dataset and prints one JSON line
   --backend auto|tensorflow|wasm|cpu   (default: TWIST_BACKEND, else auto)
   --threads N            wasm threads (default: TWIST_WASM_THREADS, else all cores)
 `;
-
-function num(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n))
-    throw new InvalidArgumentError(`--${flag}: '${v}' is not a number`);
-  return n;
-}
 
 /** `twist train --local`: parses flags at the edge, validates them with the config schema, trains. */
 export async function trainCommand(argv: string[]): Promise<number> {
@@ -74,23 +67,23 @@ export async function trainCommand(argv: string[]): Promise<number> {
   }
   const parsed = LocalTrainConfigSchema.safeParse({
     dataPath: values['data-path'] ?? FASHION_MNIST_DIR,
-    epochs: num('epochs', values.epochs),
-    batchSize: num('batch-size', values['batch-size']),
-    maxSteps: num('max-steps', values['max-steps']),
-    depth: num('depth', values.depth),
-    width: num('width', values.width),
+    epochs: numFlag('epochs', values.epochs),
+    batchSize: numFlag('batch-size', values['batch-size']),
+    maxSteps: numFlag('max-steps', values['max-steps']),
+    depth: numFlag('depth', values.depth),
+    width: numFlag('width', values.width),
     stem: values.stem,
-    hidDim: num('hid-dim', values['hid-dim']),
-    dim: num('dim', values.dim),
+    hidDim: numFlag('hid-dim', values['hid-dim']),
+    dim: numFlag('dim', values.dim),
     optimizer: values.optimizer,
-    baseLr: num('lr', values.lr),
-    weightDecay: num('weight-decay', values['weight-decay']),
-    warmupEpochs: num('warmup-epochs', values['warmup-epochs']),
-    lam1: num('lam1', values.lam1),
-    lam2: num('lam2', values.lam2),
-    tau: num('tau', values.tau),
-    cropScaleMin: num('crop-scale-min', values['crop-scale-min']),
-    seed: num('seed', values.seed),
+    baseLr: numFlag('lr', values.lr),
+    weightDecay: numFlag('weight-decay', values['weight-decay']),
+    warmupEpochs: numFlag('warmup-epochs', values['warmup-epochs']),
+    lam1: numFlag('lam1', values.lam1),
+    lam2: numFlag('lam2', values.lam2),
+    tau: numFlag('tau', values.tau),
+    cropScaleMin: numFlag('crop-scale-min', values['crop-scale-min']),
+    seed: numFlag('seed', values.seed),
     runDir: values['run-dir'],
   });
   if (!parsed.success) {
@@ -100,7 +93,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const cfg = parsed.data;
   const backend = await selectBackend({
     name: values.backend ? parseBackendName(values.backend, '--backend') : undefined,
-    threads: num('threads', values.threads),
+    threads: numFlag('threads', values.threads),
   });
   process.stderr.write(`backend: ${backend.name} (${backend.detail})\n`);
 
@@ -113,7 +106,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     controller.abort();
   };
   process.on('SIGINT', onSigint);
-  const logEvery = num('log-every', values['log-every']) ?? 0;
+  const logEvery = numFlag('log-every', values['log-every']) ?? 0;
   if (!Number.isInteger(logEvery) || logEvery < 0)
     throw new InvalidArgumentError(`--log-every: expected a whole number ≥ 0, got ${logEvery}`);
   const bar = new ProgressBar();

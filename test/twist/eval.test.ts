@@ -1,8 +1,13 @@
 import test from 'ava';
+import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  ami,
+  ari,
   clusterAccuracy,
+  fowlkesMallows,
   knnAccuracy,
+  logGamma,
   linearSumAssignment,
   nmi,
   selectBackend,
@@ -96,4 +101,56 @@ test('weighted kNN votes with exp(sim / T) over the top-k cosine neighbours', (t
   // k = 5: class 1 has three voters but class 0's two are far closer to query 0, and weights win.
   t.is(knnAccuracy(train, trainLabels, testF, Int32Array.from([0, 1]), 2, { k: 5, temperature: 0.05 }), 1);
   t.throws(() => knnAccuracy(train, trainLabels, testF, Int32Array.from([0, 1]), 2, { k: 6 }));
+});
+
+const sk = JSON.parse(
+  readFileSync(new URL('../../../test/fixtures/sklearn-cluster-metrics.json', import.meta.url), 'utf8'),
+) as {
+  name: string;
+  labels: number[];
+  preds: number[];
+  nmi: number;
+  ami: number;
+  ari: number;
+  fmi: number;
+}[];
+
+// test/fixtures/sklearn-cluster-metrics.json: scikit-learn 1.2.1 (Debian python3-sklearn) on hand-made
+// edge cases (one cluster, all singletons, gapped ids, more clusters than classes) and random labelings.
+for (const c of sk) {
+  test(`NMI, AMI, ARI and Fowlkes-Mallows equal scikit-learn: ${c.name}`, (t) => {
+    const l = Int32Array.from(c.labels);
+    const p = Int32Array.from(c.preds);
+    for (const [name, got, want] of [
+      ['nmi', nmi(l, p), c.nmi],
+      ['ami', ami(l, p), c.ami],
+      ['ari', ari(l, p), c.ari],
+      ['fmi', fowlkesMallows(l, p), c.fmi],
+    ] as const)
+      t.true(Math.abs(got - want) < 1e-9, `${name}: ${got} vs ${want}`);
+  });
+}
+
+test('logGamma matches Python math.lgamma', (t) => {
+  const ref = JSON.parse(
+    readFileSync(new URL('../../../test/fixtures/lgamma.json', import.meta.url), 'utf8'),
+  ) as [number, number][];
+  for (const [x, want] of ref)
+    t.true(
+      Math.abs(logGamma(x) - want) <= 1e-13 * Math.max(1, Math.abs(want)),
+      `lgamma(${x}) = ${logGamma(x)} vs ${want}`,
+    );
+});
+
+// scikit-learn 1.2.1 on labels i mod 100 and predictions (i² mod 97) + (i mod 3), N = 200 000:
+// AMI −0.00461956263166498, NMI 7.592529332156197e-05, ARI −0.0004154502884803397.
+test('AMI, NMI and ARI at N = 200 000 with 100 classes and 85 clusters equal scikit-learn; a permuted labeling scores 1', (t) => {
+  const n = 200000;
+  const labels = Int32Array.from({ length: n }, (_, i) => i % 100);
+  const preds = Int32Array.from({ length: n }, (_, i) => ((i * i) % 97) + (i % 3));
+  t.true(Math.abs(ami(labels, preds) - -0.00461956263166498) < 1e-10, `${ami(labels, preds)}`);
+  t.true(Math.abs(nmi(labels, preds) - 7.592529332156197e-5) < 1e-12);
+  t.true(Math.abs(ari(labels, preds) - -0.0004154502884803397) < 1e-12);
+  const perm = Int32Array.from(labels, (l) => (l * 37) % 100);
+  t.true(Math.abs(ami(labels, perm) - 1) < 1e-9);
 });

@@ -28,10 +28,13 @@ export function isRegularWeight(name: string, shape: readonly number[]): boolean
 export class FlatParams {
   readonly segments: ParamSegment[];
   readonly values: Float32Array;
+  private readonly params: ParamStore['params'];
 
-  constructor(private readonly store: ParamStore) {
+  /** @param include which parameters (by name) to hold; default all of the store's. */
+  constructor(store: ParamStore, include: (name: string) => boolean = () => true) {
+    this.params = store.params.filter((p) => include(p.name));
     let offset = 0;
-    this.segments = store.params.map((p) => {
+    this.segments = this.params.map((p) => {
       const seg = {
         name: p.name,
         offset,
@@ -52,12 +55,12 @@ export class FlatParams {
 
   /** Copies the variables' current values into {@link values}. */
   download(): void {
-    this.store.params.forEach((p, i) => this.values.set(p.variable.dataSync(), this.segments[i]!.offset));
+    this.params.forEach((p, i) => this.values.set(p.variable.dataSync(), this.segments[i]!.offset));
   }
 
   /** Writes {@link values} back into the variables. */
   upload(): void {
-    this.store.params.forEach((p, i) => {
+    this.params.forEach((p, i) => {
       const s = this.segments[i]!;
       tf.tidy(() =>
         p.variable.assign(tf.tensor(this.values.subarray(s.offset, s.offset + s.size), p.variable.shape)),
@@ -67,16 +70,21 @@ export class FlatParams {
 
   /**
    * Flattens gradients keyed by variable name (as `tf.variableGrads` returns them) into one buffer
-   * in segment order; disposes them.
+   * in segment order; disposes all of `grads`.
    * @throws InvalidArgumentError when a parameter has no gradient.
    */
   flattenGrads(grads: tf.NamedTensorMap, out: Float32Array = new Float32Array(this.size)): Float32Array {
-    this.store.params.forEach((p, i) => {
+    this.params.forEach((p, i) => {
       const g = grads[p.variable.name];
       if (!g) throw new InvalidArgumentError(`no gradient for ${p.name}`);
       out.set(g.dataSync(), this.segments[i]!.offset);
     });
     tf.dispose(grads);
     return out;
+  }
+
+  /** The tfjs variables held, in segment order. */
+  variables(): tf.Variable[] {
+    return this.params.map((p) => p.variable);
   }
 }

@@ -3,7 +3,7 @@ import { InvalidArgumentError, Random } from '../../core/index.js';
 import { epochOrder, loadMnistSplit, type ImageSplit } from '../../data/index.js';
 import { barlowGrayViews, GrayViewAugmenter } from '../augment/index.js';
 import { twistLoss } from '../loss.js';
-import { TwistModel } from '../models/index.js';
+import type { TwistModel } from '../models/index.js';
 import {
   AdamW,
   cosineSchedule,
@@ -16,6 +16,7 @@ import {
   type Optimizer,
 } from '../optim/index.js';
 import type { LocalTrainConfig } from './train-config.js';
+import { modelFor } from './model-for-config.js';
 import { saveWeights } from './weights-file.js';
 
 export interface StepReport {
@@ -63,15 +64,6 @@ function makeOptimizer(cfg: LocalTrainConfig): Optimizer {
   if (cfg.optimizer === 'lars') return new Lars();
   if (cfg.optimizer === 'sgd') return new Sgd(0.9);
   return new AdamW({ clipGradNorm: cfg.clipGrad });
-}
-
-/** The model a config describes (grayscale input, one channel). */
-export function modelFor(cfg: LocalTrainConfig, inChannels = 1): TwistModel {
-  return new TwistModel({
-    backbone: { depth: cfg.depth, width: cfg.width, stem: cfg.stem, inChannels },
-    head: { hidDim: cfg.hidDim, dim: cfg.dim, norm: 'bn', act: 'relu', drop: 0, init: 'default' },
-    seed: cfg.seed,
-  });
 }
 
 /**

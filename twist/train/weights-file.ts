@@ -3,6 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import path from 'node:path';
 import { DataFileCorruptError, DataFileMissingError, writeFileAtomic } from '../../core/index.js';
 import type { ParamStore } from '../nn/param-store.js';
+import type { TwistModel } from '../models/index.js';
+import { modelFor } from './model-for-config.js';
+import { LocalTrainConfigSchema, type LocalTrainConfig } from './train-config.js';
 
 /** `weights.json`: what `weights.bin` holds, tensor by tensor. */
 export interface WeightsManifest {
@@ -98,4 +101,37 @@ export async function loadWeights(store: ParamStore, dir: string): Promise<Weigh
     tf.tidy(() => v.assign(tf.tensor(values, v.shape, t.dtype)));
   }
   return manifest;
+}
+
+/**
+ * Rebuilds the model a run directory was trained with (from the config in `weights.json`) and loads
+ * its weights.
+ * @throws DataFileMissingError / DataFileCorruptError naming the file, including a config that does
+ * not describe a model.
+ */
+export async function loadTrainedModel(
+  dir: string,
+): Promise<{ model: TwistModel; config: LocalTrainConfig }> {
+  const jsonFile = path.join(dir, 'weights.json');
+  let raw: unknown;
+  try {
+    raw = (JSON.parse(await readFile(jsonFile, 'utf8')) as WeightsManifest).config;
+  } catch (err) {
+    if (err instanceof SyntaxError)
+      throw new DataFileCorruptError(`${jsonFile}: not valid JSON (${err.message})`, { cause: err });
+    throw new DataFileMissingError(`no weights in ${dir}: ${(err as Error).message}`, { cause: err });
+  }
+  const parsed = LocalTrainConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new DataFileCorruptError(`${jsonFile}: config.${issue.path.join('.')}: ${issue.message}`);
+  }
+  const model = modelFor(parsed.data);
+  try {
+    await loadWeights(model.store, dir);
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+  return { model, config: parsed.data };
 }

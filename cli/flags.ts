@@ -1,0 +1,18 @@
+import { InvalidArgumentError } from '../core/index.js';
+
+/** A numeric flag value, or undefined when absent. @throws InvalidArgumentError naming the flag. */
+export function numFlag(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n))
+    throw new InvalidArgumentError(`--${flag}: '${v}' is not a number`);
+  return n;
+}
+
+/** A positive whole-number flag, or undefined when absent. */
+export function intFlag(flag: string, v: string | undefined, min = 1): number | undefined {
+  const n = numFlag(flag, v);
+  if (n !== undefined && (!Number.isInteger(n) || n < min))
+    throw new InvalidArgumentError(`--${flag}: expected a whole number ≥ ${min}, got ${v}`);
+  return n;
+}

@@ -1,0 +1,67 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ImageSplit } from '../../data/index.js';
+import type { TwistModel } from '../models/index.js';
+
+/** Per-channel normalisation of a dataset (pixels in [0, 1] first). */
+export interface Normalization {
+  mean: number;
+  std: number;
+}
+
+/** Normalised NHWC floats of images [start, start + n) of a single-channel split. */
+export function normalizedBatch(
+  split: ImageSplit,
+  start: number,
+  n: number,
+  norm: Normalization,
+): tf.Tensor4D {
+  const px = split.height * split.width;
+  const x = new Float32Array(n * px);
+  const inv = 1 / (255 * norm.std);
+  const off = norm.mean / norm.std;
+  for (let i = 0, base = start * px; i < x.length; i++) x[i] = split.images[base + i]! * inv - off;
+  return tf.tensor4d(x, [n, split.height, split.width, 1]);
+}
+
+export interface Embedding {
+  /** Backbone features [N, featureDim], eval mode. */
+  features: tf.Tensor2D;
+  /** Head logits [N, dim] (after the no-affine norm, running statistics), when asked for. */
+  logits?: tf.Tensor2D;
+}
+
+/**
+ * Backbone features (and optionally head logits) of a whole split with the model in eval mode, in
+ * batches (default 1000). The tensors are the caller's to dispose.
+ */
+export function embedSplit(
+  model: TwistModel,
+  split: ImageSplit,
+  norm: Normalization,
+  opts: { batch?: number; logits?: boolean } = {},
+): Embedding {
+  const batch = opts.batch ?? 1000;
+  const feats: tf.Tensor2D[] = [];
+  const logits: tf.Tensor2D[] = [];
+  for (let start = 0; start < split.count; start += batch) {
+    const n = Math.min(batch, split.count - start);
+    tf.tidy(() => {
+      const f = model.features(normalizedBatch(split, start, n, norm));
+      feats.push(tf.keep(f));
+      if (opts.logits) logits.push(tf.keep(model.head.forward(f, { training: false })));
+    });
+  }
+  const out: Embedding = { features: tf.concat(feats, 0) };
+  if (opts.logits) out.logits = tf.concat(logits, 0);
+  tf.dispose([...feats, ...logits]);
+  return out;
+}
+
+/** Row-wise argmax and top-k indices of logits, on the host. */
+export function topIndices(logits: tf.Tensor2D, k: number): { top1: Int32Array; topk: Int32Array } {
+  const kk = Math.min(k, logits.shape[1]);
+  const topk = tf.tidy(() => tf.topk(logits, kk).indices.dataSync() as Int32Array);
+  const top1 = new Int32Array(logits.shape[0]);
+  for (let i = 0; i < top1.length; i++) top1[i] = topk[i * kk]!;
+  return { top1, topk };
+}
