@@ -247,6 +247,6 @@ export async function evalCommand(argv: string[]): Promise<number> {
   if (values.json) process.stdout.write(`${JSON.stringify(figures)}\n`);
   else
     for (const [k, v] of Object.entries(figures))
-      process.stdout.write(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}\n`);
+      process.stdout.write(`${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}\n`);
   return 0;
 }
