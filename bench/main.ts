@@ -1,10 +1,12 @@
 import { trainStepBench } from './train-step.js';
 import { fmnistBench } from './fmnist.js';
+import { evalBench } from './eval.js';
 import { shutdownBackend } from '../twist/index.js';
 
 const BENCHES: Record<string, (args: Map<string, string>, emit: (o: object) => void) => Promise<void>> = {
   'train-step': trainStepBench,
   fmnist: fmnistBench,
+  eval: evalBench,
 };
 
 /** `npm run bench -- NAME [--flag value | --switch]...`: JSON lines on stdout. */
