@@ -1,6 +1,6 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs-core';
-import { BackendUnavailableError, InvalidArgumentError } from '../../core/index.js';
+import { InvalidArgumentError } from '../../core/index.js';
 import { parseBackendName, selectBackend, shutdownBackend } from '../../twist/index.js';
 
 test.after.always(() => shutdownBackend());
@@ -16,24 +16,6 @@ test('backend names are validated, naming where the bad value came from', (t) =>
 test.serial('a bad thread count is rejected before anything loads', async (t) => {
   await t.throwsAsync(selectBackend({ name: 'wasm', threads: 0 }), { instanceOf: InvalidArgumentError });
 });
-
-test.serial(
-  'forcing tensorflow: it loads where tfjs-node installs, else a clear error and no silent fallback',
-  async (t) => {
-    try {
-      const info = await selectBackend({ name: 'tensorflow' });
-      // A machine where @tensorflow/tfjs-node(-gpu) installed: it must really compute.
-      t.is(info.name, 'tensorflow');
-      t.is(tf.getBackend(), 'tensorflow');
-      t.deepEqual(Array.from(tf.add(tf.tensor1d([1, 2]), 1).dataSync()), [2, 3]);
-    } catch (err) {
-      t.true(err instanceof BackendUnavailableError, String(err));
-      t.regex((err as Error).message, /@tensorflow\/tfjs-node-gpu/);
-      t.regex((err as Error).message, /@tensorflow\/tfjs-node:/);
-      t.not(tf.getBackend(), 'wasm', 'no silent fallback to wasm');
-    }
-  },
-);
 
 test.serial('wasm with two threads runs the threaded-SIMD binary under Node', async (t) => {
   shutdownBackend();
