@@ -154,3 +154,18 @@ test('AMI, NMI and ARI at N = 200 000 with 100 classes and 85 clusters equal sci
   const perm = Int32Array.from(labels, (l) => (l * 37) % 100);
   t.true(Math.abs(ami(labels, perm) - 1) < 1e-9);
 });
+
+// Worked by hand (scikit-learn's documentation example for ARI): labels [0,0,1,2], clusters [0,0,1,1].
+// Contingency: class 0 → cluster 0 twice; classes 1 and 2 → cluster 1 once each.
+// ARI: ΣC(n_ij,2) = 1, ΣC(a,2) = 1, ΣC(b,2) = 2, C(4,2) = 6, X = 1·2/6 = 1/3 → (1 − 1/3)/(3/2 − 1/3) = 4/7.
+// NMI: H(U) = 1.5·ln 2, H(V) = ln 2, MI = ½ln 2 + 2·¼·ln 2 = ln 2 → ln 2 / (1.25·ln 2) = 0.8.
+// FMI: TP = 2, TP+FP = 4, TP+FN = 2 (ordered pairs) → √(2/4)·√(2/2) = 1/√2.
+// ACC: the best map sends cluster 0 → class 0, cluster 1 → class 1 or 2: 3 of 4.
+test('every clustering metric on a table worked by hand', (t) => {
+  const l = Int32Array.from([0, 0, 1, 2]);
+  const p = Int32Array.from([0, 0, 1, 1]);
+  t.true(Math.abs(ari(l, p) - 4 / 7) < 1e-12);
+  t.true(Math.abs(nmi(l, p) - 0.8) < 1e-12);
+  t.true(Math.abs(fowlkesMallows(l, p) - Math.SQRT1_2) < 1e-12);
+  t.is(clusterAccuracy(l, p), 0.75);
+});
