@@ -13,6 +13,7 @@ import {
 } from '../../twist/index.js';
 import { Random } from '../../core/index.js';
 import { randomValues } from '../helpers/compare.js';
+import { torchShape } from '../../checkpoint/index.js';
 
 const fixture = JSON.parse(
   readFileSync(new URL('../../../test/fixtures/torchvision-resnet-keys.json', import.meta.url), 'utf8'),
@@ -22,13 +23,6 @@ test.before(async () => {
   await selectBackend({ name: 'cpu' });
 });
 test.after.always(() => shutdownBackend());
-
-/** PyTorch's shape of a stored array. */
-function torchShape(shape: readonly number[], layout: string): number[] {
-  if (layout === 'HWIO') return [shape[3]!, shape[2]!, shape[0]!, shape[1]!];
-  if (layout === 'IO') return [shape[1]!, shape[0]!];
-  return [...shape];
-}
 
 for (const depth of [18, 34, 50] as ResNetDepth[]) {
   test(`ResNet-${depth}: state_dict names, shapes and parameter count equal torchvision's (fc excluded)`, (t) => {

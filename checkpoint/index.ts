@@ -1,0 +1,3 @@
+export * from './torch-layout.js';
+export * from './safetensors.js';
+export * from './export-torchvision.js';
