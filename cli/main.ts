@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { TwistError } from '../core/index.js';
 import { EVAL_USAGE, evalCommand } from './eval-command.js';
+import { EXPORT_USAGE, exportCommand } from './export-command.js';
 import { TRAIN_USAGE, trainCommand } from './train-command.js';
 
 const USAGE = `twist <command> [options]
@@ -8,6 +9,7 @@ const USAGE = `twist <command> [options]
 Commands:
   train --local   train TWIST on this machine (see: twist train --help)
   eval MODE       kNN, linear probe, semi-supervised fine-tuning, clustering (see: twist eval --help)
+  export          write a checkpoint's weights for torchvision (see: twist export --help)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -17,11 +19,13 @@ async function main(argv: string[]): Promise<number> {
       return trainCommand(rest);
     case 'eval':
       return evalCommand(rest);
+    case 'export':
+      return exportCommand(rest);
     case undefined:
     case 'help':
     case '--help':
     case '-h':
-      process.stdout.write(USAGE + '\n' + TRAIN_USAGE + '\n' + EVAL_USAGE);
+      process.stdout.write(USAGE + '\n' + TRAIN_USAGE + '\n' + EVAL_USAGE + '\n' + EXPORT_USAGE);
       return command === undefined ? 1 : 0;
     default:
       process.stderr.write(`twist: unknown command '${command}'\n\n${USAGE}`);
