@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import path from 'node:path';
-import { DataFileCorruptError, DataFileMissingError, writeFileAtomic } from '../../core/index.js';
+import { DataFileCorruptError, DataFileMissingError, IoError, writeFileAtomic } from '../../core/index.js';
 import type { ParamStore } from '../nn/param-store.js';
 import type { TwistModel } from '../models/index.js';
 import { modelFor } from './model-for-config.js';
@@ -24,13 +24,18 @@ export interface WeightsManifest {
 
 /**
  * Saves every parameter and buffer of `store` to `dir/weights.bin` (little-endian raw values) and
- * `dir/weights.json` (names, shapes, dtypes, byte ranges), each written atomically: a reader sees the
- * old pair or the new one. Names are the canonical torchvision/seed names; `layout` says how the
- * array differs from PyTorch's (HWIO conv filters, IO linear weights).
- * @throws IoError when a file cannot be written.
+ * `dir/weights.json` (names, shapes, dtypes, byte ranges). Each file is replaced atomically, the
+ * data first and the manifest last, so no file is ever half-written; an all-or-nothing commit of
+ * several files is the sharded checkpoints' job. Names are the canonical torchvision/seed names;
+ * `layout` says how the array differs from PyTorch's (HWIO conv filters, IO linear weights).
+ * @throws IoError naming the directory or file that cannot be written.
  */
 export async function saveWeights(store: ParamStore, dir: string, config: unknown): Promise<void> {
-  await mkdir(dir, { recursive: true });
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    throw new IoError(`cannot create the run directory ${dir}: ${(err as Error).message}`, { cause: err });
+  }
   const entries = [
     ...store.params.map((p) => ({ name: p.name, v: p.variable, layout: p.layout })),
     ...store.buffers.map((b) => ({ name: b.name, v: b.variable, layout: 'same' })),
