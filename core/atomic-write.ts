@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { IoError } from './errors.js';
 
@@ -29,5 +29,14 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string): 
   } catch (err) {
     await rm(tmp, { force: true });
     throw new IoError(`cannot write ${file}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Creates `dir` (and its parents) if missing. @throws IoError naming the directory. */
+export async function ensureDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    throw new IoError(`cannot create the directory ${dir}: ${(err as Error).message}`, { cause: err });
   }
 }

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { mkdir } from 'node:fs/promises';
-import { InvalidArgumentError, IoError, Random } from '../../core/index.js';
+import { InvalidArgumentError, Random, ensureDir } from '../../core/index.js';
 import { epochOrder, loadMnistSplit, type ImageSplit } from '../../data/index.js';
 import { barlowGrayViews, GrayViewAugmenter } from '../augment/index.js';
 import { twistLoss } from '../loss.js';
@@ -146,13 +145,7 @@ export class TwistStep {
 export async function trainLocal(cfg: LocalTrainConfig, hooks: TrainHooks = {}): Promise<TrainResult> {
   const train = await loadMnistSplit(cfg.dataPath, 'train');
   // Fail before training, not after it, when the run directory cannot be created.
-  if (cfg.runDir) {
-    try {
-      await mkdir(cfg.runDir, { recursive: true });
-    } catch (err) {
-      throw new IoError(`cannot create the run directory ${cfg.runDir}: ${(err as Error).message}`, { cause: err });
-    }
-  }
+  if (cfg.runDir) await ensureDir(cfg.runDir);
   const stepsPerEpoch = Math.floor(train.count / cfg.batchSize);
   if (stepsPerEpoch < 1)
     throw new InvalidArgumentError(`batch size ${cfg.batchSize} exceeds the ${train.count} training images`);

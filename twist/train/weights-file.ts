@@ -1,7 +1,7 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import path from 'node:path';
-import { DataFileCorruptError, DataFileMissingError, IoError, writeFileAtomic } from '../../core/index.js';
+import { DataFileCorruptError, DataFileMissingError, ensureDir, writeFileAtomic } from '../../core/index.js';
 import type { ParamStore } from '../nn/param-store.js';
 import type { TwistModel } from '../models/index.js';
 import { modelFor } from './model-for-config.js';
@@ -31,11 +31,7 @@ export interface WeightsManifest {
  * @throws IoError naming the directory or file that cannot be written.
  */
 export async function saveWeights(store: ParamStore, dir: string, config: unknown): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (err) {
-    throw new IoError(`cannot create the run directory ${dir}: ${(err as Error).message}`, { cause: err });
-  }
+  await ensureDir(dir);
   const entries = [
     ...store.params.map((p) => ({ name: p.name, v: p.variable, layout: p.layout })),
     ...store.buffers.map((b) => ({ name: b.name, v: b.variable, layout: 'same' })),
