@@ -6,6 +6,7 @@ import {
   FASHION_MNIST_MEAN,
   FASHION_MNIST_STD,
   GrayViewAugmenter,
+  evalTrainGrayView,
   cachedFeatures,
   clusteringReport,
   embedSplit,
@@ -138,18 +139,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
           release = c.dispose;
         } else {
           if (values.standardize) throw new InvalidArgumentError('--standardize needs --cached-features');
-          const aug = new GrayViewAugmenter({
-            size: train.height,
-            scale: [0.08, 1],
-            flipP: 0.5,
-            jitterP: 0,
-            brightness: 0,
-            contrast: 0,
-            blurP: 0,
-            blurSigma: [0.1, 2],
-            solarizeP: 0,
-            ...norm,
-          });
+          const aug = new GrayViewAugmenter(evalTrainGrayView(train.height, norm.mean, norm.std));
           const rng = new Random(seed + 11);
           batches = (idx) =>
             tf.tidy(() =>

@@ -124,3 +124,23 @@ export class GrayViewAugmenter {
     return dst;
   }
 }
+
+/**
+ * The training transform of linear evaluation and fine-tuning (the seed's `evaluate.py`) for
+ * single-channel images: random resized crop at the default scale (0.08, 1) and flip, nothing else.
+ */
+export function evalTrainGrayView(size: number, mean: number, std: number): GrayViewConfig {
+  return {
+    size,
+    scale: [0.08, 1],
+    flipP: 0.5,
+    jitterP: 0,
+    brightness: 0,
+    contrast: 0,
+    blurP: 0,
+    blurSigma: [0.1, 2],
+    solarizeP: 0,
+    mean,
+    std,
+  };
+}

@@ -64,17 +64,8 @@ export function kMeans(features: tf.Tensor2D, opts: KMeansOptions): KMeansResult
   let best: KMeansResult | undefined;
   try {
     for (let r = 0; r < restarts; r++) {
-      const result = lloyd(
-        features,
-        xNorm,
-        host,
-        n,
-        d,
-        k,
-        seedPlusPlus(features, xNorm, host, n, d, k, rng),
-        maxIter,
-        tol,
-      );
+      const points: Points = { x: features, xNorm, host, n, d };
+      const result = lloyd(points, k, seedPlusPlus(points, k, rng), maxIter, tol);
       if (!best || result.inertia < best.inertia) best = result;
     }
   } finally {
@@ -83,15 +74,16 @@ export function kMeans(features: tf.Tensor2D, opts: KMeansOptions): KMeansResult
   return best!;
 }
 
-function seedPlusPlus(
-  x: tf.Tensor2D,
-  xNorm: tf.Tensor2D,
-  host: Float32Array,
-  n: number,
-  d: number,
-  k: number,
-  rng: Random,
-): Float32Array {
+/** The points once on the backend (with their squared norms) and once on the host. */
+interface Points {
+  x: tf.Tensor2D;
+  xNorm: tf.Tensor2D;
+  host: Float32Array;
+  n: number;
+  d: number;
+}
+
+function seedPlusPlus({ x, xNorm, host, n, d }: Points, k: number, rng: Random): Float32Array {
   const centroids = new Float32Array(k * d);
   const trials = 2 + Math.floor(Math.log(k));
   const first = rng.int(n);
@@ -138,11 +130,7 @@ function seedPlusPlus(
 }
 
 function lloyd(
-  x: tf.Tensor2D,
-  xNorm: tf.Tensor2D,
-  host: Float32Array,
-  n: number,
-  d: number,
+  { x, xNorm, host, n, d }: Points,
   k: number,
   init: Float32Array,
   maxIter: number,

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, Random } from '../../core/index.js';
 import { epochOrder, type ImageSplit } from '../../data/index.js';
-import { GrayViewAugmenter } from '../augment/index.js';
+import { GrayViewAugmenter, evalTrainGrayView } from '../augment/index.js';
 import type { TwistModel } from '../models/index.js';
 import { FlatParams, Sgd } from '../optim/index.js';
 import {
@@ -91,19 +91,7 @@ export function semiSupervised(
   const fcOpt = new Sgd(0.9);
   const bbOpt = new Sgd(0.9);
   const vars = [...bbFlat.variables(), ...fcFlat.variables()];
-  const aug = new GrayViewAugmenter({
-    size: train.height,
-    scale: [0.08, 1],
-    flipP: 0.5,
-    jitterP: 0,
-    brightness: 0,
-    contrast: 0,
-    blurP: 0,
-    blurSigma: [0.1, 2],
-    solarizeP: 0,
-    mean: norm.mean,
-    std: norm.std,
-  });
+  const aug = new GrayViewAugmenter(evalTrainGrayView(train.height, norm.mean, norm.std));
   const rng = new Random(seed + 7);
   const history: EpochAccuracy[] = [];
   try {
