@@ -40,15 +40,14 @@ export async function evalBench(args: Map<string, string>, emit: (o: object) => 
   const k = Number(args.get('k') ?? 1000);
   const [d, ntr, nte] = [512, 60000, 10000];
   const backend = await selectBackend({});
-  // The same deterministic labelings as the anchor: 40 % of samples on a permuted true class.
+  // The same deterministic labelings as the anchor: 40 % of samples on a permuted true class, the
+  // rest spread over the clusters by their position.
   const labels = new Int32Array(n);
   const preds = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     labels[i] = i % k;
-    preds[i] =
-      Number((BigInt(i) * 2654435761n) % 10n) < 4
-        ? (labels[i]! * 7) % k
-        : Number((BigInt(i) * 40503n) % BigInt(k));
+    const block = Math.floor(i / k);
+    preds[i] = Number((BigInt(i) * 2654435761n) % 10n) < 4 ? (labels[i]! * 7) % k : (block * 7919 + i * 13) % k;
   }
   let t = performance.now();
   const a = ami(labels, preds);
