@@ -47,7 +47,8 @@ export async function evalBench(args: Map<string, string>, emit: (o: object) => 
   for (let i = 0; i < n; i++) {
     labels[i] = i % k;
     const block = Math.floor(i / k);
-    preds[i] = Number((BigInt(i) * 2654435761n) % 10n) < 4 ? (labels[i]! * 7) % k : (block * 7919 + i * 13) % k;
+    preds[i] =
+      Number((BigInt(i) * 2654435761n) % 10n) < 4 ? (labels[i]! * 7) % k : (block * 7919 + i * 13) % k;
   }
   let t = performance.now();
   const a = ami(labels, preds);
