@@ -47,8 +47,7 @@ export async function evalBench(args: Map<string, string>, emit: (o: object) => 
   for (let i = 0; i < n; i++) {
     labels[i] = i % k;
     const block = Math.floor(i / k);
-    preds[i] =
-      Number((BigInt(i) * 2654435761n) % 10n) < 4 ? (labels[i]! * 7) % k : (block * 7919 + i * 13) % k;
+    preds[i] = (block * 7 + i) % 10 < 4 ? (labels[i]! * 7) % k : (block * 7919 + i * 13) % k;
   }
   let t = performance.now();
   const a = ami(labels, preds);
@@ -91,6 +90,6 @@ export async function evalBench(args: Map<string, string>, emit: (o: object) => 
       knn: ratio('knn_seconds'),
     },
     same_ami: Math.abs(a - Number(anchor['ami'])) < 1e-6,
-    same_acc: Math.abs(acc - Number(anchor['acc'])) < 1e-9,
+    same_acc: Math.abs(acc - Number(anchor['acc'])) < 1e-6,
   });
 }

@@ -10,7 +10,7 @@ n, k, d, ntr, nte = (int(a) for a in sys.argv[1:6])
 torch.set_num_threads(2)
 i = np.arange(n, dtype=np.int64)
 labels = i % k
-preds = np.where((i * 2654435761) % 10 < 4, (labels * 7) % k, ((i // k) * 7919 + i * 13) % k)
+preds = np.where(((i // k) * 7 + i) % 10 < 4, (labels * 7) % k, ((i // k) * 7919 + i * 13) % k)
 t = time.time(); ami = adjusted_mutual_info_score(labels, preds); t_ami = time.time() - t
 t = time.time()
 counts = np.zeros((k, k)); np.add.at(counts, (preds, labels), 1)
