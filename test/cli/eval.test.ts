@@ -4,37 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { idxBytes, writeMnistDir } from '../helpers/mnist-files.js';
-import { jsonLines, runCli } from '../helpers/run-cli.js';
+import { WASM1, jsonLines, runCli, trainTinyRun } from '../helpers/run-cli.js';
 
-const WASM1 = { TWIST_BACKEND: 'wasm', TWIST_WASM_THREADS: '1' };
 let data = '';
 let run = '';
 
 test.before(async () => {
   data = writeMnistDir(160, 12, 4);
   run = path.join(mkdtempSync(path.join(os.tmpdir(), 'twist-eval-')), 'run');
-  const r = await runCli(
-    [
-      'train',
-      '--local',
-      '--data-path',
-      data,
-      '--max-steps',
-      '4',
-      '--batch-size',
-      '32',
-      '--width',
-      '4',
-      '--hid-dim',
-      '32',
-      '--dim',
-      '6',
-      '--run-dir',
-      run,
-    ],
-    WASM1,
-  );
-  if (r.code !== 0) throw new Error(r.stderr);
+  await trainTinyRun(data, run);
 });
 
 const lastJson = (stdout: string): Record<string, unknown> =>

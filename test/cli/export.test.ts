@@ -3,9 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeMnistDir } from '../helpers/mnist-files.js';
-import { runCli } from '../helpers/run-cli.js';
-
-const WASM1 = { TWIST_BACKEND: 'wasm', TWIST_WASM_THREADS: '1' };
+import { WASM1, runCli, trainTinyRun } from '../helpers/run-cli.js';
 
 /** The JSON header of a safetensors file, parsed by hand as the format allows. */
 function header(
@@ -23,28 +21,7 @@ test('twist export --format torchvision writes backbone-only and full safetensor
   const data = writeMnistDir(64, 12, 4);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'twist-export-'));
   const run = path.join(tmp, 'run');
-  const tr = await runCli(
-    [
-      'train',
-      '--local',
-      '--data-path',
-      data,
-      '--max-steps',
-      '2',
-      '--batch-size',
-      '16',
-      '--width',
-      '4',
-      '--hid-dim',
-      '32',
-      '--dim',
-      '6',
-      '--run-dir',
-      run,
-    ],
-    WASM1,
-  );
-  t.is(tr.code, 0, tr.stderr);
+  await trainTinyRun(data, run, 2);
   const backbone = path.join(tmp, 'backbone.safetensors');
   const r1 = await runCli(
     ['export', '--checkpoint', run, '--format', 'torchvision', '--out', backbone],

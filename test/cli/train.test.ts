@@ -11,9 +11,8 @@ import {
   shutdownBackend,
 } from '../../twist/index.js';
 import { writeMnistDir } from '../helpers/mnist-files.js';
-import { jsonLines, runCli } from '../helpers/run-cli.js';
+import { WASM1, jsonLines, runCli } from '../helpers/run-cli.js';
 
-const WASM1 = { TWIST_BACKEND: 'wasm', TWIST_WASM_THREADS: '1' };
 const SMALL = ['--batch-size', '16', '--width', '4', '--hid-dim', '32', '--dim', '4'];
 
 test.after.always(() => shutdownBackend());

@@ -39,3 +39,35 @@ export function jsonLines(stdout: string): Record<string, number | string>[] {
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, number | string>);
 }
+
+/** The wasm backend on one thread: light and deterministic for CLI tests. */
+export const WASM1 = { TWIST_BACKEND: 'wasm', TWIST_WASM_THREADS: '1' };
+
+/**
+ * Trains a tiny model (ResNet-18 width 4, head 32/`dim`) for `steps` steps on `data` into `runDir`.
+ * @throws Error with the CLI's stderr when it fails.
+ */
+export async function trainTinyRun(data: string, runDir: string, steps = 4, dim = 6): Promise<void> {
+  const r = await runCli(
+    [
+      'train',
+      '--local',
+      '--data-path',
+      data,
+      '--max-steps',
+      String(steps),
+      '--batch-size',
+      '16',
+      '--width',
+      '4',
+      '--hid-dim',
+      '32',
+      '--dim',
+      String(dim),
+      '--run-dir',
+      runDir,
+    ],
+    WASM1,
+  );
+  if (r.code !== 0) throw new Error(r.stderr);
+}
