@@ -17,16 +17,15 @@ export interface AnchorRun {
 }
 
 /**
- * Runs the PyTorch anchor `twist_torch_fmnist.py ARGS` with Debian's python (/usr/bin/python3) and
- * collects its JSON lines; `stopWhen` may end it early (e.g. after the first epoch line, to skip its
- * evaluation).
+ * Runs `script ARGS` with Debian's python (/usr/bin/python3) and collects the JSON lines it prints;
+ * `stopWhen` may end it early (e.g. after the first epoch line, to skip an evaluation).
  * @throws Error when the script or python is missing, or when it fails.
  */
-export async function runTorchAnchor(
+export async function runPythonJsonLines(
+  script: string,
   args: string[],
   stopWhen?: (line: Record<string, unknown>) => boolean,
 ): Promise<AnchorRun> {
-  const script = path.join(anchorsDir(), 'twist_torch_fmnist.py');
   if (!existsSync(script)) throw new Error(`anchor script not found: ${script} (set TWIST_ANCHORS_DIR)`);
   if (!existsSync('/usr/bin/python3'))
     throw new Error(
@@ -60,8 +59,17 @@ export async function runTorchAnchor(
     });
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code !== 0 && !stopped) reject(new Error(`anchor exited with ${code}: ${stderr.slice(-2000)}`));
+      if (code !== 0 && !stopped)
+        reject(new Error(`${path.basename(script)} exited with ${code}: ${stderr.slice(-2000)}`));
       else resolve({ lines, seconds: (performance.now() - t0) / 1000 });
     });
   });
+}
+
+/** The PyTorch TWIST anchor `twist_torch_fmnist.py ARGS` from {@link anchorsDir}. */
+export function runTorchAnchor(
+  args: string[],
+  stopWhen?: (line: Record<string, unknown>) => boolean,
+): Promise<AnchorRun> {
+  return runPythonJsonLines(path.join(anchorsDir(), 'twist_torch_fmnist.py'), args, stopWhen);
 }

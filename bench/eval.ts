@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { ami, clusterAccuracy, knnAccuracy, selectBackend } from '../twist/index.js';
+import { runPythonJsonLines } from './anchor.js';
 
 /** Runs bench/eval_anchor.py (scikit-learn, SciPy, PyTorch) on the same sizes; its JSON line. */
-function runEvalAnchor(args: number[]): Promise<Record<string, unknown>> {
+async function runEvalAnchor(args: number[]): Promise<Record<string, unknown>> {
   const script = path.resolve(
     path.dirname(fileURLToPath(import.meta.url)),
     '..',
@@ -13,21 +13,10 @@ function runEvalAnchor(args: number[]): Promise<Record<string, unknown>> {
     'bench',
     'eval_anchor.py',
   );
-  return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/python3', [script, ...args.map(String)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown>)
-        : reject(new Error(`eval anchor exited ${code}: ${err.slice(-1500)}`)),
-    );
-  });
+  const { lines } = await runPythonJsonLines(script, args.map(String));
+  const last = lines.at(-1);
+  if (!last) throw new Error('the eval anchor printed no JSON line');
+  return last;
 }
 
 /**

@@ -6,7 +6,7 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { KernelUnsupportedError } from '../../../core/index.js';
-import { callKernel, freeTensors, makeTensor, readValues } from './kernel-call.js';
+import { callKernel, freeTensors, readValues, writeValues } from './kernel-call.js';
 
 /**
  * Gathers the sub-filter of phase (ρ, σ) for the input gradient: F[k', l', co, ci] =
@@ -79,9 +79,9 @@ export function conv2dBackpropInputKernel(backendName: string): KernelFunc {
         const f = phaseFilter(w, filter.shape, rho, sigma, sh, sw);
         let phase: TensorInfo;
         if (f.kh <= 0 || f.kw <= 0) {
-          phase = makeTensor(backend, [B, M, N, Ci], new Float32Array(B * M * N * Ci));
+          phase = writeValues(backend, [B, M, N, Ci], new Float32Array(B * M * N * Ci), 'float32');
         } else {
-          const ft = makeTensor(backend, [f.kh, f.kw, Co, Ci], f.values);
+          const ft = writeValues(backend, [f.kh, f.kw, Co, Ci], f.values, 'float32');
           const full = callKernel(backend, backendName, 'Conv2D', { x: dy, filter: ft }, {
             strides: [1, 1],
             dilations: [1, 1],

@@ -6,7 +6,7 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { KernelUnsupportedError } from '../../../core/index.js';
-import { callKernel, freeTensors, makeTensor, readValues } from './kernel-call.js';
+import { callKernel, freeTensors, readValues, writeValues } from './kernel-call.js';
 import { reachedInput } from './reached-input.js';
 
 function requireUnitDilation(kernel: string, dilations: number | [number, number] | undefined): void {
@@ -148,7 +148,7 @@ export function depthwiseBackpropInputKernel(backendName: string): KernelFunc {
         flipped.set(w.subarray(src, src + CM), dst);
       }
     }
-    const ft = makeTensor(backend, [fh, fw, CM, 1], flipped);
+    const ft = writeValues(backend, [fh, fw, CM, 1], flipped, 'float32');
     const conv = callKernel(backend, backendName, 'DepthwiseConv2dNative', { x: up, filter: ft }, {
       strides: [1, 1],
       dilations: [1, 1],

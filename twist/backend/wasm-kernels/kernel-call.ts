@@ -25,12 +25,6 @@ export function freeTensors(backend: object, ...tensors: TensorInfo[]): void {
   for (const t of tensors) (backend as KernelBackend).disposeData(t.dataId);
 }
 
-/** Creates a kernel-level float32 tensor on `backend` from host values. */
-export function makeTensor(backend: object, shape: number[], values: Float32Array): TensorInfo {
-  const dataId = (backend as KernelBackend).write(values, shape, 'float32');
-  return { dataId, shape, dtype: 'float32' };
-}
-
 /** Reads a tensor's host values synchronously (the wasm heap or the cpu store). */
 export function readValues(backend: object, t: TensorInfo): Float32Array | Int32Array | Uint8Array {
   return (backend as KernelBackend).readSync(t.dataId) as Float32Array | Int32Array | Uint8Array;
