@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError } from '../core/index.js';
+import { loadModelFromCheckpoint } from '../checkpoint/index.js';
+import { InvalidArgumentError, Random } from '../core/index.js';
 import { FASHION_MNIST_DIR, loadMnistSplit } from '../data/index.js';
 import {
   FASHION_MNIST_MEAN,
@@ -13,21 +14,19 @@ import {
   kMeans,
   knnAccuracy,
   linearProbe,
-  loadTrainedModel,
   parseBackendName,
   selectBackend,
   semiSupervised,
   topIndices,
   type BatchFeatures,
 } from '../twist/index.js';
-import { Random } from '../core/index.js';
 import { intFlag, numFlag } from './flags.js';
 
 export const EVAL_USAGE = `twist eval <knn|linear|semi|cluster> --checkpoint DIR [options]
 
 Evaluates a trained model (a --run-dir of twist train) on an MNIST-format dataset.
 
-  --checkpoint DIR       the run directory holding weights.json / weights.bin
+  --checkpoint DIR       a run directory (its LATEST checkpoint, else the newest valid one) or a step-<n> directory
   --data-path DIR        MNIST-format directory (default ${FASHION_MNIST_DIR})
   --json                 the last line of stdout is one JSON object with every figure
   --backend NAME --threads N                  as for twist train
@@ -80,11 +79,13 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const say = (line: string): void => void process.stderr.write(`${line}\n`);
   say(`backend: ${backend.name} (${backend.detail})`);
   const dataPath = values['data-path'] ?? FASHION_MNIST_DIR;
-  const [{ model, config }, train, test] = await Promise.all([
-    loadTrainedModel(values.checkpoint),
+  const [{ model, config, checkpoint, fellBack }, train, test] = await Promise.all([
+    loadModelFromCheckpoint(values.checkpoint),
     loadMnistSplit(dataPath, 'train'),
     loadMnistSplit(dataPath, 't10k'),
   ]);
+  for (const f of fellBack ?? []) say(`passing over ${f.from}: ${f.reason}`);
+  say(`checkpoint: ${checkpoint.dir} (step ${checkpoint.manifest.step})`);
   if (model.backbone.config.inChannels !== 1) {
     throw new InvalidArgumentError(
       `${values.checkpoint}: the model takes ${model.backbone.config.inChannels} channels; ${dataPath} is grayscale`,
@@ -100,7 +101,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const seed = intFlag('seed', values.seed, 0) ?? 0;
   const figures: Record<string, unknown> = {
     eval: mode,
-    checkpoint: values.checkpoint,
+    checkpoint: checkpoint.dir,
+    step: checkpoint.manifest.step,
     data_path: dataPath,
     backend: backend.name,
     model: { depth: config.depth, width: config.width, dim: config.dim },

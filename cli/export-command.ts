@@ -1,15 +1,26 @@
 import { parseArgs } from 'node:util';
-import { exportTorchvision, type ExportPart } from '../checkpoint/index.js';
+import {
+  exportDetectron2,
+  exportTfjs,
+  exportTorchvision,
+  loadModelFromCheckpoint,
+  type ExportPart,
+} from '../checkpoint/index.js';
 import { InvalidArgumentError, writeFileAtomic } from '../core/index.js';
-import { loadTrainedModel, parseBackendName, selectBackend } from '../twist/index.js';
+import { parseBackendName, selectBackend } from '../twist/index.js';
 
-export const EXPORT_FORMATS = ['torchvision'] as const;
+export const EXPORT_FORMATS = ['torchvision', 'tfjs', 'detectron2'] as const;
 
 export const EXPORT_USAGE = `twist export --checkpoint DIR --format FORMAT --out PATH [--part backbone|full]
 
+  --checkpoint DIR       a run directory (its LATEST checkpoint, else the newest valid one) or a step-<n> directory
   --format torchvision   a .safetensors file in PyTorch layouts: \`backbone\` (default) with torchvision's
                          ResNet names (loads into torchvision.models.resnetNN() with strict=False, only fc.*
                          missing), \`full\` with the seed's names (backbone.*, projection_heads.*)
+  --format tfjs          a directory: model.json (tfjs weightsManifest, seed names, tfjs layouts, the run's
+                         config) and group1-shard*.bin; read by tf.io.decodeWeights and twist's loadTfjsExport
+  --format detectron2    a .pkl of the backbone with detectron2's names (stem., res2..5, convK.norm, shortcut)
+                         as the seed's convert-pretrain-to-detectron2.py writes it (backbone only)
 `;
 
 /** `twist export`: writes the checkpoint's weights in another framework's format, atomically. */
@@ -42,17 +53,27 @@ export async function exportCommand(argv: string[]): Promise<number> {
   if (partFlag !== 'backbone' && partFlag !== 'full') {
     throw new InvalidArgumentError(`twist export: --part must be backbone or full, got '${partFlag}'`);
   }
+  if (format === 'detectron2' && partFlag === 'full')
+    throw new InvalidArgumentError('twist export: detectron2 takes the backbone only (--part backbone)');
   const part: ExportPart = partFlag;
   await selectBackend({ name: values.backend ? parseBackendName(values.backend, '--backend') : 'cpu' });
-  const { model, config } = await loadTrainedModel(values.checkpoint);
+  const { model, config, checkpoint, fellBack } = await loadModelFromCheckpoint(values.checkpoint);
+  for (const f of fellBack ?? []) process.stderr.write(`passing over ${f.from}: ${f.reason}\n`);
   try {
-    const bytes = exportTorchvision(model.store, part, {
-      arch: `resnet${config.depth}`,
-      width: String(config.width),
-      stem: config.stem,
-    });
-    await writeFileAtomic(values.out, bytes);
-    process.stderr.write(`wrote ${values.out} (${(bytes.length / 1e6).toFixed(1)} MB, ${part})\n`);
+    if (format === 'tfjs') {
+      await exportTfjs(model.store, part, config, values.out);
+    } else {
+      const bytes =
+        format === 'detectron2'
+          ? exportDetectron2(model.store)
+          : exportTorchvision(model.store, part, {
+              arch: `resnet${config.depth}`,
+              width: String(config.width),
+              stem: config.stem,
+            });
+      await writeFileAtomic(values.out, bytes);
+    }
+    process.stderr.write(`wrote ${values.out} (${format}, ${part}) from ${checkpoint.dir}\n`);
   } finally {
     model.dispose();
   }

@@ -1,8 +1,22 @@
 import { parseArgs } from 'node:util';
-import { InvalidArgumentError } from '../core/index.js';
+import {
+  AsyncCheckpointSaver,
+  DEFAULT_KEEP,
+  listStepDirs,
+  loadState,
+  resolveCheckpoint,
+  type ResolvedCheckpoint,
+} from '../checkpoint/index.js';
+import { ensureDir, InvalidArgumentError } from '../core/index.js';
 import { FASHION_MNIST_DIR } from '../data/index.js';
-import { LocalTrainConfigSchema, parseBackendName, selectBackend, trainLocal } from '../twist/index.js';
-import { numFlag } from './flags.js';
+import {
+  LocalTrainConfigSchema,
+  parseBackendName,
+  selectBackend,
+  trainLocal,
+  type TrainState,
+} from '../twist/index.js';
+import { intFlag, numFlag } from './flags.js';
 import { ProgressBar } from './progress-bar.js';
 
 export const TRAIN_USAGE = `twist train --local [options]
@@ -18,7 +32,12 @@ Trains TWIST on this process on an MNIST-format dataset and prints one JSON line
   --weight-decay X       (default 1.5e-6)     --warmup-epochs X  (default: the seed's rule, capped at the run)
   --lam1 X --lam2 X --tau X                   loss weights (defaults 0, 1, 1)
   --crop-scale-min X     (default 0.2)        --seed N           (default 0)
-  --run-dir DIR          save the trained weights there
+  --run-dir DIR          checkpoints go there (step-<n>/ with shards and manifest.json, LATEST)
+  --checkpoint-every N   also save every N steps (default 0: at the end, and on Ctrl-C)
+  --checkpoint-shards N  shards per checkpoint, written in parallel (default 1)
+  --keep N               checkpoints kept (default ${DEFAULT_KEEP})
+  --resume               continue the run in --run-dir from its LATEST checkpoint (or the newest that
+                         validates); its config is kept, flags given here override it
   --log-every N          also print a JSON line every N steps (default 0: epochs only)
   --backend auto|tensorflow|wasm|cpu   (default: TWIST_BACKEND, else auto)
   --threads N            wasm threads (default: TWIST_WASM_THREADS, else all cores)
@@ -50,6 +69,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
       'crop-scale-min': { type: 'string' },
       seed: { type: 'string' },
       'run-dir': { type: 'string' },
+      'checkpoint-every': { type: 'string' },
+      'checkpoint-shards': { type: 'string' },
+      keep: { type: 'string' },
+      resume: { type: 'boolean' },
       'log-every': { type: 'string' },
       backend: { type: 'string' },
       threads: { type: 'string' },
@@ -65,8 +88,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
       'twist train: only --local training exists so far (cluster submission comes with the head)',
     );
   }
-  const parsed = LocalTrainConfigSchema.safeParse({
-    dataPath: values['data-path'] ?? FASHION_MNIST_DIR,
+  const flags: Record<string, unknown> = {
+    dataPath: values['data-path'],
     epochs: numFlag('epochs', values.epochs),
     batchSize: numFlag('batch-size', values['batch-size']),
     maxSteps: numFlag('max-steps', values['max-steps']),
@@ -85,7 +108,20 @@ export async function trainCommand(argv: string[]): Promise<number> {
     cropScaleMin: numFlag('crop-scale-min', values['crop-scale-min']),
     seed: numFlag('seed', values.seed),
     runDir: values['run-dir'],
-  });
+    checkpointEvery: numFlag('checkpoint-every', values['checkpoint-every']),
+  };
+  const say = (line: string): void => void process.stderr.write(`${line}\n`);
+  let resumed: ResolvedCheckpoint | undefined;
+  if (values.resume) {
+    if (!values['run-dir']) throw new InvalidArgumentError('twist train: --resume needs --run-dir DIR');
+    if ((await listStepDirs(values['run-dir'])).length === 0)
+      say(`no checkpoint in ${values['run-dir']} yet: starting from step 0`);
+    else resumed = await resolveCheckpoint(values['run-dir']);
+    for (const f of resumed?.fellBack ?? []) say(`resume: passing over ${f.from}: ${f.reason}`);
+  }
+  const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+  const saved = (resumed?.checkpoint.manifest.config ?? {}) as Record<string, unknown>;
+  const parsed = LocalTrainConfigSchema.safeParse({ dataPath: FASHION_MNIST_DIR, ...saved, ...given });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new InvalidArgumentError(`twist train: ${issue.path.join('.') || 'config'}: ${issue.message}`);
@@ -95,7 +131,33 @@ export async function trainCommand(argv: string[]): Promise<number> {
     name: values.backend ? parseBackendName(values.backend, '--backend') : undefined,
     threads: numFlag('threads', values.threads),
   });
-  process.stderr.write(`backend: ${backend.name} (${backend.detail})\n`);
+  say(`backend: ${backend.name} (${backend.detail})`);
+  let resume: TrainState | undefined;
+  if (resumed) {
+    const { manifest, dir } = resumed.checkpoint;
+    const stepInEpoch = manifest.meta['stepInEpoch'];
+    if (typeof stepInEpoch !== 'number')
+      throw new InvalidArgumentError(
+        `${dir}/manifest.json: meta.stepInEpoch is missing: not a training checkpoint`,
+      );
+    resume = {
+      step: manifest.step,
+      epoch: manifest.epoch,
+      stepInEpoch,
+      tensors: await loadState(resumed.checkpoint),
+    };
+    say(
+      `resuming from ${dir} (step ${manifest.step}, epoch ${manifest.epoch + 1}, step ${stepInEpoch} of it)`,
+    );
+  }
+  const saver = cfg.runDir
+    ? new AsyncCheckpointSaver(cfg.runDir, {
+        writers: intFlag('checkpoint-shards', values['checkpoint-shards']) ?? 1,
+        keep: intFlag('keep', values.keep) ?? DEFAULT_KEEP,
+      })
+    : undefined;
+  // Fail before training, not after it, when the run directory cannot be created.
+  if (cfg.runDir) await ensureDir(cfg.runDir);
 
   const controller = new AbortController();
   let interrupts = 0;
@@ -113,6 +175,17 @@ export async function trainCommand(argv: string[]): Promise<number> {
   try {
     const result = await trainLocal(cfg, {
       signal: controller.signal,
+      resume,
+      onCheckpoint: saver
+        ? async (state) => {
+            await saver.save(state.tensors, {
+              step: state.step,
+              epoch: state.epoch,
+              config: cfg,
+              meta: { stepInEpoch: state.stepInEpoch, backend: backend.name },
+            });
+          }
+        : undefined,
       onStep: (r) => {
         if (logEvery > 0 && r.step % logEvery === 0) {
           bar.clear();
@@ -133,10 +206,12 @@ export async function trainCommand(argv: string[]): Promise<number> {
       },
     });
     bar.clear();
-    if (cfg.runDir) process.stderr.write(`weights saved to ${cfg.runDir}\n`);
+    const dir = await saver?.flush();
+    if (dir) say(`checkpoint saved: ${dir}`);
     result.model.dispose();
     return result.interrupted ? 130 : 0;
   } finally {
     process.off('SIGINT', onSigint);
+    await saver?.close();
   }
 }

@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from './errors.js';
+
 /**
  * A small seeded PRNG (xoshiro128**, seeded through splitmix32): reproducible initialisation,
  * augmentation and shuffling, independent of the compute backend.
@@ -22,6 +24,25 @@ export class Random {
     this.s1 = next();
     this.s2 = next();
     this.s3 = next();
+  }
+
+  /** The generator's state: four 32-bit words and the cached second normal (NaN when none). */
+  getState(): { words: Uint32Array; spare: number } {
+    return { words: Uint32Array.of(this.s0, this.s1, this.s2, this.s3), spare: this.spare ?? NaN };
+  }
+
+  /**
+   * Restores a state from {@link getState}: the draws that follow are the ones that followed then.
+   * @throws InvalidArgumentError on a state that is not four words, or all zero (xoshiro's fixed point).
+   */
+  setState(state: { words: ArrayLike<number>; spare: number }): void {
+    const w = state.words;
+    if (w.length !== 4 || [0, 1, 2, 3].every((i) => w[i]! >>> 0 === 0))
+      throw new InvalidArgumentError(
+        `Random.setState: expected four words not all zero, got [${Array.from(w).join(',')}]`,
+      );
+    [this.s0, this.s1, this.s2, this.s3] = [w[0]! >>> 0, w[1]! >>> 0, w[2]! >>> 0, w[3]! >>> 0];
+    this.spare = Number.isNaN(state.spare) ? undefined : state.spare;
   }
 
   /** A uniform 32-bit unsigned integer. */

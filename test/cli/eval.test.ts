@@ -94,11 +94,12 @@ test('twist eval: a missing checkpoint, a bad mode, and a dataset with unknown c
 test('twist eval: a checkpoint that does not match its model is a clear error naming the tensor', async (t) => {
   const copy = path.join(mkdtempSync(path.join(os.tmpdir(), 'twist-mismatch-')), 'run');
   cpSync(run, copy, { recursive: true });
-  const file = path.join(copy, 'weights.json');
+  const latest = readFileSync(path.join(copy, 'LATEST'), 'utf8').trim();
+  const file = path.join(copy, latest, 'manifest.json');
   const manifest = JSON.parse(readFileSync(file, 'utf8')) as { config: { width: number } };
   manifest.config.width = 8; // the config now describes a wider model than the stored tensors
   writeFileSync(file, JSON.stringify(manifest));
   const r = await runCli(['eval', 'knn', '--checkpoint', copy, '--data-path', data], WASM1);
   t.is(r.code, 2);
-  t.regex(r.stderr, /weights\.json: backbone\.conv1\.weight has shape \[3,3,1,4\], the model \[3,3,1,8\]/);
+  t.regex(r.stderr, /step-4: backbone\.conv1\.weight is float32\[3,3,1,4\], the model's float32\[3,3,1,8\]/);
 });

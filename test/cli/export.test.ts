@@ -44,5 +44,5 @@ test('twist export --format torchvision writes backbone-only and full safetensor
     WASM1,
   );
   t.is(bad.code, 2);
-  t.regex(bad.stderr, /unknown format 'onnx' \(available: torchvision\)/);
+  t.regex(bad.stderr, /unknown format 'onnx' \(available: torchvision, tfjs, detectron2\)/);
 });

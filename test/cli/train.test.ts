@@ -1,15 +1,10 @@
 import test from 'ava';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FASHION_MNIST_DIR } from '../../data/index.js';
-import {
-  loadWeights,
-  modelFor,
-  LocalTrainConfigSchema,
-  selectBackend,
-  shutdownBackend,
-} from '../../twist/index.js';
+import { loadModelFromCheckpoint } from '../../checkpoint/index.js';
+import { selectBackend, shutdownBackend } from '../../twist/index.js';
 import { writeMnistDir } from '../helpers/mnist-files.js';
 import { WASM1, jsonLines, runCli } from '../helpers/run-cli.js';
 
@@ -17,7 +12,7 @@ const SMALL = ['--batch-size', '16', '--width', '4', '--hid-dim', '32', '--dim',
 
 test.after.always(() => shutdownBackend());
 
-test('twist train --local trains, prints an epoch JSON line and saves loadable weights', async (t) => {
+test('twist train --local trains, prints an epoch JSON line and saves a loadable checkpoint', async (t) => {
   const data = writeMnistDir(64, 12, 4);
   const runDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'twist-run-')), 'run');
   const r = await runCli(
@@ -30,11 +25,19 @@ test('twist train --local trains, prints an epoch JSON line and saves loadable w
   t.is(epoch?.['steps'], 3);
   t.true(Number.isFinite(epoch?.['loss']) && Number.isFinite(epoch?.['images_per_s']));
   t.is(epoch?.['backend'], 'wasm');
-  t.true(existsSync(path.join(runDir, 'weights.json')) && existsSync(path.join(runDir, 'weights.bin')));
+  t.is(readFileSync(path.join(runDir, 'LATEST'), 'utf8'), 'step-3\n');
   await selectBackend({ name: 'cpu' });
-  const model = modelFor(LocalTrainConfigSchema.parse({ dataPath: data, width: 4, hidDim: 32, dim: 4 }));
-  const manifest = await loadWeights(model.store, runDir);
-  t.true(manifest.tensors.some((x) => x.name === 'projection_heads.norm.running_var'));
+  const { model, checkpoint, config } = await loadModelFromCheckpoint(runDir);
+  t.is(checkpoint.manifest.step, 3);
+  t.is(config.width, 4);
+  const names = checkpoint.manifest.tensors.map((x) => x.name);
+  for (const n of [
+    'projection_heads.norm.running_var',
+    'optimizer.backbone.conv1.weight.momentum_buffer',
+    'rng.augment.words',
+    'sampler.state',
+  ])
+    t.true(names.includes(n), n);
   t.is(
     model.store.get('backbone.bn1.num_batches_tracked').dataSync()[0],
     3,
@@ -68,7 +71,7 @@ test('bad flags are clear errors naming the flag and value', async (t) => {
   t.regex(backend.stderr, /unknown backend 'gpu'/);
 });
 
-test('Ctrl-C stops after the current step, saves the weights and exits 130', async (t) => {
+test('Ctrl-C stops after the current step, saves a checkpoint and exits 130', async (t) => {
   const data = writeMnistDir(4000, 12, 4);
   const runDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'twist-run-')), 'run');
   const r = await runCli(
@@ -98,7 +101,7 @@ test('Ctrl-C stops after the current step, saves the weights and exits 130', asy
   const epoch = lines.find((l) => 'steps' in l);
   t.truthy(epoch, 'the partial epoch is reported');
   t.true(Number(epoch?.['steps']) < 50);
-  t.true(existsSync(path.join(runDir, 'weights.bin')));
+  t.regex(readFileSync(path.join(runDir, 'LATEST'), 'utf8'), /^step-\d+\n$/);
 });
 
 test('on Fashion-MNIST the loss falls within 40 steps', async (t) => {

@@ -1,6 +1,12 @@
 import { InvalidArgumentError } from '../../core/index.js';
 import type { ParamSegment } from './flat-params.js';
-import { sumSquares, type Optimizer, type StepHyper } from './optimizer.js';
+import {
+  checkedBuffers,
+  sumSquares,
+  type Optimizer,
+  type OptimizerState,
+  type StepHyper,
+} from './optimizer.js';
 
 export interface AdamWOptions {
   beta1?: number;
@@ -74,7 +80,12 @@ export class AdamW implements Optimizer {
     }
   }
 
-  state(): Record<string, Float32Array> {
-    return this.m && this.v ? { exp_avg: this.m, exp_avg_sq: this.v } : {};
+  state(): OptimizerState {
+    return { steps: this.t, buffers: this.m && this.v ? { exp_avg: this.m, exp_avg_sq: this.v } : {} };
+  }
+
+  loadState(state: OptimizerState, size: number): void {
+    [this.m, this.v] = checkedBuffers('AdamW', state, ['exp_avg', 'exp_avg_sq'], size);
+    this.t = state.steps;
   }
 }

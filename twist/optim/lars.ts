@@ -1,6 +1,12 @@
 import { InvalidArgumentError } from '../../core/index.js';
 import type { ParamSegment } from './flat-params.js';
-import { sumSquares, type Optimizer, type StepHyper } from './optimizer.js';
+import {
+  checkedBuffers,
+  sumSquares,
+  type Optimizer,
+  type OptimizerState,
+  type StepHyper,
+} from './optimizer.js';
 
 export interface LarsOptions {
   /** Default 0.9. */
@@ -18,6 +24,7 @@ export interface LarsOptions {
 export class Lars implements Optimizer {
   readonly name = 'lars';
   private buf: Float32Array | undefined;
+  private steps = 0;
   private readonly momentum: number;
   private readonly eta: number;
 
@@ -31,6 +38,7 @@ export class Lars implements Optimizer {
 
   step(params: Float32Array, grads: Float32Array, segments: readonly ParamSegment[], hyper: StepHyper): void {
     const first = !this.buf;
+    this.steps++;
     const buf = (this.buf ??= new Float32Array(params.length));
     const m = this.momentum;
     for (const s of segments) {
@@ -51,7 +59,12 @@ export class Lars implements Optimizer {
     }
   }
 
-  state(): Record<string, Float32Array> {
-    return this.buf ? { momentum_buffer: this.buf } : {};
+  state(): OptimizerState {
+    return { steps: this.steps, buffers: this.buf ? { momentum_buffer: this.buf } : {} };
+  }
+
+  loadState(state: OptimizerState, size: number): void {
+    [this.buf] = checkedBuffers('LARS', state, ['momentum_buffer'], size);
+    this.steps = state.steps;
   }
 }

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../core/index.js';
 import type { ParamSegment } from './flat-params.js';
-import type { Optimizer, StepHyper } from './optimizer.js';
+import { checkedBuffers, type Optimizer, type OptimizerState, type StepHyper } from './optimizer.js';
 
 /**
  * SGD with momentum as `torch.optim.SGD` (dampening 0, no Nesterov): d = g + wd·p (regular weights
@@ -9,6 +9,7 @@ import type { Optimizer, StepHyper } from './optimizer.js';
 export class Sgd implements Optimizer {
   readonly name = 'sgd';
   private buf: Float32Array | undefined;
+  private steps = 0;
 
   constructor(private readonly momentum = 0.9) {
     if (!(momentum >= 0 && momentum < 1))
@@ -17,6 +18,7 @@ export class Sgd implements Optimizer {
 
   step(params: Float32Array, grads: Float32Array, segments: readonly ParamSegment[], hyper: StepHyper): void {
     const first = !this.buf;
+    this.steps++;
     const buf = (this.buf ??= new Float32Array(params.length));
     const m = this.momentum;
     for (const s of segments) {
@@ -30,7 +32,12 @@ export class Sgd implements Optimizer {
     }
   }
 
-  state(): Record<string, Float32Array> {
-    return this.buf ? { momentum_buffer: this.buf } : {};
+  state(): OptimizerState {
+    return { steps: this.steps, buffers: this.buf ? { momentum_buffer: this.buf } : {} };
+  }
+
+  loadState(state: OptimizerState, size: number): void {
+    [this.buf] = checkedBuffers('SGD', state, ['momentum_buffer'], size);
+    this.steps = state.steps;
   }
 }

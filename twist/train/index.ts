@@ -1,4 +1,5 @@
 export * from './train-config.js';
+export * from './state-tensor.js';
+export * from './train-state.js';
 export * from './local-trainer.js';
-export * from './weights-file.js';
 export * from './model-for-config.js';

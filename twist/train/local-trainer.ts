@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError, Random, ensureDir } from '../../core/index.js';
+import { InvalidArgumentError, Random } from '../../core/index.js';
 import { epochOrder, loadMnistSplit, type ImageSplit } from '../../data/index.js';
 import { barlowGrayViews, GrayViewAugmenter } from '../augment/index.js';
 import { twistLoss } from '../loss.js';
@@ -17,7 +17,7 @@ import {
 } from '../optim/index.js';
 import type { LocalTrainConfig } from './train-config.js';
 import { modelFor } from './model-for-config.js';
-import { saveWeights } from './weights-file.js';
+import { captureTrainState, restoreTrainState, type TrainParts, type TrainState } from './train-state.js';
 
 export interface StepReport {
   step: number;
@@ -56,8 +56,16 @@ export interface TrainResult {
 export interface TrainHooks {
   onStep?: (r: StepReport) => void;
   onEpoch?: (r: EpochReport) => void;
-  /** Aborting stops after the current step; the weights are still saved. */
+  /** Aborting stops after the current step; the final state is still handed to {@link onCheckpoint}. */
   signal?: AbortSignal;
+  /**
+   * Called with the run's state every `checkpointEvery` steps and once at the end (also when
+   * aborted); awaited before training goes on, so an asynchronous writer should copy and return.
+   * Arrays in the state are live: copy them before returning.
+   */
+  onCheckpoint?: (state: TrainState, final: boolean) => Promise<void>;
+  /** Continue a run from this state (from a checkpoint of the same configuration). */
+  resume?: TrainState;
 }
 
 function makeOptimizer(cfg: LocalTrainConfig): Optimizer {
@@ -137,15 +145,15 @@ export class TwistStep {
 
 /**
  * Trains TWIST on one process on an MNIST-format dataset (two `barlow` grayscale views, LARS by
- * default), reporting every step and epoch. Saves the weights to `runDir` at the end (also when
- * aborted). The returned model is the caller's to dispose.
+ * default), reporting every step and epoch, handing its state to `hooks.onCheckpoint` every
+ * `checkpointEvery` steps and at the end (also when aborted). With `hooks.resume` it continues a
+ * run exactly: the same next batch, augmentation draws, lr and optimizer state as if never stopped.
+ * The returned model is the caller's to dispose.
  * @throws DataFileMissingError / DataFileCorruptError for the dataset; InvalidArgumentError when
- * the batch does not fit the dataset.
+ * the batch does not fit the dataset or the resumed state does not fit the model.
  */
 export async function trainLocal(cfg: LocalTrainConfig, hooks: TrainHooks = {}): Promise<TrainResult> {
   const train = await loadMnistSplit(cfg.dataPath, 'train');
-  // Fail before training, not after it, when the run directory cannot be created.
-  if (cfg.runDir) await ensureDir(cfg.runDir);
   const stepsPerEpoch = Math.floor(train.count / cfg.batchSize);
   if (stepsPerEpoch < 1)
     throw new InvalidArgumentError(`batch size ${cfg.batchSize} exceeds the ${train.count} training images`);
@@ -158,7 +166,8 @@ export async function trainLocal(cfg: LocalTrainConfig, hooks: TrainHooks = {}):
     totalSteps: cfg.epochs * stepsPerEpoch,
   };
   const model = modelFor(cfg);
-  const step = new TwistStep(model, makeOptimizer(cfg), {
+  const optimizer = makeOptimizer(cfg);
+  const step = new TwistStep(model, optimizer, {
     lam1: cfg.lam1,
     lam2: cfg.lam2,
     tau: cfg.tau,
@@ -168,17 +177,33 @@ export async function trainLocal(cfg: LocalTrainConfig, hooks: TrainHooks = {}):
     (v) => new GrayViewAugmenter({ ...v, scale: [cfg.cropScaleMin, 1] }),
   ) as [GrayViewAugmenter, GrayViewAugmenter];
   const rng = new Random(cfg.seed + 1);
+  const parts: TrainParts = { store: model.store, flat: step.flat, optimizer, rng, samplerSeed: cfg.seed };
   const size = train.height;
   const epochs: EpochReport[] = [];
   let done = 0;
+  let firstEpoch = 0;
+  let firstStep = 0;
+  if (hooks.resume) {
+    try {
+      restoreTrainState(parts, hooks.resume.tensors);
+    } catch (err) {
+      model.dispose();
+      throw err;
+    }
+    ({ step: done, epoch: firstEpoch, stepInEpoch: firstStep } = hooks.resume);
+  }
+  const position = (epoch: number, s: number): { epoch: number; stepInEpoch: number } =>
+    s >= stepsPerEpoch ? { epoch: epoch + 1, stepInEpoch: 0 } : { epoch, stepInEpoch: s };
   let interrupted = false;
-  for (let epoch = 0; epoch < cfg.epochs && done < totalSteps && !interrupted; epoch++) {
+  let lastSaved = hooks.resume ? done : -1;
+  let where = { epoch: firstEpoch, stepInEpoch: firstStep };
+  for (let epoch = firstEpoch; epoch < cfg.epochs && done < totalSteps && !interrupted; epoch++) {
     const order = epochOrder(train.count, cfg.seed, epoch);
     const sums = { loss: 0, kl: 0, eh: 0, he: 0 };
     let steps = 0;
     let lr = 0;
     const t0 = performance.now();
-    for (let s = 0; s < stepsPerEpoch && done < totalSteps; s++) {
+    for (let s = epoch === firstEpoch ? firstStep : 0; s < stepsPerEpoch && done < totalSteps; s++) {
       if (hooks.signal?.aborted) {
         interrupted = true;
         break;
@@ -205,6 +230,11 @@ export async function trainLocal(cfg: LocalTrainConfig, hooks: TrainHooks = {}):
       sums.he += r.he;
       steps++;
       done++;
+      where = position(epoch, s + 1);
+      if (hooks.onCheckpoint && cfg.checkpointEvery > 0 && done % cfg.checkpointEvery === 0) {
+        await hooks.onCheckpoint(captureTrainState(parts, { ...where, step: done }, cfg.batchSize), false);
+        lastSaved = done;
+      }
       hooks.onStep?.({
         step: done,
         epoch,
@@ -234,6 +264,7 @@ export async function trainLocal(cfg: LocalTrainConfig, hooks: TrainHooks = {}):
     epochs.push(report);
     hooks.onEpoch?.(report);
   }
-  if (cfg.runDir) await saveWeights(model.store, cfg.runDir, { ...cfg, steps: done });
+  if (hooks.onCheckpoint && lastSaved !== done)
+    await hooks.onCheckpoint(captureTrainState(parts, { ...where, step: done }, cfg.batchSize), true);
   return { steps: done, epochs, interrupted, model, train };
 }

@@ -31,7 +31,10 @@ export const LocalTrainConfigSchema = z.object({
   eps: z.number().positive().default(1e-5),
   cropScaleMin: z.number().gt(0).lte(1).default(0.2),
   seed: z.number().int().nonnegative().default(0),
+  /** Where checkpoints go (`step-<n>/`, `LATEST`). */
   runDir: z.string().optional(),
+  /** Save a checkpoint every this many steps (0: only at the end). */
+  checkpointEvery: z.number().int().nonnegative().default(0),
 });
 
 export type LocalTrainConfig = z.infer<typeof LocalTrainConfigSchema>;
