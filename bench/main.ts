@@ -1,12 +1,14 @@
 import { trainStepBench } from './train-step.js';
 import { fmnistBench } from './fmnist.js';
 import { evalBench } from './eval.js';
+import { checkpointBench } from './checkpoint.js';
 import { shutdownBackend } from '../twist/index.js';
 
 const BENCHES: Record<string, (args: Map<string, string>, emit: (o: object) => void) => Promise<void>> = {
   'train-step': trainStepBench,
   fmnist: fmnistBench,
   eval: evalBench,
+  checkpoint: checkpointBench,
 };
 
 /** `npm run bench -- NAME [--flag value | --switch]...`: JSON lines on stdout. */

@@ -1,20 +1,12 @@
 import { Worker } from 'node:worker_threads';
-import { IoError } from '../core/index.js';
-import { shardFileName } from './checkpoint-dir.js';
-import {
-  beginCheckpoint,
-  commitCheckpoint,
-  DEFAULT_KEEP,
-  type CheckpointInfo,
-  type ShardAck,
-} from './commit.js';
+import { IoError, type StateTensor } from '../core/index.js';
+import type { SaveReply, SaveRequest } from './checkpoint-writer-worker.js';
+import { DEFAULT_KEEP, type CheckpointInfo } from './commit.js';
 import { planLayout, splitRanges } from './flat-layout.js';
 import { snapshotRange } from './shard-file.js';
-import type { ShardWriteReply, ShardWriteRequest } from './shard-writer-worker.js';
-import type { StateTensor } from '../twist/index.js';
 
 export interface AsyncSaverOptions {
-  /** Shards per save, each written by its own worker thread; default 1. */
+  /** Shards per save, written in parallel; default 1. */
   writers?: number;
   /** Committed checkpoints kept; default 3. */
   keep?: number;
@@ -27,60 +19,24 @@ export interface AsyncSaveTicket {
   committed: Promise<string>;
 }
 
-/** One worker thread writing shard files. */
-class ShardWriterThread {
-  private readonly worker = new Worker(new URL('./shard-writer-worker.js', import.meta.url));
-  private readonly pending = new Map<
-    number,
-    { resolve: (sha: string) => void; reject: (e: Error) => void }
-  >();
-  private nextId = 0;
-
-  constructor() {
-    this.worker.on('message', (r: ShardWriteReply) => {
-      const p = this.pending.get(r.id);
-      this.pending.delete(r.id);
-      if ('error' in r) p?.reject(new IoError(r.error));
-      else p?.resolve(r.sha256);
-    });
-    this.worker.on('error', (err) => this.failAll(err));
-    this.worker.on('exit', (code) =>
-      this.failAll(new IoError(`checkpoint writer thread exited with code ${code}`)),
-    );
-  }
-
-  /** Writes `bytes` (transferred: the caller loses them) to `dir/file`; resolves to its SHA-256. */
-  write(dir: string, file: string, bytes: Uint8Array): Promise<string> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, dir, file, bytes } satisfies ShardWriteRequest, [
-        bytes.buffer as ArrayBuffer,
-      ]);
-    });
-  }
-
-  async close(): Promise<void> {
-    await this.worker.terminate();
-  }
-
-  private failAll(err: Error): void {
-    for (const p of this.pending.values()) p.reject(err);
-    this.pending.clear();
-  }
-}
-
 /**
  * Asynchronous checkpointing for a trainer: {@link save} copies the state to host memory (one
- * buffer per shard) and returns; worker threads write and fsync the shards, then the commit
- * protocol of {@link commitCheckpoint} runs. One save is in flight at a time: a save called while
- * another is writing waits for it (that wait counts as stall). A failed background save leaves the
+ * buffer per shard, reused from save to save) and returns; a worker thread writes and fsyncs the
+ * shards in parallel and runs the commit protocol of {@link commitCheckpoint}, so the trainer's
+ * thread is free until the next save. One save is in flight at a time: a save called while another
+ * is writing waits for it (that wait counts as stall). A failed background save leaves the
  * previous LATEST and is thrown by the next {@link save} or {@link flush}.
  */
 export class AsyncCheckpointSaver {
   private readonly writers: number;
   private readonly keep: number;
-  private threads: ShardWriterThread[] = [];
+  private worker: Worker | undefined;
+  private readonly pending = new Map<
+    number,
+    { resolve: (dir: string) => void; reject: (e: Error) => void }
+  >();
+  private nextId = 0;
+  private spares: Uint8Array[] = [];
   private inFlight: Promise<string> | undefined;
   private closed = false;
 
@@ -103,23 +59,22 @@ export class AsyncCheckpointSaver {
     await this.flush();
     const layout = planLayout(tensors);
     const byName = new Map(tensors.map((t) => [t.name, t]));
-    const n = this.writers;
-    const buffers = splitRanges(layout.totalBytes, n).map(([s, e]) => snapshotRange(layout, byName, s, e));
+    // Buffers handed back by the writer are reused: fresh memory costs page faults on every save.
+    const buffers = splitRanges(layout.totalBytes, this.writers).map(([s, e], rank) => {
+      const spare = this.spares[rank];
+      return snapshotRange(layout, byName, s, e, spare?.length === e - s ? spare : undefined);
+    });
+    this.spares = [];
     const stallSeconds = (performance.now() - t0) / 1000;
-    if (this.threads.length === 0) this.threads = Array.from({ length: n }, () => new ShardWriterThread());
-    const committed = (async () => {
-      const staging = await beginCheckpoint(this.root, info.step);
-      const ranges = splitRanges(layout.totalBytes, n);
-      const acks: ShardAck[] = await Promise.all(
-        buffers.map(async (bytes, rank) => {
-          const file = shardFileName(rank, n);
-          const sha256 = await this.threads[rank]!.write(staging, file, bytes);
-          const [start, end] = ranges[rank]!;
-          return { rank, file, start, end, sha256 };
-        }),
+    const worker = this.start();
+    const id = this.nextId++;
+    const committed = new Promise<string>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage(
+        { id, root: this.root, layout, buffers, info: { ...info, keep: this.keep } } satisfies SaveRequest,
+        buffers.map((b) => b.buffer as ArrayBuffer),
       );
-      return commitCheckpoint(this.root, staging, layout, acks, { ...info, keep: this.keep });
-    })();
+    });
     this.inFlight = committed;
     // Handled here so that an unawaited ticket is no unhandled rejection; flush() rethrows it.
     committed.catch(() => undefined);
@@ -137,19 +92,39 @@ export class AsyncCheckpointSaver {
     return p ? await p : undefined;
   }
 
-  /** Waits for the save in flight (its error is thrown) and stops the writer threads; idempotent. */
+  /** Waits for the save in flight (its error is thrown) and stops the writer thread; idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     try {
       await this.flush();
     } finally {
-      await Promise.all(this.threads.map((t) => t.close()));
-      this.threads = [];
+      await this.worker?.terminate();
+      this.worker = undefined;
     }
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(new URL('./checkpoint-writer-worker.js', import.meta.url));
+    worker.on('message', (r: SaveReply) => {
+      const p = this.pending.get(r.id);
+      this.pending.delete(r.id);
+      this.spares = r.buffers;
+      if ('error' in r) p?.reject(new IoError(r.error));
+      else p?.resolve(r.dir);
+    });
+    const failAll = (err: Error): void => {
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    };
+    worker.on('error', failAll);
+    worker.on('exit', (code) => failAll(new IoError(`checkpoint writer thread exited with code ${code}`)));
+    this.worker = worker;
+    return worker;
   }
 }

@@ -7,6 +7,7 @@ export const LATEST_FILE = 'LATEST';
 
 const STEP_DIR = /^step-(\d+)$/;
 const STAGING_DIR = /^\.step-\d+\.[0-9a-f]+\.staging$/;
+const REPLACED_DIR = /^\.step-\d+\.[0-9a-f]+\.replaced$/;
 
 /** `step-<n>`. */
 export function stepDirName(step: number): string {
@@ -22,6 +23,16 @@ export function shardFileName(rank: number, worldSize: number): string {
 /** A fresh, unique name for the directory a checkpoint is written into before its commit. */
 export function stagingDirName(step: number): string {
   return `.step-${step}.${randomBytes(6).toString('hex')}.staging`;
+}
+
+/** A fresh name for a committed `step-<n>` set aside because the same step is committed again. */
+export function replacedDirName(step: number): string {
+  return `.step-${step}.${randomBytes(6).toString('hex')}.replaced`;
+}
+
+/** Whether `name` is a directory set aside by {@link replacedDirName}. */
+export function isReplacedDirName(name: string): boolean {
+  return REPLACED_DIR.test(name);
 }
 
 /** The step of a `step-<n>` directory name, or undefined for any other name. */

@@ -2,10 +2,11 @@ import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError, IoError, writeFileAtomic } from '../core/index.js';
 import {
+  isReplacedDirName,
   isStagingDirName,
+  replacedDirName,
   LATEST_FILE,
   listStepDirs,
-  readLatest,
   shardFileName,
   stagingDirName,
   stepDirName,
@@ -43,15 +44,18 @@ async function fsyncDir(dir: string): Promise<void> {
 }
 
 /**
- * Starts a save of `step` under `root`: creates a fresh staging directory (a hidden name that no
+ * Starts a save of `step` under `root`: removes staging directories of saves that never committed
+ * (one save is in flight at a time), then creates a fresh staging directory (a hidden name that no
  * reader takes for a checkpoint) where the writers put their shards.
  * @returns the staging directory's path.
- * @throws InvalidArgumentError when `step` is already the LATEST checkpoint (it would be replaced
- * under readers); IoError when the directory cannot be created.
+ * @throws IoError when the directory cannot be created.
  */
 export async function beginCheckpoint(root: string, step: number): Promise<string> {
-  if ((await readLatest(root)) === stepDirName(step))
-    throw new InvalidArgumentError(`checkpoint: step ${step} is already the latest checkpoint in ${root}`);
+  const stale = await readdir(root).then(
+    (names) => names.filter(isStagingDirName),
+    () => [],
+  );
+  await Promise.all(stale.map((d) => rm(path.join(root, d), { recursive: true, force: true })));
   const dir = path.join(root, stagingDirName(step));
   try {
     await mkdir(dir, { recursive: true });
@@ -101,9 +105,14 @@ export function buildManifest(layout: FlatLayout, acks: readonly ShardAck[], inf
 /**
  * Commits a save once every shard is acknowledged: writes the manifest into the staging directory
  * (temporary name, fsync, rename, fsync of the directory), renames the directory to `step-<n>`,
- * fsyncs the root, then moves `LATEST` the same way, and only then removes checkpoints beyond the
- * newest `keep` and stale staging directories. A failure anywhere leaves the previous LATEST.
- * @returns the committed directory.
+ * fsyncs the root, then moves `LATEST` the same way. Only then are checkpoints beyond the newest
+ * `keep` removed, in the background: `cleanup` settles when they are gone (it never rejects; a
+ * checkpoint that cannot be removed is retried at the next commit). A failure anywhere before
+ * LATEST moves leaves the previous LATEST.
+ * An existing `step-<n>` (a save of the same step after resuming from an older checkpoint) is first
+ * renamed aside; if it was LATEST, a crash in the two renames' window leaves LATEST naming a missing
+ * directory, and {@link resolveCheckpoint} takes the newest valid one.
+ * @returns the committed directory and the removal of old checkpoints.
  * @throws InvalidArgumentError on acks that do not tile the state; IoError on a file system failure.
  */
 export async function commitCheckpoint(
@@ -112,37 +121,32 @@ export async function commitCheckpoint(
   layout: FlatLayout,
   acks: readonly ShardAck[],
   info: CheckpointInfo & { keep?: number },
-): Promise<string> {
+): Promise<{ dir: string; cleanup: Promise<void> }> {
   const manifest = buildManifest(layout, acks, info);
   const name = stepDirName(info.step);
   const final = path.join(root, name);
   await writeFileAtomic(path.join(staging, MANIFEST_FILE), JSON.stringify(manifest));
   try {
-    // A step directory that is not LATEST is a leftover of a run that died before moving LATEST.
-    if ((await readLatest(root)) === name)
-      throw new InvalidArgumentError(
-        `checkpoint: step ${info.step} became the latest checkpoint during the save`,
-      );
-    await rm(final, { recursive: true, force: true });
+    await rename(final, path.join(root, replacedDirName(info.step))).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
     await rename(staging, final);
     await fsyncDir(root);
   } catch (err) {
-    if (err instanceof InvalidArgumentError) throw err;
     throw new IoError(`cannot commit the checkpoint ${final}: ${(err as Error).message}`, { cause: err });
   }
   await writeFileAtomic(path.join(root, LATEST_FILE), `${name}\n`);
-  await prune(root, info.keep ?? DEFAULT_KEEP, name);
-  return final;
+  const cleanup = prune(root, info.keep ?? DEFAULT_KEEP, name).catch(() => undefined);
+  return { dir: final, cleanup };
 }
 
-/** Removes step directories beyond the newest `keep` (never `latest`) and stale staging directories. */
+/** Removes step directories beyond the newest `keep` (never `latest`) and directories set aside by a commit. */
 async function prune(root: string, keep: number, latest: string): Promise<void> {
   const steps = await listStepDirs(root);
   const doomed = steps
     .slice(Math.max(keep, 1))
     .filter((s) => s.name !== latest)
     .map((s) => s.name);
-  const names = await readdir(root);
-  doomed.push(...names.filter(isStagingDirName));
+  doomed.push(...(await readdir(root)).filter(isReplacedDirName));
   await Promise.all(doomed.map((d) => rm(path.join(root, d), { recursive: true, force: true })));
 }

@@ -1,5 +1,4 @@
-import { InvalidArgumentError } from '../core/index.js';
-import { dtypeBytes, type StateDtype, type StateTensor } from '../twist/index.js';
+import { InvalidArgumentError, dtypeBytes, type StateDtype, type StateTensor } from '../core/index.js';
 
 /** Every tensor starts on this many bytes in the flat state, and range cuts fall on it too. */
 export const FLAT_ALIGN = 8;

@@ -2,6 +2,7 @@ export * from './flat-layout.js';
 export * from './manifest.js';
 export * from './checkpoint-dir.js';
 export * from './shard-file.js';
+export * from './shard-io.js';
 export * from './commit.js';
 export * from './save.js';
 export * from './async-saver.js';

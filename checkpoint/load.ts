@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { DataFileCorruptError, DataFileMissingError } from '../core/index.js';
+import { DataFileCorruptError, DataFileMissingError, viewOf, type StateTensor } from '../core/index.js';
 import { listStepDirs, readLatest } from './checkpoint-dir.js';
 import { piecesIn, splitRanges, type FlatLayout, type TensorPiece } from './flat-layout.js';
 import { layoutOf, MANIFEST_FILE, readManifest, type Manifest } from './manifest.js';
-import { readVerifiedShard } from './shard-file.js';
-import { arrayOf, type StateTensor } from '../twist/index.js';
+import { readVerifiedShard } from './shard-io.js';
 
 /** A committed checkpoint: its directory, manifest and flat layout. */
 export interface Checkpoint {
@@ -33,7 +32,16 @@ export async function readFlatRange(ck: Checkpoint, start: number, end: number):
   const shards = ck.manifest.shards.filter((s) => s.end > start && s.start < end && s.end > s.start);
   await Promise.all(
     shards.map(async (s) => {
-      const data = await readVerifiedShard(path.join(ck.dir, s.file), s.end - s.start, s.sha256);
+      const file = path.join(ck.dir, s.file);
+      // A shard inside the range is read straight into place; one that straddles it, whole then cut.
+      if (s.start >= start && s.end <= end)
+        return void (await readVerifiedShard(
+          file,
+          s.end - s.start,
+          s.sha256,
+          out.subarray(s.start - start, s.end - start),
+        ));
+      const data = await readVerifiedShard(file, s.end - s.start, s.sha256);
       const a = Math.max(start, s.start);
       const b = Math.min(end, s.end);
       out.set(data.subarray(a - s.start, b - s.start), a - start);
@@ -61,7 +69,7 @@ export async function loadRankSlice(ck: Checkpoint, rank: number, worldSize: num
 }
 
 /**
- * Loads every tensor of a checkpoint (all shards verified).
+ * Loads every tensor of a checkpoint (all shards verified); the tensors are views of one buffer.
  * @throws DataFileMissingError / DataFileCorruptError naming the shard file.
  */
 export async function loadState(ck: Checkpoint): Promise<StateTensor[]> {
@@ -71,7 +79,7 @@ export async function loadState(ck: Checkpoint): Promise<StateTensor[]> {
     dtype: e.dtype,
     shape: e.shape,
     layout: e.layout,
-    data: arrayOf(e.dtype, flat.subarray(e.offset, e.offset + e.bytes)),
+    data: viewOf(e.dtype, flat.subarray(e.offset, e.offset + e.bytes)),
   }));
 }
 

@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { DataFileCorruptError, DataFileMissingError } from '../core/index.js';
+import { DataFileCorruptError, DataFileMissingError, dtypeBytes, STATE_DTYPES } from '../core/index.js';
 import { splitRanges, type FlatEntry, type FlatLayout } from './flat-layout.js';
-import { dtypeBytes, STATE_DTYPES } from '../twist/index.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const CHECKPOINT_FORMAT = 'twist-checkpoint';

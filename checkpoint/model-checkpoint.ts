@@ -1,12 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DataFileCorruptError } from '../core/index.js';
-import {
-  LocalTrainConfigSchema,
-  modelFor,
-  type LocalTrainConfig,
-  type StateTensor,
-  type TwistModel,
-} from '../twist/index.js';
+import { DataFileCorruptError, type StateTensor } from '../core/index.js';
+import { LocalTrainConfigSchema, modelFor, type LocalTrainConfig, type TwistModel } from '../twist/index.js';
 import { loadState, resolveCheckpoint, type ResolvedCheckpoint } from './load.js';
 
 export interface LoadedModel extends ResolvedCheckpoint {

@@ -2,3 +2,4 @@ export * from './errors.js';
 export * from './logger.js';
 export * from './atomic-write.js';
 export * from './random.js';
+export * from './state-tensor.js';

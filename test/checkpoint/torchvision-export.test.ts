@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { exportTorchvision } from '../../checkpoint/index.js';
+import { detectron2Key, exportDetectron2, exportTorchvision } from '../../checkpoint/index.js';
 import { ParamStore, ResNet, selectBackend, shutdownBackend, type ResNetDepth } from '../../twist/index.js';
 import { Random } from '../../core/index.js';
 import { randomValues, relErr } from '../helpers/compare.js';
@@ -26,8 +26,20 @@ function torchvisionPresent(): boolean {
   }
 }
 
-for (const depth of [18, 50] as ResNetDepth[]) {
-  test(`a ResNet-${depth} exported for torchvision loads with only fc.* missing and computes the same features`, (t) => {
+const FORMATS = {
+  torchvision: {
+    file: 'backbone.safetensors',
+    write: (store: ParamStore, part: 'backbone') => exportTorchvision(store, part),
+  },
+  detectron2: { file: 'backbone.pkl', write: (store: ParamStore) => exportDetectron2(store) },
+} as const;
+
+for (const [format, depth] of [
+  ['torchvision', 18],
+  ['torchvision', 50],
+  ['detectron2', 50],
+] as const satisfies readonly (readonly [keyof typeof FORMATS, ResNetDepth])[]) {
+  test(`a ResNet-${depth} exported for ${format} loads into torchvision with only fc.* missing and computes the same features`, (t) => {
     t.true(
       torchvisionPresent(),
       'needs /usr/bin/python3 with Debian python3-torch and python3-torchvision (.ci/run installs them)',
@@ -51,8 +63,8 @@ for (const depth of [18, 50] as ResNetDepth[]) {
       }
     }
     const dir = mkdtempSync(path.join(os.tmpdir(), 'twist-tv-'));
-    const file = path.join(dir, 'backbone.safetensors');
-    writeFileSync(file, exportTorchvision(store, 'backbone'));
+    const file = path.join(dir, FORMATS[format].file);
+    writeFileSync(file, FORMATS[format].write(store, 'backbone'));
     const shape: [number, number, number, number] = [2, 64, 64, 3];
     const input = randomValues(
       shape.reduce((a, b) => a * b, 1),
@@ -84,3 +96,13 @@ for (const depth of [18, 50] as ResNetDepth[]) {
     store.dispose();
   });
 }
+
+test('detectron2 keys follow the seed converter: stem., res2..5, convK.norm, shortcut', (t) => {
+  t.is(detectron2Key('conv1.weight'), 'stem.conv1.weight');
+  t.is(detectron2Key('bn1.running_var'), 'stem.conv1.norm.running_var');
+  t.is(detectron2Key('layer1.0.conv2.weight'), 'res2.0.conv2.weight');
+  t.is(detectron2Key('layer3.5.bn3.bias'), 'res4.5.conv3.norm.bias');
+  t.is(detectron2Key('layer2.0.downsample.0.weight'), 'res3.0.shortcut.weight');
+  t.is(detectron2Key('layer2.0.downsample.1.weight'), 'res3.0.shortcut.norm.weight');
+  t.is(detectron2Key('layer4.1.bn2.num_batches_tracked'), 'res5.1.conv2.norm.num_batches_tracked');
+});

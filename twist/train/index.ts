@@ -1,5 +1,4 @@
 export * from './train-config.js';
-export * from './state-tensor.js';
 export * from './train-state.js';
 export * from './local-trainer.js';
 export * from './model-for-config.js';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, type Random } from '../../core/index.js';
 import type { ParamStore } from '../nn/param-store.js';
 import type { FlatParams, Optimizer } from '../optim/index.js';
-import { stateTensor, type StateArray, type StateTensor } from './state-tensor.js';
+import { stateTensor, type StateArray, type StateTensor } from '../../core/index.js';
 
 /** Where a run is: `step` steps done; the next step is step `stepInEpoch` (0-based) of epoch `epoch` (0-based). */
 export interface TrainPosition {

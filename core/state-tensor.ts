@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../../core/index.js';
+import { InvalidArgumentError } from './errors.js';
 
 /** Element types a checkpoint stores; all little-endian. */
 export const STATE_DTYPES = ['float32', 'float64', 'int32', 'uint32'] as const;
@@ -36,6 +36,25 @@ export function arrayOf(dtype: StateDtype, bytes: Uint8Array): StateArray {
       return new Int32Array(buf);
     case 'uint32':
       return new Uint32Array(buf);
+  }
+}
+
+/**
+ * An array of `dtype` viewing `bytes` (no copy); `bytes` must start on a multiple of the element
+ * size in its buffer, as the checkpoints' aligned layout guarantees.
+ */
+export function viewOf(dtype: StateDtype, bytes: Uint8Array): StateArray {
+  const { buffer, byteOffset, byteLength } = bytes;
+  const n = byteLength / dtypeBytes(dtype);
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(buffer, byteOffset, n);
+    case 'float64':
+      return new Float64Array(buffer, byteOffset, n);
+    case 'int32':
+      return new Int32Array(buffer, byteOffset, n);
+    case 'uint32':
+      return new Uint32Array(buffer, byteOffset, n);
   }
 }
 
