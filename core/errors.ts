@@ -11,6 +11,7 @@ export const ErrorCode = {
   DATA_FILE_CORRUPT: 'DATA_FILE_CORRUPT',
   IO_FAILED: 'IO_FAILED',
   INTERRUPTED: 'INTERRUPTED',
+  COLLECTIVE_FAILED: 'COLLECTIVE_FAILED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -63,5 +64,21 @@ export class DataFileCorruptError extends TwistError {
 export class IoError extends TwistError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(ErrorCode.IO_FAILED, message, options);
+  }
+}
+
+/**
+ * A collective operation (all-reduce, broadcast, barrier, all-gather) or the creation of its group
+ * failed: a peer died, closed its connection, stopped sending, or disagreed on the group's layout.
+ * `peer` names the rank at fault when it is known. The group is unusable afterwards: rebuild it with
+ * a new generation.
+ */
+export class CollectiveError extends TwistError {
+  constructor(
+    message: string,
+    readonly peer?: { rank: number; address: string },
+    options?: { cause?: unknown },
+  ) {
+    super(ErrorCode.COLLECTIVE_FAILED, message, options);
   }
 }

@@ -1,0 +1,98 @@
+/**
+ * One rank of a collective group in its own process, driven by JSON lines on stdin (used by the
+ * all-reduce tests and benchmark). Prints `{"address": "host:port"}` first, then one JSON line per
+ * command: `{"ok": cmd, ...}` or `{"error": message, "code": ..., "peer": {...}}`.
+ *
+ * Commands: `group` {groupId, generation, rank, peers, layoutHash?, timeoutMs?, chunkBytes?};
+ * `allreduce` {lengths, seed, op, out}: random values of (seed, rank, length), results written to
+ * `out/r<rank>-n<length>.bin`; `loop` {length}: all-reduce until it fails (prints `started` after
+ * the first); `bench` {bytes, reps, warmup}: times all-reduces after a barrier each; `close`; `exit`.
+ */
+import { createInterface } from 'node:readline';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { CollectiveServer, Communicator, type ReduceOp } from '../collective/index.js';
+import { CollectiveError, Random } from '../core/index.js';
+
+/** The values rank `rank` contributes for (seed, length). */
+export function rankValues(seed: number, rank: number, length: number): Float32Array {
+  const rng = new Random(seed * 7919 + rank * 104729 + length);
+  return Float32Array.from({ length }, () => rng.normal());
+}
+
+const say = (o: object): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
+const server = new CollectiveServer();
+let comm: Communicator | undefined;
+
+async function run(m: Record<string, unknown>): Promise<void> {
+  switch (m['cmd']) {
+    case 'group': {
+      comm?.close();
+      comm = await Communicator.create({
+        groupId: String(m['groupId']),
+        generation: Number(m['generation']),
+        rank: Number(m['rank']),
+        peers: m['peers'] as string[],
+        server,
+        layoutHash: m['layoutHash'] as string | undefined,
+        timeoutMs: m['timeoutMs'] as number | undefined,
+        chunkBytes: m['chunkBytes'] as number | undefined,
+      });
+      return say({ ok: 'group', rank: comm.rank, worldSize: comm.worldSize });
+    }
+    case 'allreduce': {
+      for (const length of m['lengths'] as number[]) {
+        const buf = rankValues(Number(m['seed']), comm!.rank, length);
+        await comm!.allReduce(buf, (m['op'] as ReduceOp | undefined) ?? 'sum');
+        writeFileSync(path.join(String(m['out']), `r${comm!.rank}-n${length}.bin`), buf);
+      }
+      return say({ ok: 'allreduce' });
+    }
+    case 'loop': {
+      const buf = new Float32Array(Number(m['length']));
+      for (let i = 0; ; i++) {
+        await comm!.allReduce(buf);
+        if (i === 0) say({ started: true });
+      }
+    }
+    case 'bench': {
+      const bytes = Number(m['bytes']);
+      const buf = new Float32Array(bytes / 4).fill(1);
+      const times: number[] = [];
+      for (let i = 0; i < Number(m['warmup'] ?? 2) + Number(m['reps']); i++) {
+        await comm!.barrier();
+        const t0 = performance.now();
+        await comm!.allReduce(buf);
+        if (i >= Number(m['warmup'] ?? 2)) times.push((performance.now() - t0) / 1000);
+      }
+      return say({ ok: 'bench', bytes, times });
+    }
+    case 'close':
+      comm?.close();
+      comm = undefined;
+      return say({ ok: 'close' });
+    case 'exit':
+      comm?.close();
+      await server.close();
+      process.exit(0);
+  }
+}
+
+await server.start();
+say({ address: server.address });
+const lines = createInterface({ input: process.stdin });
+let chain = Promise.resolve();
+lines.on('line', (line) => {
+  const m = JSON.parse(line) as Record<string, unknown>;
+  chain = chain.then(() =>
+    run(m).catch((err: unknown) => {
+      const e = err as Error & { code?: string; peer?: unknown };
+      say({
+        error: e.message,
+        code: e.code,
+        peer: err instanceof CollectiveError ? e.peer : undefined,
+        at: Date.now(),
+      });
+    }),
+  );
+});

@@ -1,0 +1,191 @@
+import * as grpc from '@grpc/grpc-js';
+import { CollectiveError, IoError } from '../core/index.js';
+import {
+  loadProto,
+  type CollectiveProto,
+  type Hello__Output,
+  type StreamReply,
+  type StreamRequest__Output,
+} from '../proto/index.js';
+
+export type InboundCall = grpc.ServerDuplexStream<StreamRequest__Output, StreamReply>;
+
+/** What a communicator expects of the stream its left neighbour opens. */
+export interface InboundExpectation {
+  groupId: string;
+  generation: number;
+  /** This rank. */
+  rank: number;
+  worldSize: number;
+  layoutHash: string;
+}
+
+/** Frames up to this size are accepted (the chunk size is at most 1 MiB by default, 64 MiB at most). */
+export const MAX_MESSAGE_BYTES = 65 << 20;
+
+const keyOf = (groupId: string, generation: number, rank: number): string =>
+  `${groupId}\u0000${generation}\u0000${rank}`;
+
+interface Pending {
+  call: InboundCall;
+  hello: Hello__Output;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * The process's Collective gRPC service: inbound ring streams are matched (by group, generation
+ * and rank) to the communicator that expects them, checked (left neighbour, world size, bucket
+ * layout) and accepted or refused with the reason. A stream may arrive before its communicator
+ * registers; it waits up to `pendingMs`.
+ */
+export class CollectiveServer {
+  private server: grpc.Server | undefined;
+  private port = 0;
+  private readonly expected = new Map<
+    string,
+    { exp: InboundExpectation; resolve: (c: InboundCall) => void; reject: (e: Error) => void }
+  >();
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(
+    private readonly host = '127.0.0.1',
+    private readonly pendingMs = 30_000,
+  ) {}
+
+  /** `host:port` once started. */
+  get address(): string {
+    return `${this.host}:${this.port}`;
+  }
+
+  /** Binds the service (port 0 unless given); idempotent. @throws IoError when it cannot bind. */
+  async start(port = 0): Promise<string> {
+    if (this.server) return this.address;
+    const proto = loadProto<CollectiveProto>('collective');
+    const server = new grpc.Server({
+      'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+      'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+    });
+    server.addService(proto.twist.v1.Collective.service, {
+      Stream: (call: InboundCall) => this.onStream(call),
+    });
+    this.port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(`${this.host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
+        err
+          ? reject(
+              new IoError(`collective server cannot bind ${this.host}:${port}: ${err.message}`, {
+                cause: err,
+              }),
+            )
+          : resolve(p),
+      ),
+    );
+    this.server = server;
+    return this.address;
+  }
+
+  /**
+   * Waits for the stream of `exp.rank`'s left neighbour and accepts it when it matches.
+   * @throws CollectiveError when it does not match (the neighbour is refused with the same reason)
+   * or does not come within `timeoutMs`.
+   */
+  expect(exp: InboundExpectation, timeoutMs: number, signal?: AbortSignal): Promise<InboundCall> {
+    const key = keyOf(exp.groupId, exp.generation, exp.rank);
+    return new Promise<InboundCall>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.expected.delete(key);
+        reject(
+          new CollectiveError(
+            `group ${exp.groupId} generation ${exp.generation}: rank ${exp.rank} saw no stream from its left neighbour within ${timeoutMs} ms`,
+          ),
+        );
+      }, timeoutMs);
+      const done = (f: () => void): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.expected.delete(key);
+        f();
+      };
+      const onAbort = (): void =>
+        done(() =>
+          reject(
+            new CollectiveError(`group ${exp.groupId}: creation aborted`, undefined, {
+              cause: signal?.reason,
+            }),
+          ),
+        );
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.expected.set(key, {
+        exp,
+        resolve: (c) => done(() => resolve(c)),
+        reject: (e) => done(() => reject(e)),
+      });
+      const p = this.pending.get(key);
+      if (p) {
+        this.pending.delete(key);
+        clearTimeout(p.timer);
+        this.match(key, p.call, p.hello);
+      }
+    });
+  }
+
+  /** Stops serving; open streams are cancelled. Idempotent. */
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.call.destroy();
+    }
+    this.pending.clear();
+    if (!server) return;
+    await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+    server.forceShutdown();
+  }
+
+  private onStream(call: InboundCall): void {
+    call.once('data', (m: StreamRequest__Output) => {
+      const hello = m.hello;
+      if (m.kind !== 'hello' || !hello)
+        return this.refuse(call, 'the first message of a stream must be a hello');
+      const to = hello.worldSize > 0 ? (hello.fromRank + 1) % hello.worldSize : -1;
+      const key = keyOf(hello.groupId, hello.generation, to);
+      if (this.expected.has(key)) return this.match(key, call, hello);
+      const timer = setTimeout(() => {
+        this.pending.delete(key);
+        this.refuse(call, `no rank ${to} of group ${hello.groupId} generation ${hello.generation} here`);
+      }, this.pendingMs);
+      this.pending.set(key, { call, hello, timer });
+    });
+    call.on('error', () => undefined);
+  }
+
+  private match(key: string, call: InboundCall, hello: Hello__Output): void {
+    const e = this.expected.get(key)!;
+    const { exp } = e;
+    const left = (exp.rank - 1 + exp.worldSize) % exp.worldSize;
+    let reason: string | undefined;
+    if (hello.worldSize !== exp.worldSize)
+      reason = `world size ${hello.worldSize} from rank ${hello.fromRank}, ${exp.worldSize} at rank ${exp.rank}`;
+    else if (hello.fromRank !== left)
+      reason = `rank ${hello.fromRank} is not rank ${exp.rank}'s left neighbour (${left})`;
+    else if (hello.layoutHash !== exp.layoutHash)
+      reason = `bucket layout of rank ${hello.fromRank} (${hello.layoutHash.slice(0, 12) || 'none'}) differs from rank ${exp.rank}'s (${exp.layoutHash.slice(0, 12) || 'none'})`;
+    if (reason) {
+      this.refuse(call, reason);
+      e.reject(
+        new CollectiveError(`group ${exp.groupId} generation ${exp.generation}: ${reason}`, {
+          rank: left,
+          address: call.getPeer(),
+        }),
+      );
+      return;
+    }
+    call.write({ accepted: true, reason: '' });
+    e.resolve(call);
+  }
+
+  private refuse(call: InboundCall, reason: string): void {
+    call.write({ accepted: false, reason });
+    call.end();
+  }
+}

@@ -1,0 +1,433 @@
+import { once } from 'node:events';
+import * as grpc from '@grpc/grpc-js';
+import { CollectiveError, InvalidArgumentError } from '../core/index.js';
+import {
+  loadProto,
+  type CollectiveClient,
+  type CollectiveProto,
+  type Frame__Output,
+  type StreamReply__Output,
+  type StreamRequest,
+} from '../proto/index.js';
+import { CollectiveServer, MAX_MESSAGE_BYTES, type InboundCall } from './collective-server.js';
+import { FrameQueue } from './frame-queue.js';
+import { chunkCount, mod, ringSegments, ringStep } from './ring-plan.js';
+
+export type ReduceOp = 'sum' | 'mean' | 'max';
+
+/** What one operation moved and how fast (for metrics: bytes, seconds, bus bandwidth). */
+export interface OpStats {
+  op: 'allreduce' | 'broadcast' | 'allgather';
+  /** The buffer's size in bytes (S in nccl-tests' algbw = S / t). */
+  bytes: number;
+  seconds: number;
+  sentBytes: number;
+  receivedBytes: number;
+  algbwGBps: number;
+  /** algbw × 2(N−1)/N for all-reduce, × (N−1)/N for all-gather, × 1 for broadcast. */
+  busbwGBps: number;
+}
+
+export interface CommunicatorOptions {
+  /** Names the group; with `generation`, keeps a rebuilt group from ever mixing with the old one. */
+  groupId: string;
+  generation: number;
+  rank: number;
+  /** `host:port` of every rank's {@link CollectiveServer}, by rank. */
+  peers: readonly string[];
+  /** This process's server (it receives the left neighbour's stream). */
+  server: CollectiveServer;
+  /** Hash of the bucket layout all ranks must share (see {@link BucketLayout}); default none. */
+  layoutHash?: string;
+  /** Largest frame, bytes (default 1 MiB; a multiple of 4, at most 64 MiB). */
+  chunkBytes?: number;
+  /** Progress watchdog: an operation fails when no frame arrives for this long (default 60 s). */
+  timeoutMs?: number;
+  /** How long creation waits for the neighbours (default 30 s). */
+  connectTimeoutMs?: number;
+  signal?: AbortSignal;
+  /** Called after every operation. */
+  onOp?: (s: OpStats) => void;
+}
+
+export const DEFAULT_CHUNK_BYTES = 1 << 20;
+
+/**
+ * A ring of ranks over gRPC streams: rank r streams to rank r+1 on one long-lived stream and
+ * receives from rank r−1 on another. Operations must be called in the same order on every rank;
+ * one runs at a time. A failure (peer died, connection closed, silence beyond the watchdog, abort)
+ * fails the current and every later operation with a {@link CollectiveError} naming the peer, and
+ * closes the streams so that the neighbours fail at once too: rebuild the group with a new
+ * generation.
+ */
+export class Communicator {
+  readonly rank: number;
+  readonly worldSize: number;
+  private readonly chunkElems: number;
+  private readonly queue: FrameQueue;
+  private opSeq = 0;
+  private lock: Promise<unknown> = Promise.resolve();
+  private closing = false;
+  private sent = 0;
+  private received = 0;
+
+  private constructor(
+    private readonly opts: CommunicatorOptions,
+    private readonly client: CollectiveClient | undefined,
+    private readonly out: grpc.ClientDuplexStream<StreamRequest, StreamReply__Output> | undefined,
+    private readonly inbound: InboundCall | undefined,
+    queue: FrameQueue,
+  ) {
+    this.rank = opts.rank;
+    this.worldSize = opts.peers.length;
+    this.chunkElems = (opts.chunkBytes ?? DEFAULT_CHUNK_BYTES) / 4;
+    this.queue = queue;
+    const n = this.worldSize;
+    const left = mod(this.rank - 1, n);
+    const right = mod(this.rank + 1, n);
+    inbound?.on('data', (m: { frame?: Frame__Output | null }) => {
+      if (m.frame) {
+        this.received += m.frame.data.length;
+        queue.push(m.frame);
+      }
+    });
+    const lost = (who: number, what: string) => (): void => {
+      if (!this.closing) this.fail(new CollectiveError(`rank ${this.rank}: ${what}`, this.peer(who)));
+    };
+    inbound?.on('end', lost(left, `the stream from rank ${left} (${opts.peers[left]}) ended`));
+    inbound?.on('error', lost(left, `the stream from rank ${left} (${opts.peers[left]}) failed`));
+    inbound?.on('close', lost(left, `the connection from rank ${left} (${opts.peers[left]}) closed`));
+    out?.on('error', (err: Error) => {
+      if (!this.closing)
+        this.fail(
+          new CollectiveError(
+            `rank ${this.rank}: the stream to rank ${right} (${opts.peers[right]}) failed: ${err.message}`,
+            this.peer(right),
+            { cause: err },
+          ),
+        );
+    });
+    out?.on('end', lost(right, `rank ${right} (${opts.peers[right]}) closed the stream`));
+    opts.signal?.addEventListener(
+      'abort',
+      () =>
+        this.fail(
+          new CollectiveError(`rank ${this.rank}: aborted`, undefined, { cause: opts.signal?.reason }),
+        ),
+      { once: true },
+    );
+  }
+
+  /**
+   * Joins the group: opens the stream to the right neighbour (hello: group, generation, rank, world
+   * size, layout hash) and waits for the left neighbour's, both checked by the receiving side.
+   * @throws CollectiveError when a neighbour refuses (mismatched layout, wrong world size or rank),
+   * is unreachable, or does not come within `connectTimeoutMs`; InvalidArgumentError on bad options.
+   */
+  static async create(opts: CommunicatorOptions): Promise<Communicator> {
+    const n = opts.peers.length;
+    const chunkBytes = opts.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+    if (!Number.isInteger(opts.rank) || opts.rank < 0 || opts.rank >= n)
+      throw new InvalidArgumentError(`communicator: rank ${opts.rank} is not in [0, ${n})`);
+    if (
+      !Number.isInteger(chunkBytes) ||
+      chunkBytes < 4 ||
+      chunkBytes % 4 !== 0 ||
+      chunkBytes > MAX_MESSAGE_BYTES - (1 << 20)
+    )
+      throw new InvalidArgumentError(
+        `communicator: chunkBytes must be a multiple of 4 in [4, 64 MiB], got ${chunkBytes}`,
+      );
+    const timeoutMs = opts.timeoutMs ?? 60_000;
+    const left = mod(opts.rank - 1, n);
+    const queue = new FrameQueue(
+      timeoutMs,
+      (ms) =>
+        new CollectiveError(
+          `rank ${opts.rank}: no data from rank ${left} (${opts.peers[left]}) for ${ms} ms`,
+          { rank: left, address: opts.peers[left]! },
+        ),
+    );
+    if (n === 1) return new Communicator(opts, undefined, undefined, undefined, queue);
+    const connectMs = opts.connectTimeoutMs ?? 30_000;
+    const layoutHash = opts.layoutHash ?? '';
+    const inboundP = opts.server.expect(
+      { groupId: opts.groupId, generation: opts.generation, rank: opts.rank, worldSize: n, layoutHash },
+      connectMs,
+      opts.signal,
+    );
+    const right = (opts.rank + 1) % n;
+    const proto = loadProto<CollectiveProto>('collective');
+    const client = new proto.twist.v1.Collective(opts.peers[right]!, grpc.credentials.createInsecure(), {
+      'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+      'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+    });
+    const out = client.Stream();
+    const refused = (why: string, cause?: unknown): CollectiveError =>
+      new CollectiveError(
+        `group ${opts.groupId} generation ${opts.generation}: rank ${right} (${opts.peers[right]}) ${why}`,
+        { rank: right, address: opts.peers[right]! },
+        { cause },
+      );
+    const accepted = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(refused(`did not answer within ${connectMs} ms`)), connectMs);
+      out.once('data', (r: StreamReply__Output) => {
+        clearTimeout(timer);
+        if (r.accepted) resolve();
+        else reject(refused(`refused the stream: ${r.reason}`));
+      });
+      out.once('error', (err: Error) => {
+        clearTimeout(timer);
+        reject(refused(`is unreachable: ${err.message}`, err));
+      });
+    });
+    out.write({
+      hello: {
+        groupId: opts.groupId,
+        generation: opts.generation,
+        fromRank: opts.rank,
+        worldSize: n,
+        layoutHash,
+      },
+    });
+    try {
+      const [inbound] = await Promise.all([inboundP, accepted]);
+      return new Communicator(opts, client, out, inbound, queue);
+    } catch (err) {
+      out.cancel();
+      client.close();
+      inboundP.then(
+        (c) => c.destroy(),
+        () => undefined,
+      );
+      throw err;
+    }
+  }
+
+  /**
+   * Reduces `buf` in place over all ranks (ring: reduce-scatter then all-gather, chunked and
+   * pipelined); the result is bitwise identical on every rank.
+   * @throws CollectiveError when the group fails; InvalidArgumentError when lengths differ.
+   */
+  allReduce(buf: Float32Array, op: ReduceOp = 'sum'): Promise<Float32Array> {
+    return this.serial(async () => {
+      const n = this.worldSize;
+      const t0 = performance.now();
+      const [s0, r0] = [this.sent, this.received];
+      if (n > 1) {
+        const segs = ringSegments(buf.length, n);
+        await this.ring(
+          buf,
+          segs,
+          2 * (n - 1),
+          (g) => ringStep(this.rank, n, g),
+          (g) => {
+            if (g < n - 1) {
+              if (op === 'max')
+                return (dst, src) => {
+                  for (let i = 0; i < src.length; i++) if (src[i]! > dst[i]!) dst[i] = src[i]!;
+                };
+              const last = g === n - 2 && op === 'mean';
+              return last
+                ? (dst, src) => {
+                    for (let i = 0; i < src.length; i++) dst[i] = (dst[i]! + src[i]!) / n;
+                  }
+                : (dst, src) => {
+                    for (let i = 0; i < src.length; i++) dst[i] = dst[i]! + src[i]!;
+                  };
+            }
+            return (dst, src) => dst.set(src);
+          },
+        );
+      }
+      this.report('allreduce', buf.byteLength, t0, s0, r0, (2 * (n - 1)) / n);
+      return buf;
+    });
+  }
+
+  /**
+   * Gathers every rank's `values` (the same length on all) into one array, rank by rank.
+   * @throws CollectiveError when the group fails.
+   */
+  allGather(values: Float32Array): Promise<Float32Array> {
+    return this.serial(async () => {
+      const n = this.worldSize;
+      const k = values.length;
+      const out = new Float32Array(n * k);
+      out.set(values, this.rank * k);
+      const t0 = performance.now();
+      const [s0, r0] = [this.sent, this.received];
+      if (n > 1) {
+        const segs = Array.from({ length: n }, (_, i): [number, number] => [i * k, (i + 1) * k]);
+        await this.ring(
+          out,
+          segs,
+          n - 1,
+          (g) => ({ send: mod(this.rank - g, n), recv: mod(this.rank - g - 1, n), reduce: false }),
+          () => (dst, src) => dst.set(src),
+        );
+      }
+      this.report('allgather', out.byteLength, t0, s0, r0, (n - 1) / n);
+      return out;
+    });
+  }
+
+  /**
+   * Copies `root`'s `buf` into every rank's `buf` (a chunked pipeline along the ring).
+   * @throws CollectiveError when the group fails.
+   */
+  broadcast(buf: Float32Array, root = 0): Promise<Float32Array> {
+    return this.serial(async () => {
+      const n = this.worldSize;
+      const t0 = performance.now();
+      const [s0, r0] = [this.sent, this.received];
+      const op = this.opSeq++;
+      const chunks = chunkCount([0, buf.length], this.chunkElems);
+      const forward = mod(this.rank + 1, n) !== root;
+      if (n > 1) {
+        for (let c = 0; c < chunks; c++) {
+          const [a, b] = [c * this.chunkElems, Math.min(buf.length, (c + 1) * this.chunkElems)];
+          if (this.rank !== root)
+            this.apply(await this.nextFrame(op, 0, c, b - a), buf.subarray(a, b), (d, s) => d.set(s));
+          if (this.rank === root || forward) await this.send(op, 0, c, buf.subarray(a, b));
+        }
+      }
+      this.report('broadcast', buf.byteLength, t0, s0, r0, 1);
+      return buf;
+    });
+  }
+
+  /** Returns when every rank has called it. @throws CollectiveError when the group fails. */
+  async barrier(): Promise<void> {
+    await this.allReduce(new Float32Array(1));
+  }
+
+  /** Bytes sent and received so far. */
+  get traffic(): { sentBytes: number; receivedBytes: number } {
+    return { sentBytes: this.sent, receivedBytes: this.received };
+  }
+
+  /** The error that broke the group, if any. */
+  get failed(): CollectiveError | undefined {
+    return this.queue.failed;
+  }
+
+  /** Closes both streams (the neighbours see a clean end only if they close too); idempotent. */
+  close(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.queue.fail(new CollectiveError(`rank ${this.rank}: the communicator is closed`));
+    this.out?.end();
+    this.inbound?.end();
+    this.client?.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  private peer(rank: number): { rank: number; address: string } {
+    return { rank, address: this.opts.peers[rank]! };
+  }
+
+  private fail(err: CollectiveError): void {
+    if (this.queue.failed) return;
+    this.queue.fail(err);
+    // Close both streams so that the neighbours fail at once instead of waiting for the watchdog.
+    this.out?.cancel();
+    this.inbound?.destroy();
+  }
+
+  private serial<T>(f: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(() => {
+      if (this.queue.failed) throw this.queue.failed;
+      return f();
+    });
+    this.lock = run.catch(() => undefined);
+    return run.catch((err: unknown) => {
+      if (err instanceof CollectiveError) this.fail(err);
+      throw err;
+    });
+  }
+
+  /**
+   * The ring engine: sends segment `plan(0).send` whole, then for each step g receives segment
+   * `plan(g).recv` chunk by chunk, combines each chunk into `buf`, and forwards it at step g+1.
+   */
+  private async ring(
+    buf: Float32Array,
+    segs: [number, number][],
+    steps: number,
+    plan: (g: number) => { send: number; recv: number; reduce: boolean },
+    combine: (g: number) => (dst: Float32Array, src: Float32Array) => void,
+  ): Promise<void> {
+    const op = this.opSeq++;
+    const ce = this.chunkElems;
+    const first = segs[plan(0).send]!;
+    for (let c = 0; c < chunkCount(first, ce); c++)
+      await this.send(op, 0, c, buf.subarray(first[0] + c * ce, Math.min(first[1], first[0] + (c + 1) * ce)));
+    for (let g = 0; g < steps; g++) {
+      const k = plan(g).recv;
+      const seg = segs[k]!;
+      const f = combine(g);
+      for (let c = 0; c < chunkCount(seg, ce); c++) {
+        const dst = buf.subarray(seg[0] + c * ce, Math.min(seg[1], seg[0] + (c + 1) * ce));
+        this.apply(await this.nextFrame(op, g, c, dst.length), dst, f);
+        if (g + 1 < steps) await this.send(op, g + 1, c, dst);
+      }
+    }
+  }
+
+  private async nextFrame(op: number, step: number, chunk: number, elems: number): Promise<Frame__Output> {
+    const f = await this.queue.next();
+    if (f.op !== op || f.step !== step || f.chunk !== chunk || f.data.length !== elems * 4) {
+      const left = mod(this.rank - 1, this.worldSize);
+      throw new CollectiveError(
+        `rank ${this.rank}: rank ${left} sent op ${f.op} step ${f.step} chunk ${f.chunk} (${f.data.length} bytes), expected op ${op} step ${step} chunk ${chunk} (${elems * 4} bytes): operations called in another order or with other lengths`,
+        this.peer(left),
+      );
+    }
+    return f;
+  }
+
+  private apply(
+    f: Frame__Output,
+    dst: Float32Array,
+    combine: (dst: Float32Array, src: Float32Array) => void,
+  ): void {
+    const d = f.data;
+    const src =
+      d.byteOffset % 4 === 0
+        ? new Float32Array(d.buffer, d.byteOffset, d.length / 4)
+        : new Float32Array(Uint8Array.from(d).buffer);
+    combine(dst, src);
+  }
+
+  private async send(op: number, step: number, chunk: number, values: Float32Array): Promise<void> {
+    if (this.queue.failed) throw this.queue.failed;
+    const data = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+    this.sent += data.length;
+    // Serialised inside write(): later changes to `values` do not reach the wire.
+    if (!this.out!.write({ frame: { op, step, chunk, data } })) {
+      try {
+        await once(this.out!, 'drain', { signal: this.queue.signal });
+      } catch {
+        throw this.queue.failed ?? new CollectiveError(`rank ${this.rank}: send interrupted`);
+      }
+    }
+  }
+
+  private report(op: OpStats['op'], bytes: number, t0: number, s0: number, r0: number, factor: number): void {
+    const seconds = (performance.now() - t0) / 1000;
+    const algbwGBps = seconds > 0 ? bytes / seconds / 1e9 : 0;
+    this.opts.onOp?.({
+      op,
+      bytes,
+      seconds,
+      sentBytes: this.sent - s0,
+      receivedBytes: this.received - r0,
+      algbwGBps,
+      busbwGBps: algbwGBps * factor,
+    });
+  }
+}

@@ -1,0 +1,4 @@
+export * from './ring-plan.js';
+export * from './collective-server.js';
+export * from './communicator.js';
+export * from './buckets.js';
