@@ -6,7 +6,8 @@
  * Commands: `group` {groupId, generation, rank, peers, layoutHash?, timeoutMs?, chunkBytes?};
  * `allreduce` {lengths, seed, op, out}: random values of (seed, rank, length), results written to
  * `out/r<rank>-n<length>.bin`; `loop` {length}: all-reduce until it fails (prints `started` after
- * the first); `bench` {bytes, reps, warmup}: times all-reduces after a barrier each; `close`; `exit`.
+ * the first); `broadcast` {length, root, seed, out}; `allgather` {k, seed, out} (then a barrier);
+ * `bench` {bytes, reps, warmup}: times all-reduces after a barrier each; `close`; `exit`.
  */
 import { createInterface } from 'node:readline';
 import { writeFileSync } from 'node:fs';
@@ -47,6 +48,22 @@ async function run(m: Record<string, unknown>): Promise<void> {
         writeFileSync(path.join(String(m['out']), `r${comm!.rank}-n${length}.bin`), buf);
       }
       return say({ ok: 'allreduce' });
+    }
+    case 'broadcast': {
+      const length = Number(m['length']);
+      const root = Number(m['root']);
+      const buf =
+        comm!.rank === root ? rankValues(Number(m['seed']), root, length) : new Float32Array(length);
+      await comm!.broadcast(buf, root);
+      writeFileSync(path.join(String(m['out']), `b${comm!.rank}.bin`), buf);
+      return say({ ok: 'broadcast' });
+    }
+    case 'allgather': {
+      const mine = rankValues(Number(m['seed']), comm!.rank, Number(m['k']));
+      const all = await comm!.allGather(mine);
+      writeFileSync(path.join(String(m['out']), `g${comm!.rank}.bin`), all);
+      await comm!.barrier();
+      return say({ ok: 'allgather' });
     }
     case 'loop': {
       const buf = new Float32Array(Number(m['length']));

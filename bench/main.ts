@@ -2,6 +2,7 @@ import { trainStepBench } from './train-step.js';
 import { fmnistBench } from './fmnist.js';
 import { evalBench } from './eval.js';
 import { checkpointBench } from './checkpoint.js';
+import { allreduceBench } from './allreduce.js';
 import { shutdownBackend } from '../twist/index.js';
 
 const BENCHES: Record<string, (args: Map<string, string>, emit: (o: object) => void) => Promise<void>> = {
@@ -9,6 +10,7 @@ const BENCHES: Record<string, (args: Map<string, string>, emit: (o: object) => v
   fmnist: fmnistBench,
   eval: evalBench,
   checkpoint: checkpointBench,
+  allreduce: allreduceBench,
 };
 
 /** `npm run bench -- NAME [--flag value | --switch]...`: JSON lines on stdout. */

@@ -3,15 +3,15 @@ import { CollectiveError, IoError } from '../core/index.js';
 import {
   loadProto,
   type CollectiveProto,
-  type Hello__Output,
   type StreamReply,
   type StreamRequest__Output,
 } from '../proto/index.js';
 
-export type InboundCall = grpc.ServerDuplexStream<StreamRequest__Output, StreamReply>;
+/** The stream a rank sends its frames on: the response stream of its right neighbour's call. */
+export type OutboundCall = grpc.ServerWritableStream<StreamRequest__Output, StreamReply>;
 
-/** What a communicator expects of the stream its left neighbour opens. */
-export interface InboundExpectation {
+/** What a communicator expects of the call its right neighbour makes. */
+export interface OutboundExpectation {
   groupId: string;
   generation: number;
   /** This rank. */
@@ -27,23 +27,23 @@ const keyOf = (groupId: string, generation: number, rank: number): string =>
   `${groupId}\u0000${generation}\u0000${rank}`;
 
 interface Pending {
-  call: InboundCall;
-  hello: Hello__Output;
+  call: OutboundCall;
+  hello: StreamRequest__Output;
   timer: NodeJS.Timeout;
 }
 
 /**
- * The process's Collective gRPC service: inbound ring streams are matched (by group, generation
- * and rank) to the communicator that expects them, checked (left neighbour, world size, bucket
- * layout) and accepted or refused with the reason. A stream may arrive before its communicator
- * registers; it waits up to `pendingMs`.
+ * The process's Collective gRPC service: a call from a right neighbour (which receives this rank's
+ * frames on its response stream) is matched by group, generation and rank to the communicator that
+ * expects it, checked (world size, bucket layout) and accepted or refused with the reason. A call
+ * may arrive before its communicator registers; it waits up to `pendingMs`.
  */
 export class CollectiveServer {
   private server: grpc.Server | undefined;
   private port = 0;
   private readonly expected = new Map<
     string,
-    { exp: InboundExpectation; resolve: (c: InboundCall) => void; reject: (e: Error) => void }
+    { exp: OutboundExpectation; resolve: (c: OutboundCall) => void; reject: (e: Error) => void }
   >();
   private readonly pending = new Map<string, Pending>();
 
@@ -66,7 +66,7 @@ export class CollectiveServer {
       'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
     });
     server.addService(proto.twist.v1.Collective.service, {
-      Stream: (call: InboundCall) => this.onStream(call),
+      Stream: (call: OutboundCall) => this.onCall(call),
     });
     this.port = await new Promise<number>((resolve, reject) =>
       server.bindAsync(`${this.host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
@@ -84,13 +84,13 @@ export class CollectiveServer {
   }
 
   /**
-   * Waits for the stream of `exp.rank`'s left neighbour and accepts it when it matches.
+   * Waits for the call of `exp.rank`'s right neighbour and accepts it when it matches.
    * @throws CollectiveError when it does not match (the neighbour is refused with the same reason)
    * or does not come within `timeoutMs`.
    */
-  expect(exp: InboundExpectation, timeoutMs: number, signal?: AbortSignal): Promise<InboundCall> {
+  expect(exp: OutboundExpectation, timeoutMs: number, signal?: AbortSignal): Promise<OutboundCall> {
     const key = keyOf(exp.groupId, exp.generation, exp.rank);
-    return new Promise<InboundCall>((resolve, reject) => {
+    return new Promise<OutboundCall>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.expected.delete(key);
         reject(
@@ -142,50 +142,44 @@ export class CollectiveServer {
     server.forceShutdown();
   }
 
-  private onStream(call: InboundCall): void {
-    call.once('data', (m: StreamRequest__Output) => {
-      const hello = m.hello;
-      if (m.kind !== 'hello' || !hello)
-        return this.refuse(call, 'the first message of a stream must be a hello');
-      const to = hello.worldSize > 0 ? (hello.fromRank + 1) % hello.worldSize : -1;
-      const key = keyOf(hello.groupId, hello.generation, to);
-      if (this.expected.has(key)) return this.match(key, call, hello);
-      const timer = setTimeout(() => {
-        this.pending.delete(key);
-        this.refuse(call, `no rank ${to} of group ${hello.groupId} generation ${hello.generation} here`);
-      }, this.pendingMs);
-      this.pending.set(key, { call, hello, timer });
-    });
+  private onCall(call: OutboundCall): void {
     call.on('error', () => undefined);
+    const hello = call.request;
+    const from = hello.worldSize > 0 ? (hello.rank - 1 + hello.worldSize) % hello.worldSize : -1;
+    const key = keyOf(hello.groupId, hello.generation, from);
+    if (this.expected.has(key)) return this.match(key, call, hello);
+    const timer = setTimeout(() => {
+      this.pending.delete(key);
+      this.refuse(call, `no rank ${from} of group ${hello.groupId} generation ${hello.generation} here`);
+    }, this.pendingMs);
+    this.pending.set(key, { call, hello, timer });
   }
 
-  private match(key: string, call: InboundCall, hello: Hello__Output): void {
+  private match(key: string, call: OutboundCall, hello: StreamRequest__Output): void {
     const e = this.expected.get(key)!;
     const { exp } = e;
-    const left = (exp.rank - 1 + exp.worldSize) % exp.worldSize;
+    const right = (exp.rank + 1) % exp.worldSize;
     let reason: string | undefined;
     if (hello.worldSize !== exp.worldSize)
-      reason = `world size ${hello.worldSize} from rank ${hello.fromRank}, ${exp.worldSize} at rank ${exp.rank}`;
-    else if (hello.fromRank !== left)
-      reason = `rank ${hello.fromRank} is not rank ${exp.rank}'s left neighbour (${left})`;
+      reason = `world size ${hello.worldSize} at rank ${hello.rank}, ${exp.worldSize} at rank ${exp.rank}`;
     else if (hello.layoutHash !== exp.layoutHash)
-      reason = `bucket layout of rank ${hello.fromRank} (${hello.layoutHash.slice(0, 12) || 'none'}) differs from rank ${exp.rank}'s (${exp.layoutHash.slice(0, 12) || 'none'})`;
+      reason = `bucket layout of rank ${hello.rank} (${hello.layoutHash.slice(0, 12) || 'none'}) differs from rank ${exp.rank}'s (${exp.layoutHash.slice(0, 12) || 'none'})`;
     if (reason) {
       this.refuse(call, reason);
       e.reject(
         new CollectiveError(`group ${exp.groupId} generation ${exp.generation}: ${reason}`, {
-          rank: left,
+          rank: right,
           address: call.getPeer(),
         }),
       );
       return;
     }
-    call.write({ accepted: true, reason: '' });
+    call.write({ accept: { accepted: true, reason: '' } });
     e.resolve(call);
   }
 
-  private refuse(call: InboundCall, reason: string): void {
-    call.write({ accepted: false, reason });
+  private refuse(call: OutboundCall, reason: string): void {
+    call.write({ accept: { accepted: false, reason } });
     call.end();
   }
 }

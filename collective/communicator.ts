@@ -7,9 +7,8 @@ import {
   type CollectiveProto,
   type Frame__Output,
   type StreamReply__Output,
-  type StreamRequest,
 } from '../proto/index.js';
-import { CollectiveServer, MAX_MESSAGE_BYTES, type InboundCall } from './collective-server.js';
+import { CollectiveServer, MAX_MESSAGE_BYTES, type OutboundCall } from './collective-server.js';
 import { FrameQueue } from './frame-queue.js';
 import { chunkCount, mod, ringSegments, ringStep } from './ring-plan.js';
 
@@ -51,6 +50,8 @@ export interface CommunicatorOptions {
 }
 
 export const DEFAULT_CHUNK_BYTES = 1 << 20;
+/** HTTP/2 receive window of a ring stream (bytes). */
+const FLOW_CONTROL_WINDOW = 64 << 20;
 
 /**
  * A ring of ranks over gRPC streams: rank r streams to rank r+1 on one long-lived stream and
@@ -74,8 +75,8 @@ export class Communicator {
   private constructor(
     private readonly opts: CommunicatorOptions,
     private readonly client: CollectiveClient | undefined,
-    private readonly out: grpc.ClientDuplexStream<StreamRequest, StreamReply__Output> | undefined,
-    private readonly inbound: InboundCall | undefined,
+    private readonly out: OutboundCall | undefined,
+    private readonly inbound: grpc.ClientReadableStream<StreamReply__Output> | undefined,
     queue: FrameQueue,
   ) {
     this.rank = opts.rank;
@@ -85,7 +86,7 @@ export class Communicator {
     const n = this.worldSize;
     const left = mod(this.rank - 1, n);
     const right = mod(this.rank + 1, n);
-    inbound?.on('data', (m: { frame?: Frame__Output | null }) => {
+    inbound?.on('data', (m: StreamReply__Output) => {
       if (m.frame) {
         this.received += m.frame.data.length;
         queue.push(m.frame);
@@ -95,19 +96,19 @@ export class Communicator {
       if (!this.closing) this.fail(new CollectiveError(`rank ${this.rank}: ${what}`, this.peer(who)));
     };
     inbound?.on('end', lost(left, `the stream from rank ${left} (${opts.peers[left]}) ended`));
-    inbound?.on('error', lost(left, `the stream from rank ${left} (${opts.peers[left]}) failed`));
-    inbound?.on('close', lost(left, `the connection from rank ${left} (${opts.peers[left]}) closed`));
-    out?.on('error', (err: Error) => {
+    inbound?.on('error', (err: Error) => {
       if (!this.closing)
         this.fail(
           new CollectiveError(
-            `rank ${this.rank}: the stream to rank ${right} (${opts.peers[right]}) failed: ${err.message}`,
-            this.peer(right),
+            `rank ${this.rank}: the stream from rank ${left} (${opts.peers[left]}) failed: ${err.message}`,
+            this.peer(left),
             { cause: err },
           ),
         );
     });
-    out?.on('end', lost(right, `rank ${right} (${opts.peers[right]}) closed the stream`));
+    out?.on('cancelled', lost(right, `rank ${right} (${opts.peers[right]}) cancelled its stream`));
+    out?.on('error', lost(right, `the stream to rank ${right} (${opts.peers[right]}) failed`));
+    out?.on('close', lost(right, `the connection to rank ${right} (${opts.peers[right]}) closed`));
     opts.signal?.addEventListener(
       'abort',
       () =>
@@ -119,8 +120,9 @@ export class Communicator {
   }
 
   /**
-   * Joins the group: opens the stream to the right neighbour (hello: group, generation, rank, world
-   * size, layout hash) and waits for the left neighbour's, both checked by the receiving side.
+   * Joins the group: calls the left neighbour (hello: group, generation, rank, world size, layout
+   * hash) for the stream of frames it will send, and waits for the right neighbour's call, on whose
+   * response stream this rank sends; each side checks the hello it gets.
    * @throws CollectiveError when a neighbour refuses (mismatched layout, wrong world size or rank),
    * is unreachable, or does not come within `connectTimeoutMs`; InvalidArgumentError on bad options.
    */
@@ -151,53 +153,52 @@ export class Communicator {
     if (n === 1) return new Communicator(opts, undefined, undefined, undefined, queue);
     const connectMs = opts.connectTimeoutMs ?? 30_000;
     const layoutHash = opts.layoutHash ?? '';
-    const inboundP = opts.server.expect(
+    // This rank sends on the call its right neighbour makes, and receives on its call to the left.
+    const outP = opts.server.expect(
       { groupId: opts.groupId, generation: opts.generation, rank: opts.rank, worldSize: n, layoutHash },
       connectMs,
       opts.signal,
     );
-    const right = (opts.rank + 1) % n;
     const proto = loadProto<CollectiveProto>('collective');
-    const client = new proto.twist.v1.Collective(opts.peers[right]!, grpc.credentials.createInsecure(), {
+    const client = new proto.twist.v1.Collective(opts.peers[left]!, grpc.credentials.createInsecure(), {
       'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
       'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+      // The receiver's window: large, so the sender streams without waiting for window updates.
+      'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW,
     });
-    const out = client.Stream();
+    const inbound = client.Stream({
+      groupId: opts.groupId,
+      generation: opts.generation,
+      rank: opts.rank,
+      worldSize: n,
+      layoutHash,
+    });
     const refused = (why: string, cause?: unknown): CollectiveError =>
       new CollectiveError(
-        `group ${opts.groupId} generation ${opts.generation}: rank ${right} (${opts.peers[right]}) ${why}`,
-        { rank: right, address: opts.peers[right]! },
+        `group ${opts.groupId} generation ${opts.generation}: rank ${left} (${opts.peers[left]}) ${why}`,
+        { rank: left, address: opts.peers[left]! },
         { cause },
       );
     const accepted = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(refused(`did not answer within ${connectMs} ms`)), connectMs);
-      out.once('data', (r: StreamReply__Output) => {
+      inbound.once('data', (r: StreamReply__Output) => {
         clearTimeout(timer);
-        if (r.accepted) resolve();
-        else reject(refused(`refused the stream: ${r.reason}`));
+        if (r.accept?.accepted) resolve();
+        else reject(refused(`refused the stream: ${r.accept?.reason ?? 'no reason'}`));
       });
-      out.once('error', (err: Error) => {
+      inbound.once('error', (err: Error) => {
         clearTimeout(timer);
         reject(refused(`is unreachable: ${err.message}`, err));
       });
     });
-    out.write({
-      hello: {
-        groupId: opts.groupId,
-        generation: opts.generation,
-        fromRank: opts.rank,
-        worldSize: n,
-        layoutHash,
-      },
-    });
     try {
-      const [inbound] = await Promise.all([inboundP, accepted]);
+      const [out] = await Promise.all([outP, accepted]);
       return new Communicator(opts, client, out, inbound, queue);
     } catch (err) {
-      out.cancel();
+      inbound.cancel();
       client.close();
-      inboundP.then(
-        (c) => c.destroy(),
+      outP.then(
+        (c) => c.end(),
         () => undefined,
       );
       throw err;
@@ -318,7 +319,7 @@ export class Communicator {
     this.closing = true;
     this.queue.fail(new CollectiveError(`rank ${this.rank}: the communicator is closed`));
     this.out?.end();
-    this.inbound?.end();
+    this.inbound?.cancel();
     this.client?.close();
   }
 
@@ -334,8 +335,8 @@ export class Communicator {
     if (this.queue.failed) return;
     this.queue.fail(err);
     // Close both streams so that the neighbours fail at once instead of waiting for the watchdog.
-    this.out?.cancel();
-    this.inbound?.destroy();
+    this.out?.destroy();
+    this.inbound?.cancel();
   }
 
   private serial<T>(f: () => Promise<T>): Promise<T> {
@@ -396,10 +397,13 @@ export class Communicator {
     combine: (dst: Float32Array, src: Float32Array) => void,
   ): void {
     const d = f.data;
-    const src =
-      d.byteOffset % 4 === 0
-        ? new Float32Array(d.buffer, d.byteOffset, d.length / 4)
-        : new Float32Array(Uint8Array.from(d).buffer);
+    let src: Float32Array;
+    if (d.byteOffset % 4 === 0) src = new Float32Array(d.buffer, d.byteOffset, d.length / 4);
+    else {
+      // The bytes field sits at an odd offset in the message: one memcpy to align it.
+      src = new Float32Array(d.length / 4);
+      new Uint8Array(src.buffer).set(d);
+    }
     combine(dst, src);
   }
 

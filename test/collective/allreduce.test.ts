@@ -75,6 +75,20 @@ test('mean and max reduce too', async (t) => {
   t.pass();
 });
 
+test("broadcast copies the root's buffer to every rank; all-gather collects every rank's values in rank order", async (t) => {
+  const ranks = await start(3);
+  await formGroup(ranks, 'bcast', 1, () => ({ chunkBytes: 4096 }));
+  const out = mkdtempSync(path.join(os.tmpdir(), 'twist-bc-'));
+  const read = (f: string): Float32Array =>
+    new Float32Array(Uint8Array.from(readFileSync(path.join(out, f))).buffer);
+  await Promise.all(ranks.map((r) => r.call({ cmd: 'broadcast', length: 10_001, root: 1, seed: 4, out })));
+  const want = rankValues(4, 1, 10_001);
+  for (const rank of [0, 1, 2]) t.deepEqual(read(`b${rank}.bin`), want, `rank ${rank}`);
+  await Promise.all(ranks.map((r) => r.call({ cmd: 'allgather', k: 5, seed: 6, out })));
+  const gathered = new Float32Array([0, 1, 2].flatMap((rank) => Array.from(rankValues(6, rank, 5))));
+  for (const rank of [0, 1, 2]) t.deepEqual(read(`g${rank}.bin`), gathered, `rank ${rank}`);
+});
+
 test('ranks whose bucket layouts differ are refused at group creation, with the layout named', async (t) => {
   const ranks = await start(2);
   const a = new BucketLayout([

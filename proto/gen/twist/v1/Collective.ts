@@ -6,15 +6,15 @@ import type { StreamReply as _twist_v1_StreamReply, StreamReply__Output as _twis
 import type { StreamRequest as _twist_v1_StreamRequest, StreamRequest__Output as _twist_v1_StreamRequest__Output } from '../../twist/v1/StreamRequest.js';
 
 export interface CollectiveClient extends grpc.Client {
-  Stream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_twist_v1_StreamRequest, _twist_v1_StreamReply__Output>;
-  Stream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_twist_v1_StreamRequest, _twist_v1_StreamReply__Output>;
-  stream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_twist_v1_StreamRequest, _twist_v1_StreamReply__Output>;
-  stream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_twist_v1_StreamRequest, _twist_v1_StreamReply__Output>;
+  Stream(argument: _twist_v1_StreamRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_twist_v1_StreamReply__Output>;
+  Stream(argument: _twist_v1_StreamRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_twist_v1_StreamReply__Output>;
+  stream(argument: _twist_v1_StreamRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_twist_v1_StreamReply__Output>;
+  stream(argument: _twist_v1_StreamRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_twist_v1_StreamReply__Output>;
   
 }
 
 export interface CollectiveHandlers extends grpc.UntypedServiceImplementation {
-  Stream: grpc.handleBidiStreamingCall<_twist_v1_StreamRequest__Output, _twist_v1_StreamReply>;
+  Stream: grpc.handleServerStreamingCall<_twist_v1_StreamRequest__Output, _twist_v1_StreamReply>;
   
 }
 

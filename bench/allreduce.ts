@@ -1,0 +1,62 @@
+import { execFileSync } from 'node:child_process';
+import { RankProcess, formGroup } from '../test/helpers/collective-ranks.js';
+import { anchorsDir } from './anchor.js';
+
+const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
+
+/**
+ * `npm run bench -- allreduce [--reps N] [--sizes MiB,MiB,...] [--no-anchor]`: the nccl-tests table
+ * for N = 2 and 4 rank processes on loopback (median time per size, algbw, busbw = algbw × 2(N−1)/N),
+ * the raw loopback TCP rate between two processes (the limit), and PyTorch Gloo's ring all-reduce on
+ * the same sizes in the same sitting, with the ratio per size.
+ */
+export async function allreduceBench(args: Map<string, string>, emit: (o: object) => void): Promise<void> {
+  const reps = Number(args.get('reps') ?? 5);
+  const sizes = (args.get('sizes') ?? '1,4,16,44,64').split(',').map((s) => Number(s) * 2 ** 20);
+  const anchors = anchorsDir();
+  const tcp = execFileSync(process.execPath, [`${anchors}/loopback_tcp.js`], { encoding: 'utf8' });
+  const tcpGBps = Number(/GBps=([\d.]+)/.exec(tcp)?.[1]);
+  emit({ bench: 'allreduce', what: 'loopback_tcp', GBps: tcpGBps });
+  const ours = new Map<string, number>();
+  for (const n of [2, 4]) {
+    const ranks = await RankProcess.start(n);
+    try {
+      await formGroup(ranks, `bench-${n}`, 1);
+      for (const bytes of sizes) {
+        const replies = await Promise.all(ranks.map((r) => r.call({ cmd: 'bench', bytes, reps }, 600_000)));
+        const times = replies.map((r) => r['times'] as number[]);
+        // The operation's time is the slowest rank's, repetition by repetition.
+        const t = median(times[0]!.map((_, i) => Math.max(...times.map((x) => x[i]!))));
+        const algbw = bytes / t / 1e9;
+        const busbw = (algbw * 2 * (n - 1)) / n;
+        ours.set(`${n}/${bytes}`, busbw);
+        emit({ n, bytes, seconds: t, algbw_GBps: algbw, busbw_GBps: busbw, busbw_vs_tcp: busbw / tcpGBps });
+      }
+    } finally {
+      ranks.forEach((r) => r.kill());
+    }
+  }
+  if (args.has('no-anchor')) return;
+  for (const n of [2, 4]) {
+    const out = execFileSync('/usr/bin/python3', [`${anchors}/gloo_allreduce.py`, String(n)], {
+      encoding: 'utf8',
+    });
+    for (const line of out.split('\n')) {
+      const m = /world=(\d+) bytes=(\d+) time_ms=([\d.]+) algbw_GBps=([\d.]+) busbw_GBps=([\d.]+)/.exec(line);
+      if (!m) continue;
+      const bytes = Number(m[2]);
+      const gloo = Number(m[5]);
+      const mine = ours.get(`${n}/${bytes}`);
+      emit({
+        anchor: 'gloo',
+        n,
+        bytes,
+        seconds: Number(m[3]) / 1000,
+        algbw_GBps: Number(m[4]),
+        busbw_GBps: gloo,
+        ours_busbw_GBps: mine,
+        ratio: mine === undefined ? undefined : mine / gloo,
+      });
+    }
+  }
+}

@@ -1,0 +1,12 @@
+// Original file: proto/collective.proto
+
+
+export interface Accept {
+  'accepted'?: (boolean);
+  'reason'?: (string);
+}
+
+export interface Accept__Output {
+  'accepted': (boolean);
+  'reason': (string);
+}
