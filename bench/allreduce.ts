@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { RankProcess, formGroup } from '../test/helpers/collective-ranks.js';
 import { anchorsDir } from './anchor.js';
 
@@ -7,7 +8,8 @@ const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(
 /**
  * `npm run bench -- allreduce [--reps N] [--sizes MiB,MiB,...] [--no-anchor]`: the nccl-tests table
  * for N = 2 and 4 rank processes on loopback (median time per size, algbw, busbw = algbw × 2(N−1)/N),
- * the raw loopback TCP rate between two processes (the limit), and PyTorch Gloo's ring all-reduce on
+ * the raw loopback TCP rate between two processes (the limit), the one-way HTTP/2 rate (the ceiling
+ * of any gRPC stream), and PyTorch Gloo's ring all-reduce on
  * the same sizes in the same sitting, with the ratio per size.
  */
 export async function allreduceBench(args: Map<string, string>, emit: (o: object) => void): Promise<void> {
@@ -17,6 +19,16 @@ export async function allreduceBench(args: Map<string, string>, emit: (o: object
   const tcp = execFileSync(process.execPath, [`${anchors}/loopback_tcp.js`], { encoding: 'utf8' });
   const tcpGBps = Number(/GBps=([\d.]+)/.exec(tcp)?.[1]);
   emit({ bench: 'allreduce', what: 'loopback_tcp', GBps: tcpGBps });
+  const h2 = execFileSync(
+    process.execPath,
+    [fileURLToPath(new URL('./http2-throughput.js', import.meta.url))],
+    { encoding: 'utf8' },
+  );
+  emit({
+    bench: 'allreduce',
+    what: 'loopback_http2_one_way',
+    GBps: (JSON.parse(h2) as { GBps: number }).GBps,
+  });
   const ours = new Map<string, number>();
   for (const n of [2, 4]) {
     const ranks = await RankProcess.start(n);

@@ -8,7 +8,8 @@ import {
   type Frame__Output,
   type StreamReply__Output,
 } from '../proto/index.js';
-import { CollectiveServer, MAX_MESSAGE_BYTES, type OutboundCall } from './collective-server.js';
+import type { CollectiveServer } from './collective-server.js';
+import { MAX_MESSAGE_BYTES, type OutboundCall } from './collective-server.js';
 import { FrameQueue } from './frame-queue.js';
 import { chunkCount, mod, ringSegments, ringStep } from './ring-plan.js';
 
@@ -71,6 +72,8 @@ export class Communicator {
   private closing = false;
   private sent = 0;
   private received = 0;
+  /** Aligned landing buffer for one chunk (fresh memory per chunk costs page faults). */
+  private readonly scratch: Float32Array;
 
   private constructor(
     private readonly opts: CommunicatorOptions,
@@ -82,6 +85,7 @@ export class Communicator {
     this.rank = opts.rank;
     this.worldSize = opts.peers.length;
     this.chunkElems = (opts.chunkBytes ?? DEFAULT_CHUNK_BYTES) / 4;
+    this.scratch = new Float32Array(this.chunkElems);
     this.queue = queue;
     const n = this.worldSize;
     const left = mod(this.rank - 1, n);
@@ -400,9 +404,9 @@ export class Communicator {
     let src: Float32Array;
     if (d.byteOffset % 4 === 0) src = new Float32Array(d.buffer, d.byteOffset, d.length / 4);
     else {
-      // The bytes field sits at an odd offset in the message: one memcpy to align it.
-      src = new Float32Array(d.length / 4);
-      new Uint8Array(src.buffer).set(d);
+      // The bytes field sits at an odd offset in the message: one memcpy into a reused buffer.
+      new Uint8Array(this.scratch.buffer, 0, d.length).set(d);
+      src = this.scratch.subarray(0, d.length / 4);
     }
     combine(dst, src);
   }

@@ -1,4 +1,4 @@
-import { CollectiveError } from '../core/index.js';
+import type { CollectiveError } from '../core/index.js';
 import type { Frame__Output } from '../proto/index.js';
 
 /**
