@@ -3,6 +3,7 @@ import { fmnistBench } from './fmnist.js';
 import { evalBench } from './eval.js';
 import { checkpointBench } from './checkpoint.js';
 import { allreduceBench } from './allreduce.js';
+import { loaderBench } from './loader.js';
 import { shutdownBackend } from '../twist/index.js';
 
 const BENCHES: Record<string, (args: Map<string, string>, emit: (o: object) => void) => Promise<void>> = {
@@ -11,6 +12,7 @@ const BENCHES: Record<string, (args: Map<string, string>, emit: (o: object) => v
   eval: evalBench,
   checkpoint: checkpointBench,
   allreduce: allreduceBench,
+  loader: loaderBench,
 };
 
 /** `npm run bench -- NAME [--flag value | --switch]...`: JSON lines on stdout. */

@@ -36,7 +36,8 @@ export function normalize(img: Float32Array, offset: number, n: number, mean: nu
 
 /**
  * Separable Gaussian blur with standard deviation `sigma` pixels (the radius of PIL's GaussianBlur),
- * kernel radius ⌈3σ⌉, borders replicated. `tmp` must hold `h·w` floats; `kernel` at least 2⌈3σ⌉+1.
+ * kernel radius ⌈3σ⌉, borders replicated, of an `h`×`w` image with `channels` interleaved channels
+ * (default 1). `tmp` must hold `h·w·channels` floats; `kernel` at least 2⌈3σ⌉+1.
  */
 export function gaussianBlur(
   img: Float32Array,
@@ -46,6 +47,7 @@ export function gaussianBlur(
   sigma: number,
   tmp: Float32Array,
   kernel: Float32Array,
+  channels = 1,
 ): void {
   const r = Math.max(1, Math.ceil(3 * sigma));
   let sum = 0;
@@ -55,25 +57,30 @@ export function gaussianBlur(
     sum += v;
   }
   for (let k = 0; k <= 2 * r; k++) kernel[k]! /= sum;
+  const cs = channels;
   for (let y = 0; y < h; y++) {
-    const row = offset + y * w;
+    const row = offset + y * w * cs;
     for (let x = 0; x < w; x++) {
-      let v = 0;
-      for (let k = -r; k <= r; k++) {
-        const xx = x + k < 0 ? 0 : x + k >= w ? w - 1 : x + k;
-        v += kernel[k + r]! * img[row + xx]!;
+      for (let c = 0; c < cs; c++) {
+        let v = 0;
+        for (let k = -r; k <= r; k++) {
+          const xx = x + k < 0 ? 0 : x + k >= w ? w - 1 : x + k;
+          v += kernel[k + r]! * img[row + xx * cs + c]!;
+        }
+        tmp[(y * w + x) * cs + c] = v;
       }
-      tmp[y * w + x] = v;
     }
   }
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      let v = 0;
-      for (let k = -r; k <= r; k++) {
-        const yy = y + k < 0 ? 0 : y + k >= h ? h - 1 : y + k;
-        v += kernel[k + r]! * tmp[yy * w + x]!;
+      for (let c = 0; c < cs; c++) {
+        let v = 0;
+        for (let k = -r; k <= r; k++) {
+          const yy = y + k < 0 ? 0 : y + k >= h ? h - 1 : y + k;
+          v += kernel[k + r]! * tmp[(yy * w + x) * cs + c]!;
+        }
+        img[offset + (y * w + x) * cs + c] = v;
       }
-      img[offset + y * w + x] = v;
     }
   }
 }

@@ -1,3 +1,5 @@
 export * from './random-resized-crop.js';
 export * from './gray-ops.js';
 export * from './gray-views.js';
+export * from './rgb-ops.js';
+export * from './rgb-views.js';

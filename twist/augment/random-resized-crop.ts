@@ -39,20 +39,117 @@ export function randomResizedCropBox(
   return { top: Math.floor((height - h) / 2), left: Math.floor((width - w) / 2), height: h, width: w };
 }
 
-/** Keys's cubic convolution weight with a = −0.5 (PIL's bicubic). */
+/** Keys's cubic convolution weight with a = −0.5 (PIL's bicubic), support 2. */
 function cubic(x: number): number {
   const a = -0.5;
   const t = Math.abs(x);
-  if (t <= 1) return ((a + 2) * t - (a + 3)) * t * t + 1;
+  if (t < 1) return ((a + 2) * t - (a + 3)) * t * t + 1;
   if (t < 2) return ((a * t - 5 * a) * t + 8 * a) * t - 4 * a;
   return 0;
 }
 
+/** Per output pixel: the first input index, the tap count and the normalised weights (PIL's precompute_coeffs). */
+interface Coeffs {
+  start: Int32Array;
+  taps: Int32Array;
+  weights: Float32Array;
+  /** Taps per output slot in `weights`. */
+  stride: number;
+}
+
 /**
- * Resamples the crop `box` of a single-channel byte image (`src`, row-major `srcH`×`srcW`) to
- * `outH`×`outW` floats in [0, 1] with bicubic interpolation (pixel centres aligned, borders
- * replicated), mirrored horizontally when `flip`. Writes into `out` at `outOffset`; allocates nothing.
+ * PIL's resampling coefficients for `outSize` pixels over the input range [in0, in0 + inLen) of an
+ * axis of `inSize` pixels: bicubic, widened by the scale when downsampling (antialiasing).
  */
+function coefficients(in0: number, inLen: number, inSize: number, outSize: number): Coeffs {
+  const scale = inLen / outSize;
+  const filterScale = Math.max(scale, 1);
+  const support = 2 * filterScale;
+  const stride = Math.ceil(support) * 2 + 1;
+  const start = new Int32Array(outSize);
+  const taps = new Int32Array(outSize);
+  const weights = new Float32Array(outSize * stride);
+  for (let o = 0; o < outSize; o++) {
+    const center = in0 + (o + 0.5) * scale;
+    const lo = Math.max(Math.trunc(center - support + 0.5), 0);
+    const hi = Math.min(Math.trunc(center + support + 0.5), inSize);
+    let sum = 0;
+    const n = hi - lo;
+    for (let k = 0; k < n; k++) {
+      const w = cubic((k + lo - center + 0.5) / filterScale);
+      weights[o * stride + k] = w;
+      sum += w;
+    }
+    if (sum !== 0) for (let k = 0; k < n; k++) weights[o * stride + k]! /= sum;
+    start[o] = lo;
+    taps[o] = n;
+  }
+  return { start, taps, weights, stride };
+}
+
+/** Rounds to an 8-bit value, as PIL stores each pass of an 8-bit image. */
+const to8 = (v: number): number => (v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v));
+
+/** Scratch of the horizontal pass, grown as needed (single-threaded: never shared between calls). */
+let passBuffer = new Float32Array(0);
+
+/**
+ * Resamples the crop `box` of a byte image with `channels` interleaved channels (`src`, row-major
+ * `srcH`×`srcW`×`channels` from `srcOffset`) to `outH`×`outW`×`channels` floats in [0, 1] exactly as
+ * torchvision's `resized_crop` on a PIL image does (`crop(box).resize(size, BICUBIC)`): PIL's
+ * two-pass bicubic with its antialiasing support when downsampling and each pass rounded to 8 bits;
+ * mirrored horizontally when `flip`. Writes into `out` at `outOffset`; allocates only the
+ * coefficient tables.
+ */
+export function resizeCrop(
+  src: Uint8Array,
+  srcOffset: number,
+  srcH: number,
+  srcW: number,
+  channels: number,
+  box: CropBox,
+  out: Float32Array,
+  outOffset: number,
+  outH: number,
+  outW: number,
+  flip: boolean,
+): void {
+  // Coordinates inside the crop: PIL resizes the cropped image, so borders clamp to the crop.
+  const cx = coefficients(0, box.width, box.width, outW);
+  const cy = coefficients(0, box.height, box.height, outH);
+  const rows = box.height;
+  const need = rows * outW * channels;
+  if (passBuffer.length < need) passBuffer = new Float32Array(need);
+  const mid = passBuffer;
+  for (let y = 0; y < rows; y++) {
+    const row = srcOffset + ((box.top + y) * srcW + box.left) * channels;
+    for (let ox = 0; ox < outW; ox++) {
+      const s = cx.start[ox]!;
+      const n = cx.taps[ox]!;
+      const w0 = ox * cx.stride;
+      const o = (y * outW + (flip ? outW - 1 - ox : ox)) * channels;
+      for (let c = 0; c < channels; c++) {
+        let v = 0;
+        for (let k = 0; k < n; k++) v += cx.weights[w0 + k]! * src[row + (s + k) * channels + c]!;
+        mid[o + c] = to8(v);
+      }
+    }
+  }
+  const rowLen = outW * channels;
+  for (let oy = 0; oy < outH; oy++) {
+    const s = cy.start[oy]!;
+    const n = cy.taps[oy]!;
+    const w0 = oy * cy.stride;
+    const o = outOffset + oy * rowLen;
+    for (let i = 0; i < rowLen; i++) {
+      let v = 0;
+      for (let k = 0; k < n; k++) v += cy.weights[w0 + k]! * mid[(s + k) * rowLen + i]!;
+      out[o + i] = to8(v) / 255;
+    }
+  }
+}
+
+/** {@link resizeCrop} of a single-channel image. */
 export function resizeCropGray(
   src: Uint8Array,
   srcOffset: number,
@@ -65,32 +162,5 @@ export function resizeCropGray(
   outW: number,
   flip: boolean,
 ): void {
-  const sy = box.height / outH;
-  const sx = box.width / outW;
-  for (let oy = 0; oy < outH; oy++) {
-    const fy = box.top + (oy + 0.5) * sy - 0.5;
-    const y0 = Math.floor(fy);
-    const dy = fy - y0;
-    const wy0 = cubic(1 + dy);
-    const wy1 = cubic(dy);
-    const wy2 = cubic(1 - dy);
-    const wy3 = cubic(2 - dy);
-    const r0 = srcOffset + Math.min(Math.max(y0 - 1, 0), srcH - 1) * srcW;
-    const r1 = srcOffset + Math.min(Math.max(y0, 0), srcH - 1) * srcW;
-    const r2 = srcOffset + Math.min(Math.max(y0 + 1, 0), srcH - 1) * srcW;
-    const r3 = srcOffset + Math.min(Math.max(y0 + 2, 0), srcH - 1) * srcW;
-    for (let ox = 0; ox < outW; ox++) {
-      const fx = box.left + ((flip ? outW - 1 - ox : ox) + 0.5) * sx - 0.5;
-      const x0 = Math.floor(fx);
-      const dx = fx - x0;
-      let v = 0;
-      for (let k = -1; k <= 2; k++) {
-        const c = Math.min(Math.max(x0 + k, 0), srcW - 1);
-        const wx = cubic(k - dx);
-        v += wx * (wy0 * src[r0 + c]! + wy1 * src[r1 + c]! + wy2 * src[r2 + c]! + wy3 * src[r3 + c]!);
-      }
-      const p = v / 255;
-      out[outOffset + oy * outW + ox] = p < 0 ? 0 : p > 1 ? 1 : p;
-    }
-  }
+  resizeCrop(src, srcOffset, srcH, srcW, 1, box, out, outOffset, outH, outW, flip);
 }
