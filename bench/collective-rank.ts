@@ -13,13 +13,8 @@ import { createInterface } from 'node:readline';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CollectiveServer, Communicator, type ReduceOp } from '../collective/index.js';
-import { CollectiveError, Random } from '../core/index.js';
-
-/** The values rank `rank` contributes for (seed, length). */
-export function rankValues(seed: number, rank: number, length: number): Float32Array {
-  const rng = new Random(seed * 7919 + rank * 104729 + length);
-  return Float32Array.from({ length }, () => rng.normal());
-}
+import { CollectiveError } from '../core/index.js';
+import { rankValues } from './rank-values.js';
 
 const say = (o: object): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
 const server = new CollectiveServer();

@@ -7,6 +7,7 @@ import {
   DataFileMissingError,
   ensureDir,
   IoError,
+  readJsonFile,
   writeFileAtomic,
 } from '../core/index.js';
 import {
@@ -109,23 +110,11 @@ export async function loadTfjsExport(
   dir: string,
 ): Promise<{ model: TwistModel; part: ExportPart; config: LocalTrainConfig }> {
   const file = path.join(dir, 'model.json');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
-  } catch (err) {
-    if (err instanceof SyntaxError)
-      throw new DataFileCorruptError(`${file}: not valid JSON (${err.message})`, { cause: err });
-    throw new DataFileMissingError(`${file}: cannot read (${(err as Error).message})`, { cause: err });
-  }
-  const parsed = ModelJsonSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new DataFileCorruptError(`${file}: ${issue.path.join('.')}: ${issue.message}`);
-  }
-  const cfg = LocalTrainConfigSchema.safeParse(parsed.data.modelTopology.config);
+  const json = await readJsonFile(file, ModelJsonSchema);
+  const cfg = LocalTrainConfigSchema.safeParse(json.modelTopology.config);
   if (!cfg.success)
     throw new DataFileCorruptError(`${file}: modelTopology.config: ${cfg.error.issues[0]!.message}`);
-  const group = parsed.data.weightsManifest[0];
+  const group = json.weightsManifest[0];
   if (!group) throw new DataFileCorruptError(`${file}: weightsManifest is empty`);
   const parts: Uint8Array[] = [];
   for (const p of group.paths) {
@@ -152,7 +141,7 @@ export async function loadTfjsExport(
     for (const e of [...model.store.params, ...model.store.buffers]) {
       const w = weights[e.name];
       if (!w) {
-        if (parsed.data.modelTopology.part === 'backbone' && !e.name.startsWith('backbone.')) continue;
+        if (json.modelTopology.part === 'backbone' && !e.name.startsWith('backbone.')) continue;
         throw new DataFileCorruptError(`${file}: no weight ${e.name}`);
       }
       if (w.shape.join(',') !== e.variable.shape.join(','))
@@ -167,5 +156,5 @@ export async function loadTfjsExport(
   } finally {
     tf.dispose(weights);
   }
-  return { model, part: parsed.data.modelTopology.part, config: cfg.data };
+  return { model, part: json.modelTopology.part, config: cfg.data };
 }

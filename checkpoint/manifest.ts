@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { DataFileCorruptError, DataFileMissingError, dtypeBytes, STATE_DTYPES } from '../core/index.js';
+import { DataFileCorruptError, dtypeBytes, STATE_DTYPES, readJsonFile } from '../core/index.js';
 import { splitRanges, type FlatEntry, type FlatLayout } from './flat-layout.js';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -71,20 +70,7 @@ export function layoutOf(m: Manifest): FlatLayout {
  */
 export async function readManifest(dir: string): Promise<Manifest> {
   const file = path.join(dir, MANIFEST_FILE);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
-  } catch (err) {
-    if (err instanceof SyntaxError)
-      throw new DataFileCorruptError(`${file}: not valid JSON (${err.message})`, { cause: err });
-    throw new DataFileMissingError(`${file}: cannot read (${(err as Error).message})`, { cause: err });
-  }
-  const parsed = ManifestSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new DataFileCorruptError(`${file}: ${issue.path.join('.') || 'manifest'}: ${issue.message}`);
-  }
-  const m = parsed.data;
+  const m = await readJsonFile(file, ManifestSchema);
   const bad = (what: string): never => {
     throw new DataFileCorruptError(`${file}: ${what}`);
   };

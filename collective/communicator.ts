@@ -53,6 +53,8 @@ export interface CommunicatorOptions {
 export const DEFAULT_CHUNK_BYTES = 1 << 20;
 /** HTTP/2 receive window of a ring stream (bytes). */
 const FLOW_CONTROL_WINDOW = 64 << 20;
+/** How long a dropped outbound stream may precede this rank's own close before it counts as a failure. */
+const OUTBOUND_GRACE_MS = 2000;
 
 /**
  * A ring of ranks over gRPC streams: rank r streams to rank r+1 on one long-lived stream and
@@ -72,6 +74,9 @@ export class Communicator {
   private closing = false;
   private sent = 0;
   private received = 0;
+  /** Set when the right neighbour dropped the outbound stream; fails the group at the next send. */
+  private outboundLost: CollectiveError | undefined;
+  private draining = false;
   /** Aligned landing buffer for one chunk (fresh memory per chunk costs page faults). */
   private readonly scratch: Float32Array;
 
@@ -110,9 +115,22 @@ export class Communicator {
           ),
         );
     });
-    out?.on('cancelled', lost(right, `rank ${right} (${opts.peers[right]}) cancelled its stream`));
-    out?.on('error', lost(right, `the stream to rank ${right} (${opts.peers[right]}) failed`));
-    out?.on('close', lost(right, `the connection to rank ${right} (${opts.peers[right]}) closed`));
+    // The right neighbour's side of the outbound stream: a cancel may overtake frames still in
+    // flight to this rank on the other stream (a clean close), so it only fails the group when this
+    // rank next sends (or is waiting to).
+    const lostOut = (what: string) => (): void => {
+      if (this.closing || this.outboundLost || this.queue.failed) return;
+      const err = new CollectiveError(`rank ${this.rank}: ${what}`, this.peer(right));
+      this.outboundLost = err;
+      if (this.draining) return this.fail(err);
+      // A clean close of the neighbour is followed by this rank's own; a failure is not.
+      setTimeout(() => {
+        if (!this.closing) this.fail(err);
+      }, OUTBOUND_GRACE_MS).unref();
+    };
+    out?.on('cancelled', lostOut(`rank ${right} (${opts.peers[right]}) cancelled its stream`));
+    out?.on('error', lostOut(`the stream to rank ${right} (${opts.peers[right]}) failed`));
+    out?.on('close', lostOut(`the connection to rank ${right} (${opts.peers[right]}) closed`));
     opts.signal?.addEventListener(
       'abort',
       () =>
@@ -338,8 +356,10 @@ export class Communicator {
   private fail(err: CollectiveError): void {
     if (this.queue.failed) return;
     this.queue.fail(err);
-    // Close both streams so that the neighbours fail at once instead of waiting for the watchdog.
-    this.out?.destroy();
+    // End both streams with an error so that the neighbours fail at once instead of waiting for the
+    // watchdog: an error status on the outbound call (grpc-js's way for a server stream), a cancel
+    // of the inbound one.
+    this.out?.emit('error', { code: grpc.status.ABORTED, details: err.message });
     this.inbound?.cancel();
   }
 
@@ -412,15 +432,19 @@ export class Communicator {
   }
 
   private async send(op: number, step: number, chunk: number, values: Float32Array): Promise<void> {
+    if (this.outboundLost) this.fail(this.outboundLost);
     if (this.queue.failed) throw this.queue.failed;
     const data = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
     this.sent += data.length;
     // Serialised inside write(): later changes to `values` do not reach the wire.
     if (!this.out!.write({ frame: { op, step, chunk, data } })) {
+      this.draining = true;
       try {
         await once(this.out!, 'drain', { signal: this.queue.signal });
       } catch {
         throw this.queue.failed ?? new CollectiveError(`rank ${this.rank}: send interrupted`);
+      } finally {
+        this.draining = false;
       }
     }
   }

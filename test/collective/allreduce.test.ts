@@ -2,7 +2,7 @@ import test from 'ava';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { rankValues } from '../../bench/collective-rank.js';
+import { rankValues } from '../../bench/rank-values.js';
 import { BucketLayout } from '../../collective/index.js';
 import { formGroup, RankProcess } from '../helpers/collective-ranks.js';
 

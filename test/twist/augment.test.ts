@@ -5,7 +5,7 @@ import {
   barlowGrayViews,
   gaussianBlur,
   randomResizedCropBox,
-  resizeCropGray,
+  resizeCrop,
   solarize,
 } from '../../twist/index.js';
 
@@ -30,9 +30,9 @@ test('the crop falls back to a centre crop clamped to the ratio range when no at
 test('bicubic resize of the whole image at the same size is the identity; flip mirrors', (t) => {
   const src = Uint8Array.from({ length: 25 }, (_, i) => (i * 37) % 256);
   const out = new Float32Array(25);
-  resizeCropGray(src, 0, 5, 5, { top: 0, left: 0, height: 5, width: 5 }, out, 0, 5, 5, false);
+  resizeCrop(src, 0, 5, 5, 1, { top: 0, left: 0, height: 5, width: 5 }, out, 0, 5, 5, false);
   out.forEach((v, i) => t.true(Math.abs(v - src[i]! / 255) < 1e-6));
-  resizeCropGray(src, 0, 5, 5, { top: 0, left: 0, height: 5, width: 5 }, out, 0, 5, 5, true);
+  resizeCrop(src, 0, 5, 5, 1, { top: 0, left: 0, height: 5, width: 5 }, out, 0, 5, 5, true);
   t.true(Math.abs(out[0]! - src[4]! / 255) < 1e-6);
 });
 

@@ -129,7 +129,9 @@ test('semi-supervised fine-tuning trains the backbone and the classifier on a la
   });
   t.is(r.subset, 256);
   t.is(r.epochs.length, 4);
-  t.true(r.best_top1 > 0.5, `top-1 ${r.best_top1} on 4 easy classes`);
+  // The classes are the bright quadrant; training flips mirror left and right, so only top/bottom
+  // is learnable: 0.5 is the ceiling, chance is 0.25.
+  t.true(r.best_top1 > 0.4, `top-1 ${r.best_top1} on 4 classes (ceiling 0.5 under flips, chance 0.25)`);
   t.notDeepEqual(
     Array.from(model.store.get('backbone.conv1.weight').dataSync()),
     Array.from(before),

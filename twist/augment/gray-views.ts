@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Random } from '../../core/index.js';
 import { adjustBrightness, adjustContrast, gaussianBlur, normalize, solarize } from './gray-ops.js';
-import { randomResizedCropBox, resizeCropGray } from './random-resized-crop.js';
+import { randomResizedCropBox, resizeCrop } from './random-resized-crop.js';
 
 /** One view's augmentation for single-channel images. */
 export interface GrayViewConfig {
@@ -96,7 +96,7 @@ export class GrayViewAugmenter {
     for (let b = 0; b < indices.length; b++) {
       const o = b * n;
       const box = randomResizedCropBox(rng, h, w, c.scale);
-      resizeCropGray(images, indices[b]! * h * w, h, w, box, dst, o, c.size, c.size, rng.next() < c.flipP);
+      resizeCrop(images, indices[b]! * h * w, h, w, 1, box, dst, o, c.size, c.size, rng.next() < c.flipP);
       if (rng.next() < c.jitterP) {
         const fb = rng.uniform(1 - c.brightness, 1 + c.brightness);
         const fc = rng.uniform(1 - c.contrast, 1 + c.contrast);

@@ -148,19 +148,3 @@ export function resizeCrop(
     }
   }
 }
-
-/** {@link resizeCrop} of a single-channel image. */
-export function resizeCropGray(
-  src: Uint8Array,
-  srcOffset: number,
-  srcH: number,
-  srcW: number,
-  box: CropBox,
-  out: Float32Array,
-  outOffset: number,
-  outH: number,
-  outW: number,
-  flip: boolean,
-): void {
-  resizeCrop(src, srcOffset, srcH, srcW, 1, box, out, outOffset, outH, outW, flip);
-}
