@@ -58,29 +58,35 @@ export function gaussianBlur(
   }
   for (let k = 0; k <= 2 * r; k++) kernel[k]! /= sum;
   const cs = channels;
+  const rowLen = w * cs;
+  // Horizontal pass into tmp: taps clamped at the borders.
   for (let y = 0; y < h; y++) {
-    const row = offset + y * w * cs;
+    const row = offset + y * rowLen;
+    const t = y * rowLen;
     for (let x = 0; x < w; x++) {
       for (let c = 0; c < cs; c++) {
         let v = 0;
-        for (let k = -r; k <= r; k++) {
-          const xx = x + k < 0 ? 0 : x + k >= w ? w - 1 : x + k;
-          v += kernel[k + r]! * img[row + xx * cs + c]!;
-        }
-        tmp[(y * w + x) * cs + c] = v;
+        if (x >= r && x + r < w) {
+          let i = row + (x - r) * cs + c;
+          for (let k = 0; k <= 2 * r; k++, i += cs) v += kernel[k]! * img[i]!;
+        } else
+          for (let k = -r; k <= r; k++) {
+            const xx = x + k < 0 ? 0 : x + k >= w ? w - 1 : x + k;
+            v += kernel[k + r]! * img[row + xx * cs + c]!;
+          }
+        tmp[t + x * cs + c] = v;
       }
     }
   }
+  // Vertical pass back into img: whole rows at a time.
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      for (let c = 0; c < cs; c++) {
-        let v = 0;
-        for (let k = -r; k <= r; k++) {
-          const yy = y + k < 0 ? 0 : y + k >= h ? h - 1 : y + k;
-          v += kernel[k + r]! * tmp[(yy * w + x) * cs + c]!;
-        }
-        img[offset + (y * w + x) * cs + c] = v;
-      }
+    const o = offset + y * rowLen;
+    img.fill(0, o, o + rowLen);
+    for (let k = -r; k <= r; k++) {
+      const yy = y + k < 0 ? 0 : y + k >= h ? h - 1 : y + k;
+      const wk = kernel[k + r]!;
+      const m = yy * rowLen;
+      for (let i = 0; i < rowLen; i++) img[o + i] = img[o + i]! + wk * tmp[m + i]!;
     }
   }
 }

@@ -87,19 +87,17 @@ function coefficients(in0: number, inLen: number, inSize: number, outSize: numbe
   return { start, taps, weights, stride };
 }
 
-/** Rounds to an 8-bit value, as PIL stores each pass of an 8-bit image. */
-const to8 = (v: number): number => (v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v));
-
-/** Scratch of the horizontal pass, grown as needed (single-threaded: never shared between calls). */
+/** Scratch of the two passes, grown as needed (single-threaded: never shared between calls). */
 let passBuffer = new Float32Array(0);
+let rowBuffer = new Float32Array(0);
 
 /**
  * Resamples the crop `box` of a byte image with `channels` interleaved channels (`src`, row-major
  * `srcH`×`srcW`×`channels` from `srcOffset`) to `outH`×`outW`×`channels` floats in [0, 1] exactly as
  * torchvision's `resized_crop` on a PIL image does (`crop(box).resize(size, BICUBIC)`): PIL's
- * two-pass bicubic with its antialiasing support when downsampling and each pass rounded to 8 bits;
- * mirrored horizontally when `flip`. Writes into `out` at `outOffset`; allocates only the
- * coefficient tables.
+ * two-pass bicubic with its antialiasing support when downsampling and each pass rounded to 8 bits
+ * (half up); mirrored horizontally when `flip`. Writes into `out` at `outOffset`; allocates only
+ * the coefficient tables.
  */
 export function resizeCrop(
   src: Uint8Array,
@@ -118,33 +116,59 @@ export function resizeCrop(
   const cx = coefficients(0, box.width, box.width, outW);
   const cy = coefficients(0, box.height, box.height, outH);
   const rows = box.height;
-  const need = rows * outW * channels;
-  if (passBuffer.length < need) passBuffer = new Float32Array(need);
+  const rowLen = outW * channels;
+  if (passBuffer.length < rows * rowLen) passBuffer = new Float32Array(rows * rowLen);
+  if (rowBuffer.length < rowLen) rowBuffer = new Float32Array(rowLen);
   const mid = passBuffer;
+  const acc = rowBuffer;
+  const { weights: wx, start: sx, taps: tx, stride: strideX } = cx;
+  // Horizontal pass over the crop's rows, rounded to 8 bits as PIL stores it.
   for (let y = 0; y < rows; y++) {
     const row = srcOffset + ((box.top + y) * srcW + box.left) * channels;
+    const m = y * rowLen;
     for (let ox = 0; ox < outW; ox++) {
-      const s = cx.start[ox]!;
-      const n = cx.taps[ox]!;
-      const w0 = ox * cx.stride;
-      const o = (y * outW + (flip ? outW - 1 - ox : ox)) * channels;
-      for (let c = 0; c < channels; c++) {
-        let v = 0;
-        for (let k = 0; k < n; k++) v += cx.weights[w0 + k]! * src[row + (s + k) * channels + c]!;
-        mid[o + c] = to8(v);
+      const w0 = ox * strideX;
+      const n = tx[ox]!;
+      const o = m + (flip ? outW - 1 - ox : ox) * channels;
+      if (channels === 3) {
+        let r = 0;
+        let g = 0;
+        let b = 0;
+        let i = row + sx[ox]! * 3;
+        for (let k = 0; k < n; k++, i += 3) {
+          const w = wx[w0 + k]!;
+          r += w * src[i]!;
+          g += w * src[i + 1]!;
+          b += w * src[i + 2]!;
+        }
+        mid[o] = r <= 0 ? 0 : r >= 255 ? 255 : Math.floor(r + 0.5);
+        mid[o + 1] = g <= 0 ? 0 : g >= 255 ? 255 : Math.floor(g + 0.5);
+        mid[o + 2] = b <= 0 ? 0 : b >= 255 ? 255 : Math.floor(b + 0.5);
+      } else {
+        for (let c = 0; c < channels; c++) {
+          let v = 0;
+          let i = row + sx[ox]! * channels + c;
+          for (let k = 0; k < n; k++, i += channels) v += wx[w0 + k]! * src[i]!;
+          mid[o + c] = v <= 0 ? 0 : v >= 255 ? 255 : Math.floor(v + 0.5);
+        }
       }
     }
   }
-  const rowLen = outW * channels;
+  // Vertical pass: each output row is a weighted sum of whole intermediate rows.
+  const { weights: wy, start: sy, taps: ty, stride: strideY } = cy;
   for (let oy = 0; oy < outH; oy++) {
-    const s = cy.start[oy]!;
-    const n = cy.taps[oy]!;
-    const w0 = oy * cy.stride;
+    const n = ty[oy]!;
+    const w0 = oy * strideY;
+    acc.fill(0, 0, rowLen);
+    for (let k = 0; k < n; k++) {
+      const w = wy[w0 + k]!;
+      const m = (sy[oy]! + k) * rowLen;
+      for (let i = 0; i < rowLen; i++) acc[i] = acc[i]! + w * mid[m + i]!;
+    }
     const o = outOffset + oy * rowLen;
     for (let i = 0; i < rowLen; i++) {
-      let v = 0;
-      for (let k = 0; k < n; k++) v += cy.weights[w0 + k]! * mid[(s + k) * rowLen + i]!;
-      out[o + i] = to8(v) / 255;
+      const v = acc[i]!;
+      out[o + i] = (v <= 0 ? 0 : v >= 255 ? 255 : Math.floor(v + 0.5)) / 255;
     }
   }
 }
