@@ -39,12 +39,11 @@ test('bicubic resize of the whole image at the same size is the identity; flip m
 test('Gaussian blur keeps a constant image constant and spreads an impulse symmetrically', (t) => {
   const img = new Float32Array(49).fill(0.5);
   const tmp = new Float32Array(49);
-  const k = new Float32Array(16);
-  gaussianBlur(img, 0, 7, 7, 1, tmp, k);
+  gaussianBlur(img, 0, 7, 7, 1, tmp);
   t.true(img.every((v) => Math.abs(v - 0.5) < 1e-6));
   const imp = new Float32Array(49);
   imp[24] = 1;
-  gaussianBlur(imp, 0, 7, 7, 1, tmp, k);
+  gaussianBlur(imp, 0, 7, 7, 1, tmp);
   t.true(Math.abs(imp[23]! - imp[25]!) < 1e-7 && Math.abs(imp[17]! - imp[31]!) < 1e-7);
   t.true(Math.abs(imp.reduce((a, b) => a + b, 0) - 1) < 1e-5, 'mass preserved away from the border');
 });

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Random } from '../../core/index.js';
 import {
   barlowViews,
+  gaussianBlur,
   multiCropViews,
   randomResizedCropBox,
   resizeCrop,
@@ -19,6 +20,7 @@ import {
 } from '../../twist/index.js';
 
 const PIL_SCRIPT = fileURLToPath(new URL('../../../test/fixtures/pil_resized_crop.py', import.meta.url));
+const BLUR_SCRIPT = fileURLToPath(new URL('../../../test/fixtures/pil_blur.py', import.meta.url));
 const SRC = 64;
 const image = (seed: number): Uint8Array => {
   const rng = new Random(seed);
@@ -202,4 +204,40 @@ test("resizeCrop equals torchvision's resized_crop on PIL (bicubic with antialia
     at += n;
   }
   t.true(worst <= 1, `largest difference from PIL: ${worst} / 255`);
+});
+
+test("gaussianBlur is PIL's GaussianBlur (extended box filter, 3 passes) up to PIL's 8-bit rounding of each pass", (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'twist-blur-'));
+  const [h, w] = [40, 56];
+  const rng = new Random(8);
+  const src = Uint8Array.from({ length: h * w * 3 }, () => rng.int(256));
+  writeFileSync(path.join(dir, 'in.bin'), src);
+  for (const sigma of [0.1, 0.5, 1.0, 1.7, 2.0]) {
+    execFileSync('/usr/bin/python3', [
+      BLUR_SCRIPT,
+      path.join(dir, 'in.bin'),
+      String(h),
+      String(w),
+      String(sigma),
+      path.join(dir, 'out.bin'),
+    ]);
+    const ref = readFileSync(path.join(dir, 'out.bin'));
+    const img = Float32Array.from(src, (v) => v / 255);
+    gaussianBlur(img, 0, h, w, sigma, new Float32Array(img.length), 3);
+    let worst = 0;
+    let sum = 0;
+    for (let i = 0; i < img.length; i++) {
+      const d = Math.abs(img[i]! * 255 - ref[i]!);
+      worst = Math.max(worst, d);
+      sum += d;
+    }
+    t.log(
+      `σ ${sigma}: max |ours − PIL| ${worst.toFixed(2)}, mean ${(sum / img.length).toFixed(3)} (8-bit levels)`,
+    );
+    // At σ = 0.1 each pass moves a pixel by less than half a level, which PIL's rounding undoes.
+    t.true(
+      worst <= 3 && sum / img.length <= (sigma < 0.3 ? 1.2 : 0.6),
+      `σ ${sigma}: max ${worst}, mean ${sum / img.length}`,
+    );
+  }
 });

@@ -35,9 +35,22 @@ export function normalize(img: Float32Array, offset: number, n: number, mean: nu
 }
 
 /**
- * Separable Gaussian blur with standard deviation `sigma` pixels (the radius of PIL's GaussianBlur),
- * kernel radius ⌈3σ⌉, borders replicated, of an `h`×`w` image with `channels` interleaved channels
- * (default 1). `tmp` must hold `h·w·channels` floats; `kernel` at least 2⌈3σ⌉+1.
+ * The box radius PIL's GaussianBlur uses for a Gaussian of standard deviation `sigma` made of
+ * `passes` box blurs (Gwosdek et al., "Theoretical foundations of Gaussian convolution by extended
+ * box filtering"): an integer part and a fractional part that weights the two far pixels.
+ */
+export function extendedBoxRadius(sigma: number, passes = 3): number {
+  const s2 = (sigma * sigma) / passes;
+  const l = Math.floor((Math.sqrt(12 * s2 + 1) - 1) / 2);
+  const a = ((2 * l + 1) * (l * (l + 1) - 3 * s2)) / (6 * (s2 - (l + 1) * (l + 1)));
+  return l + a;
+}
+
+/**
+ * PIL's GaussianBlur (the seed's blur, `radius` = σ in pixels): three passes of an extended box
+ * filter of radius {@link extendedBoxRadius} horizontally, then three vertically, borders
+ * replicated; on floats (PIL rounds each pass to 8 bits). O(1) per pixel whatever σ. `h`×`w` image
+ * with `channels` interleaved channels (default 1); `tmp` must hold `h·w·channels` floats.
  */
 export function gaussianBlur(
   img: Float32Array,
@@ -46,47 +59,51 @@ export function gaussianBlur(
   w: number,
   sigma: number,
   tmp: Float32Array,
-  kernel: Float32Array,
   channels = 1,
+  passes = 3,
 ): void {
-  const r = Math.max(1, Math.ceil(3 * sigma));
-  let sum = 0;
-  for (let k = -r; k <= r; k++) {
-    const v = Math.exp(-(k * k) / (2 * sigma * sigma));
-    kernel[k + r] = v;
-    sum += v;
-  }
-  for (let k = 0; k <= 2 * r; k++) kernel[k]! /= sum;
+  const r = extendedBoxRadius(sigma, passes);
+  const l = Math.floor(r);
+  const ww = 1 / (2 * r + 1);
+  const fw = (1 - (2 * l + 1) * ww) / 2;
   const cs = channels;
   const rowLen = w * cs;
-  // Horizontal pass into tmp: taps clamped at the borders.
-  for (let y = 0; y < h; y++) {
-    const row = offset + y * rowLen;
-    const t = y * rowLen;
-    for (let x = 0; x < w; x++) {
+  const n = h * rowLen;
+  // Horizontal passes: a running sum over the 2l+1 box along each row, per channel.
+  for (let p = 0; p < passes; p++) {
+    tmp.set(img.subarray(offset, offset + n));
+    for (let y = 0; y < h; y++) {
+      const row = y * rowLen;
       for (let c = 0; c < cs; c++) {
-        let v = 0;
-        if (x >= r && x + r < w) {
-          let i = row + (x - r) * cs + c;
-          for (let k = 0; k <= 2 * r; k++, i += cs) v += kernel[k]! * img[i]!;
-        } else
-          for (let k = -r; k <= r; k++) {
-            const xx = x + k < 0 ? 0 : x + k >= w ? w - 1 : x + k;
-            v += kernel[k + r]! * img[row + xx * cs + c]!;
-          }
-        tmp[t + x * cs + c] = v;
+        const at = (x: number): number => tmp[row + (x < 0 ? 0 : x >= w ? w - 1 : x) * cs + c]!;
+        let sum = 0;
+        for (let k = -l; k <= l; k++) sum += at(k);
+        for (let x = 0; x < w; x++) {
+          img[offset + row + x * cs + c] = ww * sum + fw * (at(x - l - 1) + at(x + l + 1));
+          sum += at(x + l + 1) - at(x - l);
+        }
       }
     }
   }
-  // Vertical pass back into img: whole rows at a time.
-  for (let y = 0; y < h; y++) {
-    const o = offset + y * rowLen;
-    img.fill(0, o, o + rowLen);
-    for (let k = -r; k <= r; k++) {
-      const yy = y + k < 0 ? 0 : y + k >= h ? h - 1 : y + k;
-      const wk = kernel[k + r]!;
-      const m = yy * rowLen;
-      for (let i = 0; i < rowLen; i++) img[o + i] = img[o + i]! + wk * tmp[m + i]!;
+  // Vertical passes: whole rows at a time, a running sum of rows.
+  const acc = new Float32Array(rowLen);
+  for (let p = 0; p < passes; p++) {
+    tmp.set(img.subarray(offset, offset + n));
+    const rowAt = (y: number): number => (y < 0 ? 0 : y >= h ? h - 1 : y) * rowLen;
+    acc.fill(0);
+    for (let k = -l; k <= l; k++) {
+      const m = rowAt(k);
+      for (let i = 0; i < rowLen; i++) acc[i] = acc[i]! + tmp[m + i]!;
+    }
+    for (let y = 0; y < h; y++) {
+      const o = offset + y * rowLen;
+      const far0 = rowAt(y - l - 1);
+      const far1 = rowAt(y + l + 1);
+      const drop = rowAt(y - l);
+      for (let i = 0; i < rowLen; i++) {
+        img[o + i] = ww * acc[i]! + fw * (tmp[far0 + i]! + tmp[far1 + i]!);
+        acc[i] = acc[i]! + tmp[far1 + i]! - tmp[drop + i]!;
+      }
     }
   }
 }

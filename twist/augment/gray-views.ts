@@ -62,7 +62,6 @@ export function barlowGrayViews(
  */
 export class GrayViewAugmenter {
   private readonly tmp: Float32Array;
-  private readonly kernel: Float32Array;
 
   /** @throws InvalidArgumentError on an invalid configuration. */
   constructor(readonly config: GrayViewConfig) {
@@ -75,7 +74,6 @@ export class GrayViewAugmenter {
       );
     if (!(c.std > 0)) throw new InvalidArgumentError(`normalisation std must be positive, got ${c.std}`);
     this.tmp = new Float32Array(c.size * c.size);
-    this.kernel = new Float32Array(2 * Math.ceil(3 * Math.max(c.blurSigma[1], 0.34)) + 1);
   }
 
   /**
@@ -109,15 +107,7 @@ export class GrayViewAugmenter {
         }
       }
       if (rng.next() < c.blurP)
-        gaussianBlur(
-          dst,
-          o,
-          c.size,
-          c.size,
-          rng.uniform(c.blurSigma[0], c.blurSigma[1]),
-          this.tmp,
-          this.kernel,
-        );
+        gaussianBlur(dst, o, c.size, c.size, rng.uniform(c.blurSigma[0], c.blurSigma[1]), this.tmp);
       if (rng.next() < c.solarizeP) solarize(dst, o, n);
       normalize(dst, o, n, c.mean, c.std);
     }

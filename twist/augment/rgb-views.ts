@@ -103,7 +103,6 @@ export interface RgbViewDraw {
  */
 export class RgbViewAugmenter {
   private readonly tmp: Float32Array;
-  private readonly kernel = new Float32Array(64);
   private readonly order = [0, 1, 2, 3];
 
   constructor(readonly config: RgbViewConfig) {
@@ -149,7 +148,7 @@ export class RgbViewAugmenter {
     }
     if (rng.next() < c.blurP) {
       draw.blurSigma = rng.uniform(c.blurSigma[0], c.blurSigma[1]);
-      gaussianBlur(out, outOffset, c.size, c.size, draw.blurSigma, this.tmp, this.kernel, 3);
+      gaussianBlur(out, outOffset, c.size, c.size, draw.blurSigma, this.tmp, 3);
     }
     if (rng.next() < c.solarizeP) {
       solarize(out, outOffset, 3 * n);
