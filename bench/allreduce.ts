@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { RankProcess, formGroup } from '../test/helpers/collective-ranks.js';
+import { RankProcess, formGroup } from './rank-process.js';
 import { anchorsDir } from './anchor.js';
 
 const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;

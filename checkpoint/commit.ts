@@ -1,6 +1,6 @@
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { InvalidArgumentError, IoError, writeFileAtomic } from '../core/index.js';
+import { fsyncDir, InvalidArgumentError, IoError, writeFileAtomic } from '../core/index.js';
 import {
   isReplacedDirName,
   isStagingDirName,
@@ -33,15 +33,6 @@ export interface CheckpointInfo {
 
 /** Default number of committed checkpoints kept. */
 export const DEFAULT_KEEP = 3;
-
-async function fsyncDir(dir: string): Promise<void> {
-  const dh = await open(dir, 'r');
-  try {
-    await dh.sync();
-  } finally {
-    await dh.close();
-  }
-}
 
 /**
  * Starts a save of `step` under `root`: removes staging directories of saves that never committed

@@ -27,7 +27,7 @@ const ModelJsonSchema = z.object({
   format: z.literal(TFJS_FORMAT),
   generatedBy: z.string(),
   convertedBy: z.string().nullable(),
-  modelTopology: z.object({ part: z.enum(['backbone', 'full']), config: z.unknown() }),
+  modelTopology: z.object({ part: z.enum(['backbone', 'full']), config: LocalTrainConfigSchema }),
   weightsManifest: z.array(
     z.object({
       paths: z.array(z.string().regex(/^group1-shard\d+of\d+\.bin$/)),
@@ -111,9 +111,6 @@ export async function loadTfjsExport(
 ): Promise<{ model: TwistModel; part: ExportPart; config: LocalTrainConfig }> {
   const file = path.join(dir, 'model.json');
   const json = await readJsonFile(file, ModelJsonSchema);
-  const cfg = LocalTrainConfigSchema.safeParse(json.modelTopology.config);
-  if (!cfg.success)
-    throw new DataFileCorruptError(`${file}: modelTopology.config: ${cfg.error.issues[0]!.message}`);
   const group = json.weightsManifest[0];
   if (!group) throw new DataFileCorruptError(`${file}: weightsManifest is empty`);
   const parts: Uint8Array[] = [];
@@ -136,7 +133,7 @@ export async function loadTfjsExport(
     bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length),
     group.weights,
   );
-  const model = modelFor(cfg.data);
+  const model = modelFor(json.modelTopology.config);
   try {
     for (const e of [...model.store.params, ...model.store.buffers]) {
       const w = weights[e.name];
@@ -156,5 +153,5 @@ export async function loadTfjsExport(
   } finally {
     tf.dispose(weights);
   }
-  return { model, part: json.modelTopology.part, config: cfg.data };
+  return { model, part: json.modelTopology.part, config: json.modelTopology.config };
 }

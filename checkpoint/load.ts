@@ -83,15 +83,28 @@ export async function loadState(ck: Checkpoint): Promise<StateTensor[]> {
   }));
 }
 
-/** Checks a checkpoint completely: manifest and every shard's size and checksum. */
-export async function verifyCheckpoint(dir: string): Promise<Checkpoint> {
-  const ck = await openCheckpoint(dir);
-  for (const s of ck.manifest.shards) await readFlatRange(ck, s.start, s.end);
-  return ck;
+/** A checkpoint checked completely (manifest, every shard's size and checksum) and its tensors. */
+export interface VerifiedCheckpoint {
+  checkpoint: Checkpoint;
+  state: StateTensor[];
 }
 
-export interface ResolvedCheckpoint {
-  checkpoint: Checkpoint;
+/**
+ * Opens `dir` and loads every tensor: reading all shards is what checks them, so the state comes
+ * with the verification at no extra cost.
+ * @throws DataFileMissingError / DataFileCorruptError naming the file, field or shard.
+ */
+export async function loadVerifiedCheckpoint(dir: string): Promise<VerifiedCheckpoint> {
+  const checkpoint = await openCheckpoint(dir);
+  return { checkpoint, state: await loadState(checkpoint) };
+}
+
+/** Checks a checkpoint completely: manifest and every shard's size and checksum. */
+export async function verifyCheckpoint(dir: string): Promise<Checkpoint> {
+  return (await loadVerifiedCheckpoint(dir)).checkpoint;
+}
+
+export interface ResolvedCheckpoint extends VerifiedCheckpoint {
   /** Set when LATEST (or a newer directory) failed validation and an older checkpoint was taken. */
   fellBack?: { from: string; reason: string }[];
 }
@@ -99,12 +112,13 @@ export interface ResolvedCheckpoint {
 /**
  * Finds the checkpoint to load from `target`: a checkpoint directory itself (it has a manifest), or
  * a checkpoint root (a run directory), where LATEST is taken if it validates completely, else the
- * newest `step-<n>` that does, with the reasons the others were passed over.
+ * newest `step-<n>` that does, with the reasons the others were passed over. The chosen
+ * checkpoint's tensors come with it (validating read them all).
  * @throws DataFileMissingError when there is no valid checkpoint (every reason listed);
  * DataFileCorruptError when `target` is a checkpoint directory that fails validation.
  */
 export async function resolveCheckpoint(target: string): Promise<ResolvedCheckpoint> {
-  if (existsSync(path.join(target, MANIFEST_FILE))) return { checkpoint: await verifyCheckpoint(target) };
+  if (existsSync(path.join(target, MANIFEST_FILE))) return loadVerifiedCheckpoint(target);
   const latest = await readLatest(target);
   const dirs = (await listStepDirs(target)).map((d) => d.name);
   const order = latest ? [latest, ...dirs.filter((d) => d !== latest)] : dirs;
@@ -112,8 +126,8 @@ export async function resolveCheckpoint(target: string): Promise<ResolvedCheckpo
   for (const name of order) {
     const dir = path.join(target, name);
     try {
-      const checkpoint = await verifyCheckpoint(dir);
-      return fellBack.length ? { checkpoint, fellBack } : { checkpoint };
+      const verified = await loadVerifiedCheckpoint(dir);
+      return fellBack.length ? { ...verified, fellBack } : verified;
     } catch (err) {
       if (!(err instanceof DataFileCorruptError || err instanceof DataFileMissingError)) throw err;
       fellBack.push({ from: dir, reason: err.message });

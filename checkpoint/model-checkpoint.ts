@@ -1,13 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DataFileCorruptError, type StateTensor } from '../core/index.js';
+import { DataFileCorruptError, parseDocument } from '../core/index.js';
 import { LocalTrainConfigSchema, modelFor, type LocalTrainConfig, type TwistModel } from '../twist/index.js';
-import { loadState, resolveCheckpoint, type ResolvedCheckpoint } from './load.js';
+import { resolveCheckpoint, type ResolvedCheckpoint } from './load.js';
 
 export interface LoadedModel extends ResolvedCheckpoint {
   model: TwistModel;
   config: LocalTrainConfig;
-  /** Every tensor of the checkpoint (optimizer, RNG and sampler state too). */
-  state: StateTensor[];
 }
 
 /**
@@ -19,14 +17,9 @@ export interface LoadedModel extends ResolvedCheckpoint {
 export async function loadModelFromCheckpoint(target: string): Promise<LoadedModel> {
   const resolved = await resolveCheckpoint(target);
   const { manifest, dir } = resolved.checkpoint;
-  const parsed = LocalTrainConfigSchema.safeParse(manifest.config);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new DataFileCorruptError(`${dir}/manifest.json: config.${issue.path.join('.')}: ${issue.message}`);
-  }
-  const state = await loadState(resolved.checkpoint);
-  const byName = new Map(state.map((t) => [t.name, t]));
-  const model = modelFor(parsed.data);
+  const config = parseDocument(LocalTrainConfigSchema, manifest.config, `${dir}/manifest.json: config`);
+  const byName = new Map(resolved.state.map((t) => [t.name, t]));
+  const model = modelFor(config);
   try {
     for (const v of [...model.store.params, ...model.store.buffers]) {
       const t = byName.get(v.name);
@@ -44,5 +37,5 @@ export async function loadModelFromCheckpoint(target: string): Promise<LoadedMod
     model.dispose();
     throw err;
   }
-  return { ...resolved, model, config: parsed.data, state };
+  return { ...resolved, model, config };
 }

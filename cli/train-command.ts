@@ -3,7 +3,6 @@ import {
   AsyncCheckpointSaver,
   DEFAULT_KEEP,
   listStepDirs,
-  loadState,
   resolveCheckpoint,
   type ResolvedCheckpoint,
 } from '../checkpoint/index.js';
@@ -144,7 +143,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       step: manifest.step,
       epoch: manifest.epoch,
       stepInEpoch,
-      tensors: await loadState(resumed.checkpoint),
+      tensors: resumed.state,
     };
     say(
       `resuming from ${dir} (step ${manifest.step}, epoch ${manifest.epoch + 1}, step ${stepInEpoch} of it)`,

@@ -239,29 +239,23 @@ export class Communicator {
       const [s0, r0] = [this.sent, this.received];
       if (n > 1) {
         const segs = ringSegments(buf.length, n);
-        await this.ring(
-          buf,
-          segs,
-          2 * (n - 1),
-          (g) => ringStep(this.rank, n, g),
-          (g) => {
-            if (g < n - 1) {
-              if (op === 'max')
-                return (dst, src) => {
-                  for (let i = 0; i < src.length; i++) if (src[i]! > dst[i]!) dst[i] = src[i]!;
+        await this.ring(buf, segs, 2 * (n - 1), (g) => {
+          if (g < n - 1) {
+            if (op === 'max')
+              return (dst, src) => {
+                for (let i = 0; i < src.length; i++) if (src[i]! > dst[i]!) dst[i] = src[i]!;
+              };
+            const last = g === n - 2 && op === 'mean';
+            return last
+              ? (dst, src) => {
+                  for (let i = 0; i < src.length; i++) dst[i] = (dst[i]! + src[i]!) / n;
+                }
+              : (dst, src) => {
+                  for (let i = 0; i < src.length; i++) dst[i] = dst[i]! + src[i]!;
                 };
-              const last = g === n - 2 && op === 'mean';
-              return last
-                ? (dst, src) => {
-                    for (let i = 0; i < src.length; i++) dst[i] = (dst[i]! + src[i]!) / n;
-                  }
-                : (dst, src) => {
-                    for (let i = 0; i < src.length; i++) dst[i] = dst[i]! + src[i]!;
-                  };
-            }
-            return (dst, src) => dst.set(src);
-          },
-        );
+          }
+          return (dst, src) => dst.set(src);
+        });
       }
       this.report('allreduce', buf.byteLength, t0, s0, r0, (2 * (n - 1)) / n);
       return buf;
@@ -282,13 +276,7 @@ export class Communicator {
       const [s0, r0] = [this.sent, this.received];
       if (n > 1) {
         const segs = Array.from({ length: n }, (_, i): [number, number] => [i * k, (i + 1) * k]);
-        await this.ring(
-          out,
-          segs,
-          n - 1,
-          (g) => ({ send: mod(this.rank - g, n), recv: mod(this.rank - g - 1, n), reduce: false }),
-          () => (dst, src) => dst.set(src),
-        );
+        await this.ring(out, segs, n - 1, () => (dst, src) => dst.set(src));
       }
       this.report('allgather', out.byteLength, t0, s0, r0, (n - 1) / n);
       return out;
@@ -376,18 +364,19 @@ export class Communicator {
   }
 
   /**
-   * The ring engine: sends segment `plan(0).send` whole, then for each step g receives segment
-   * `plan(g).recv` chunk by chunk, combines each chunk into `buf`, and forwards it at step g+1.
+   * The ring engine ({@link ringStep}): sends this rank's step-0 segment whole, then for each step g
+   * receives its segment chunk by chunk, combines each chunk into `buf` with `combine(g)`, and
+   * forwards it at step g+1.
    */
   private async ring(
     buf: Float32Array,
     segs: [number, number][],
     steps: number,
-    plan: (g: number) => { send: number; recv: number; reduce: boolean },
     combine: (g: number) => (dst: Float32Array, src: Float32Array) => void,
   ): Promise<void> {
     const op = this.opSeq++;
     const ce = this.chunkElems;
+    const plan = (g: number): { send: number; recv: number } => ringStep(this.rank, this.worldSize, g);
     const first = segs[plan(0).send]!;
     for (let c = 0; c < chunkCount(first, ce); c++)
       await this.send(op, 0, c, buf.subarray(first[0] + c * ce, Math.min(first[1], first[0] + (c + 1) * ce)));

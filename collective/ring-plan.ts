@@ -16,11 +16,11 @@ export function mod(x: number, n: number): number {
 }
 
 /**
- * The ring all-reduce schedule of rank `r` of `n`: 2(n−1) steps; at step g it sends segment
- * (r − g) mod n to rank r+1 and receives segment (r − g − 1) mod n from rank r−1, reducing it in the
- * first n−1 steps (reduce-scatter) and copying it in the last n−1 (all-gather). The segment sent at
- * step g+1 is the one received at step g, so each received chunk is forwarded at once (pipelining).
+ * The ring schedule of rank `r` of `n`: at step g it sends segment (r − g) mod n to rank r+1 and
+ * receives segment (r − g − 1) mod n from rank r−1. The segment sent at step g+1 is the one received
+ * at step g, so each received chunk is forwarded at once (pipelining). All-reduce runs 2(n−1) steps
+ * (reduce-scatter, then all-gather), all-gather the last n−1.
  */
-export function ringStep(r: number, n: number, g: number): { send: number; recv: number; reduce: boolean } {
-  return { send: mod(r - g, n), recv: mod(r - g - 1, n), reduce: g < n - 1 };
+export function ringStep(r: number, n: number, g: number): { send: number; recv: number } {
+  return { send: mod(r - g, n), recv: mod(r - g - 1, n) };
 }

@@ -20,15 +20,20 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string): 
       await fh.close();
     }
     await rename(tmp, file);
-    const dh = await open(dir, 'r');
-    try {
-      await dh.sync();
-    } finally {
-      await dh.close();
-    }
+    await fsyncDir(dir);
   } catch (err) {
     await rm(tmp, { force: true });
     throw new IoError(`cannot write ${file}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Flushes a directory's entries (a rename in it) to disk. Errors are the file system's. */
+export async function fsyncDir(dir: string): Promise<void> {
+  const dh = await open(dir, 'r');
+  try {
+    await dh.sync();
+  } finally {
+    await dh.close();
   }
 }
 

@@ -16,10 +16,18 @@ export async function readJsonFile<T>(file: string, schema: z.ZodType<T>): Promi
       throw new DataFileCorruptError(`${file}: not valid JSON (${err.message})`, { cause: err });
     throw new DataFileMissingError(`${file}: cannot read (${(err as Error).message})`, { cause: err });
   }
-  const parsed = schema.safeParse(raw);
+  return parseDocument(schema, raw, file);
+}
+
+/**
+ * Validates `value` (read from `where`, a file or a field of one) with `schema`.
+ * @throws DataFileCorruptError naming `where` and the first field at fault.
+ */
+export function parseDocument<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new DataFileCorruptError(`${file}: ${issue.path.join('.') || 'document'}: ${issue.message}`);
+    throw new DataFileCorruptError(`${where}: ${issue.path.join('.') || 'document'}: ${issue.message}`);
   }
   return parsed.data;
 }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { rankValues } from '../../bench/rank-values.js';
 import { BucketLayout } from '../../collective/index.js';
-import { formGroup, RankProcess } from '../helpers/collective-ranks.js';
+import { formGroup, RankProcess } from '../../bench/rank-process.js';
 
 const all: RankProcess[] = [];
 test.after.always(() => all.forEach((r) => r.kill()));

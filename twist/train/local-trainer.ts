@@ -63,7 +63,7 @@ export interface TrainHooks {
    * aborted); awaited before training goes on, so an asynchronous writer should copy and return.
    * Arrays in the state are live: copy them before returning.
    */
-  onCheckpoint?: (state: TrainState, final: boolean) => Promise<void>;
+  onCheckpoint?: (state: TrainState) => Promise<void>;
   /** Continue a run from this state (from a checkpoint of the same configuration). */
   resume?: TrainState;
 }
@@ -232,7 +232,7 @@ export async function trainLocal(cfg: LocalTrainConfig, hooks: TrainHooks = {}):
       done++;
       where = position(epoch, s + 1);
       if (hooks.onCheckpoint && cfg.checkpointEvery > 0 && done % cfg.checkpointEvery === 0) {
-        await hooks.onCheckpoint(captureTrainState(parts, { ...where, step: done }, cfg.batchSize), false);
+        await hooks.onCheckpoint(captureTrainState(parts, { ...where, step: done }, cfg.batchSize));
         lastSaved = done;
       }
       hooks.onStep?.({
@@ -265,6 +265,6 @@ export async function trainLocal(cfg: LocalTrainConfig, hooks: TrainHooks = {}):
     hooks.onEpoch?.(report);
   }
   if (hooks.onCheckpoint && lastSaved !== done)
-    await hooks.onCheckpoint(captureTrainState(parts, { ...where, step: done }, cfg.batchSize), true);
+    await hooks.onCheckpoint(captureTrainState(parts, { ...where, step: done }, cfg.batchSize));
   return { steps: done, epochs, interrupted, model, train };
 }

@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const RANK = fileURLToPath(new URL('../../bench/collective-rank.js', import.meta.url));
+const RANK = fileURLToPath(new URL('./collective-rank.js', import.meta.url));
 
-/** A rank process of `bench/collective-rank.js`, with its replies as a queue. */
+/** A rank process of `collective-rank.js` (the all-reduce tests and benchmark), with its replies as a queue. */
 export class RankProcess {
   readonly child: ChildProcess;
   address = '';
