@@ -1,41 +1,49 @@
 #!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
 import { TwistError } from '../core/index.js';
-import { EVAL_USAGE, evalCommand } from './eval-command.js';
-import { EXPORT_USAGE, exportCommand } from './export-command.js';
-import { TRAIN_USAGE, trainCommand } from './train-command.js';
+import { evalCommand } from './eval-command.js';
+import { exportCommand } from './export-command.js';
+import { addHeadCommand } from './head-command.js';
+import { addStatusCommand, addStopCommand } from './status-command.js';
+import { trainCommand } from './train-command.js';
+import { addWorkerCommand } from './worker-command.js';
 
-const USAGE = `twist <command> [options]
-
-Commands:
-  train --local   train TWIST on this machine (see: twist train --help)
-  eval MODE       kNN, linear probe, semi-supervised fine-tuning, clustering (see: twist eval --help)
-  export          write a checkpoint's weights for torchvision (see: twist export --help)
-`;
+/** The `twist` program: cluster commands (commander) and the training commands. */
+function program(setCode: (c: number) => void): Command {
+  const p = new Command('twist')
+    .description('a Ray-style actor cluster for Node.js that trains self-supervised models with TWIST')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  addHeadCommand(p);
+  addWorkerCommand(p);
+  addStatusCommand(p);
+  addStopCommand(p);
+  // The training commands keep their own flag parsing (and --help texts).
+  const passthrough = (name: string, desc: string, run: (argv: string[]) => Promise<number>): void => {
+    p.command(name)
+      .description(desc)
+      .helpOption(false)
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .argument('[args...]')
+      .action(async (args: string[]) => setCode(await run(args)));
+  };
+  passthrough('train', 'train TWIST (see: twist train --help)', trainCommand);
+  passthrough('eval', 'kNN, linear probe, semi-supervised, clustering (see: twist eval --help)', evalCommand);
+  passthrough('export', "write a checkpoint's weights for torchvision, TF.js, detectron2", exportCommand);
+  return p;
+}
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'train':
-      return trainCommand(rest);
-    case 'eval':
-      return evalCommand(rest);
-    case 'export':
-      return exportCommand(rest);
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(USAGE + '\n' + TRAIN_USAGE + '\n' + EVAL_USAGE + '\n' + EXPORT_USAGE);
-      return command === undefined ? 1 : 0;
-    default:
-      process.stderr.write(`twist: unknown command '${command}'\n\n${USAGE}`);
-      return 2;
-  }
+  let code = 0;
+  await program((c) => (code = c)).parseAsync(argv, { from: 'user' });
+  return code;
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
+    if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
     if (err instanceof TwistError) process.stderr.write(`twist: ${err.message} [${err.code}]\n`);
     else if (err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))
       process.stderr.write(`twist: ${err.message}\n`);

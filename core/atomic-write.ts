@@ -8,11 +8,15 @@ import { IoError } from './errors.js';
  * file in the same directory, fsync, rename, fsync of the directory.
  * @throws IoError naming the file when any step fails; the temporary file is removed.
  */
-export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  data: Uint8Array | string,
+  options: { mode?: number } = {},
+): Promise<void> {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const fh = await open(tmp, 'w');
+    const fh = await open(tmp, 'w', options.mode ?? 0o666);
     try {
       await fh.writeFile(data);
       await fh.sync();

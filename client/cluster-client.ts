@@ -1,0 +1,297 @@
+import * as grpc from '@grpc/grpc-js';
+import {
+  callUnary,
+  clientArgs,
+  encodePayload,
+  type CallOptions,
+  type Resources,
+  type TlsFiles,
+} from '../core/index.js';
+import { loadProto, type ActorClient, type ActorProto, type ClusterClient as ClusterStub, type ClusterProto, type wire } from '../proto/index.js';
+import { ActorHandle, type HandleHost } from './actor-handle.js';
+
+/** How to reach a cluster. */
+export interface ConnectOptions {
+  /** The head's `host:port`. */
+  head: string;
+  token: string;
+  tls?: TlsFiles | undefined;
+  /** Registers a job (its actors die with it unless detached); default true. */
+  job?: boolean;
+  jobName?: string;
+  /** Default deadline of control-plane calls (default 10 s). */
+  rpcTimeoutMs?: number;
+  /** Default deadline of actor calls (default 300 s). */
+  callTimeoutMs?: number;
+  /** How long a call that lost its actor waits for the head to say what happened (default 15 s). */
+  verdictWaitMs?: number;
+}
+
+/** Options of a new actor. Defaults: no resources, PACK, no restarts, not detached. */
+export interface ActorOptions {
+  resources?: Resources;
+  strategy?: 'PACK' | 'SPREAD';
+  maxRestarts?: number;
+  placementGroup?: string | { id: string };
+  /** Bundle of the group (-1, the default: any bundle with room). */
+  bundleIndex?: number;
+  labelSelector?: Record<string, string>;
+  name?: string;
+  detached?: boolean;
+}
+
+export type PlacementStrategyName = 'PACK' | 'STRICT_PACK' | 'SPREAD' | 'STRICT_SPREAD';
+
+/** The cluster as the head reports it (`twist status --json` prints this shape). */
+export interface ClusterStatus {
+  nodes: {
+    id: string;
+    address: string;
+    hostname: string;
+    state: string;
+    resources: { total: Resources; available: Resources };
+    labels: Record<string, string>;
+    gpus: { index: number; name: string; memoryBytes: number; declared: boolean }[];
+    lastSeenMs: number;
+    deathCause: string;
+  }[];
+  actors: {
+    id: string;
+    className: string;
+    name: string;
+    jobId: string;
+    nodeId: string;
+    pid: number;
+    state: string;
+    restarts: number;
+    maxRestarts: number;
+    deathCause: string;
+    resources: Resources;
+    gpuIds: number[];
+    placementGroupId: string;
+  }[];
+  placementGroups: { id: string; name: string; jobId: string; strategy: string; state: string; bundles: Resources[]; bundleNodes: string[] }[];
+  pending: { kind: string; id: string; bundles: Resources[]; strategy: string; sinceMs: number }[];
+  jobs: { id: string; name: string; state: string; startMs: number; endMs: number }[];
+  headInstance: string;
+  unauthenticatedTotal: number;
+}
+
+/**
+ * A driver's connection to the cluster: creates actors and placement groups, reads the cluster's
+ * status. It registers a job (kept alive by heartbeats); `close` ends the job, and the head kills
+ * the job's actors that are not detached.
+ */
+export class ClusterClient implements HandleHost {
+  readonly callTimeoutMs: number;
+  readonly verdictWaitMs: number;
+  private readonly rpcTimeoutMs: number;
+  private readonly stub: ClusterStub;
+  private readonly actorClients = new Map<string, ActorClient>();
+  private readonly actorCtor = loadProto<ActorProto>('actor').twist.v1.Actor;
+  private beat: NodeJS.Timeout | undefined;
+  private closed = false;
+  jobId = '';
+
+  private constructor(private readonly opts: ConnectOptions) {
+    const [creds, options] = clientArgs({ token: opts.token, tls: opts.tls });
+    this.stub = new (loadProto<ClusterProto>('cluster').twist.v1.Cluster)(opts.head, creds, options);
+    this.rpcTimeoutMs = opts.rpcTimeoutMs ?? 10_000;
+    this.callTimeoutMs = opts.callTimeoutMs ?? 300_000;
+    this.verdictWaitMs = opts.verdictWaitMs ?? 15_000;
+  }
+
+  /**
+   * Connects (and registers a job unless `job: false`).
+   * @throws UnavailableError when the head cannot be reached; UnauthenticatedError for a bad token.
+   */
+  static async connect(opts: ConnectOptions): Promise<ClusterClient> {
+    const c = new ClusterClient(opts);
+    try {
+      if (opts.job ?? true) {
+        const rep = await c.rpc(c.stub.RegisterJob, { name: opts.jobName ?? `driver-${process.pid}` }, 'RegisterJob');
+        c.jobId = rep.jobId;
+        const every = Math.max(100, Math.floor(rep.heartbeatTimeoutMs / 3));
+        c.beat = setInterval(() => {
+          c.rpc(c.stub.JobHeartbeat, { jobId: c.jobId }, 'JobHeartbeat').catch(() => undefined);
+        }, every);
+        c.beat.unref();
+      } else await c.status();
+    } catch (err) {
+      await c.close();
+      throw err;
+    }
+    return c;
+  }
+
+  /**
+   * Creates an actor of a registered class; it is scheduled at once. @returns its handle (use
+   * `ready()` to wait for its constructor).
+   * @throws InfeasibleError when no node can ever fit it; InvalidArgumentError for bad options.
+   */
+  async createActor(className: string, args?: unknown, o: ActorOptions = {}): Promise<ActorHandle> {
+    const pg = typeof o.placementGroup === 'string' ? o.placementGroup : (o.placementGroup?.id ?? '');
+    const rep = await this.rpc(
+      this.stub.CreateActor,
+      {
+        jobId: this.jobId,
+        className,
+        args: encodePayload(args),
+        resources: o.resources ?? {},
+        strategy: o.strategy ?? 'PACK',
+        maxRestarts: o.maxRestarts ?? 0,
+        placementGroupId: pg,
+        bundleIndex: o.bundleIndex ?? -1,
+        labelSelector: o.labelSelector ?? {},
+        name: o.name ?? '',
+        detached: o.detached ?? false,
+      },
+      'CreateActor',
+    );
+    return new ActorHandle(rep.actorId, this);
+  }
+
+  /** A handle to an existing actor. */
+  actor(id: string): ActorHandle {
+    return new ActorHandle(id, this);
+  }
+
+  /**
+   * Reserves bundles all-or-nothing. @returns the group's id (PENDING until it fits; see
+   * `waitPlacementGroup`). @throws InfeasibleError when it can never fit.
+   */
+  async createPlacementGroup(
+    bundles: Resources[],
+    strategy: PlacementStrategyName = 'PACK',
+    name = '',
+  ): Promise<string> {
+    const rep = await this.rpc(
+      this.stub.CreatePlacementGroup,
+      { jobId: this.jobId, bundles: bundles.map((resources) => ({ resources })), strategy, name },
+      'CreatePlacementGroup',
+    );
+    return rep.placementGroupId;
+  }
+
+  /** A placement group; waits up to `waitMs` for it to be CREATED. @throws GetTimeoutError. */
+  async placementGroup(id: string, waitMs = 0): Promise<wire.PlacementGroupInfo__Output> {
+    const rep = await this.rpc(
+      this.stub.GetPlacementGroup,
+      { placementGroupId: id, waitReadyMs: waitMs },
+      'GetPlacementGroup',
+      waitMs + this.rpcTimeoutMs,
+    );
+    return rep.placementGroup!;
+  }
+
+  async removePlacementGroup(id: string): Promise<void> {
+    await this.rpc(this.stub.RemovePlacementGroup, { placementGroupId: id }, 'RemovePlacementGroup');
+  }
+
+  async actorInfo(id: string, waitMs = 0, after = -1, signal?: AbortSignal): Promise<wire.ActorInfo__Output> {
+    const rep = await this.rpc(
+      this.stub.GetActor,
+      { actorId: id, waitReadyMs: waitMs, afterIncarnation: after },
+      'GetActor',
+      waitMs + this.rpcTimeoutMs,
+      signal,
+    );
+    return rep.actor!;
+  }
+
+  async killActor(id: string, allowRestart = false): Promise<void> {
+    await this.rpc(this.stub.KillActor, { actorId: id, allowRestart }, 'KillActor');
+  }
+
+  /** The cluster's nodes, actors, placement groups, pending demand and jobs. */
+  async status(): Promise<ClusterStatus> {
+    const s = await this.rpc(this.stub.GetClusterStatus, {}, 'GetClusterStatus');
+    return {
+      nodes: s.nodes.map((n) => ({
+        id: n.nodeId,
+        address: n.address,
+        hostname: n.hostname,
+        state: n.state,
+        resources: { total: n.total, available: n.available },
+        labels: n.labels,
+        gpus: n.gpus.map((g) => ({ index: g.index, name: g.name, memoryBytes: g.memoryBytes, declared: g.declared })),
+        lastSeenMs: n.lastSeenMs,
+        deathCause: n.deathCause,
+      })),
+      actors: s.actors.map((a) => ({
+        id: a.actorId,
+        className: a.className,
+        name: a.name,
+        jobId: a.jobId,
+        nodeId: a.nodeId,
+        pid: a.pid,
+        state: a.state,
+        restarts: a.restarts,
+        maxRestarts: a.maxRestarts,
+        deathCause: a.deathCause,
+        resources: a.resources,
+        gpuIds: a.gpuIds,
+        placementGroupId: a.placementGroupId,
+      })),
+      placementGroups: s.placementGroups.map((g) => ({
+        id: g.placementGroupId,
+        name: g.name,
+        jobId: g.jobId,
+        strategy: g.strategy,
+        state: g.state,
+        bundles: g.bundles.map((b) => b.resources),
+        bundleNodes: g.bundleNodes,
+      })),
+      pending: s.pending.map((p) => ({
+        kind: p.kind,
+        id: p.id,
+        bundles: p.bundles.map((b) => b.resources),
+        strategy: p.strategy,
+        sinceMs: p.sinceMs,
+      })),
+      jobs: s.jobs.map((j) => ({ id: j.jobId, name: j.name, state: j.state, startMs: j.startMs, endMs: j.endMs })),
+      headInstance: s.headInstance,
+      unauthenticatedTotal: s.unauthenticatedTotal,
+    };
+  }
+
+  /** Stops the whole cluster (head and workers). */
+  async stopCluster(): Promise<void> {
+    await this.rpc(this.stub.Shutdown, {}, 'Shutdown');
+  }
+
+  actorClient(address: string): ActorClient {
+    let c = this.actorClients.get(address);
+    if (!c) {
+      const [creds, options] = clientArgs({ token: this.opts.token, tls: this.opts.tls, maxMessageBytes: 4 << 20 });
+      c = new this.actorCtor(address, creds, options);
+      this.actorClients.set(address, c);
+    }
+    return c;
+  }
+
+  /** Ends the job (its non-detached actors are killed) and closes every channel. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.beat) clearInterval(this.beat);
+    if (this.jobId)
+      await this.rpc(this.stub.FinishJob, { jobId: this.jobId }, 'FinishJob').catch(() => undefined);
+    for (const c of this.actorClients.values()) c.close();
+    this.stub.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private rpc<Req, Rep>(
+    method: Parameters<typeof callUnary<Req, Rep>>[1],
+    req: Req,
+    name: string,
+    timeoutMs = this.rpcTimeoutMs,
+    signal?: CallOptions['signal'],
+  ): Promise<Rep> {
+    return callUnary(this.stub as grpc.Client, method, req, `${name} at ${this.opts.head}`, { timeoutMs, signal });
+  }
+}

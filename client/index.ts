@@ -1,0 +1,2 @@
+export * from './cluster-client.js';
+export * from './actor-handle.js';

@@ -1,0 +1,77 @@
+import * as grpc from '@grpc/grpc-js';
+import { CancelledError } from './errors.js';
+import { tokenInterceptor } from './rpc-auth.js';
+import { channelCredentials, type TlsFiles } from './rpc-credentials.js';
+import { fromServiceError } from './rpc-errors.js';
+
+/** How a client reaches a cluster server. */
+export interface ClientOptions {
+  token: string;
+  tls?: TlsFiles | undefined;
+  maxMessageBytes?: number;
+}
+
+/** Per-call options: a deadline always (default given by the caller), an optional AbortSignal. */
+export interface CallOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal | undefined;
+}
+
+/** Channel options and credentials for a client of a cluster service. */
+export function clientArgs(opts: ClientOptions): [grpc.ChannelCredentials, grpc.ClientOptions] {
+  const max = opts.maxMessageBytes ?? 16 << 20;
+  return [
+    channelCredentials(opts.tls),
+    {
+      interceptors: [tokenInterceptor(opts.token)],
+      'grpc.max_receive_message_length': max,
+      'grpc.max_send_message_length': max,
+      'grpc.keepalive_time_ms': 10_000,
+      'grpc.keepalive_timeout_ms': 5_000,
+      'grpc.keepalive_permit_without_calls': 1,
+      'grpc.initial_reconnect_backoff_ms': 200,
+      'grpc.max_reconnect_backoff_ms': 2_000,
+    },
+  ];
+}
+
+/** A generated unary method (its four overloads, so `Req`/`Rep` are inferred from it). */
+interface UnaryMethod<Req, Rep> {
+  (a: Req, m: grpc.Metadata, o: grpc.CallOptions, cb: grpc.requestCallback<Rep>): grpc.ClientUnaryCall;
+  (a: Req, m: grpc.Metadata, cb: grpc.requestCallback<Rep>): grpc.ClientUnaryCall;
+  (a: Req, o: grpc.CallOptions, cb: grpc.requestCallback<Rep>): grpc.ClientUnaryCall;
+  (a: Req, cb: grpc.requestCallback<Rep>): grpc.ClientUnaryCall;
+}
+
+/**
+ * Calls a unary method with a deadline and an AbortSignal.
+ * @throws the typed error {@link fromServiceError} maps the status to (`what` names the call);
+ * CancelledError when `signal` aborts.
+ */
+export function callUnary<Req, Rep>(
+  client: grpc.Client,
+  method: UnaryMethod<Req, Rep>,
+  req: Req,
+  what: string,
+  opts: CallOptions & { timeoutMs: number },
+): Promise<Rep> {
+  return new Promise<Rep>((resolve, reject) => {
+    if (opts.signal?.aborted) {
+      reject(new CancelledError(`${what}: aborted`, { cause: opts.signal.reason }));
+      return;
+    }
+    const bound = method.bind(client) as UnaryMethod<Req, Rep>;
+    const call = bound(
+      req,
+      new grpc.Metadata(),
+      { deadline: Date.now() + opts.timeoutMs },
+      (err: grpc.ServiceError | null, rep?: Rep) => {
+        opts.signal?.removeEventListener('abort', onAbort);
+        if (err) reject(fromServiceError(err, what));
+        else resolve(rep as Rep);
+      },
+    );
+    const onAbort = (): void => call.cancel();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

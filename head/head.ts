@@ -1,0 +1,146 @@
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import {
+  bindServer,
+  createLogger,
+  generateToken,
+  guardFor,
+  healthHandlers,
+  readToken,
+  serverCredentials,
+  serverOptions,
+  shutdownServer,
+  writeTokenFile,
+  type Logger,
+} from '../core/index.js';
+import { loadProto, type ClusterProto, type HealthProto } from '../proto/index.js';
+import { ClusterManager } from './cluster-manager.js';
+import { HeadConfigSchema, type HeadConfig, type HeadConfigInput } from './head-config.js';
+import { clusterHandlers } from './head-service.js';
+import { NodeConnections } from './node-connections.js';
+import { StateStore } from './state-store.js';
+
+/**
+ * The head: the cluster's state (SQLite under `stateDir`), scheduler and health checks behind the
+ * Cluster gRPC service. `Head.start` reloads what a previous head left in the same state
+ * directory, so workers that reconnect are re-adopted.
+ */
+export class Head {
+  private closing: Promise<void> | undefined;
+  private unauthenticated = 0;
+  private readonly stopped: Promise<void>;
+  private resolveStopped!: () => void;
+
+  private constructor(
+    readonly config: HeadConfig,
+    readonly token: string,
+    readonly tokenFile: string,
+    readonly manager: ClusterManager,
+    private readonly server: grpc.Server,
+    private readonly store: StateStore,
+    private readonly conns: NodeConnections,
+    private readonly log: Logger,
+    /** `host:port` the head serves on. */
+    readonly address: string,
+  ) {
+    this.stopped = new Promise((r) => (this.resolveStopped = r));
+  }
+
+  /**
+   * Starts a head. The token is read from the token file when it exists (a restarted head keeps
+   * its cluster's token), else generated and written there with mode 0600.
+   * @throws InvalidArgumentError for a bad config; IoError when the state dir or port is unusable.
+   */
+  static async start(input: HeadConfigInput = {}, log?: Logger): Promise<Head> {
+    const cfg = HeadConfigSchema.parse(input);
+    const logger = log ?? createLogger({ component: 'head' });
+    const store = new StateStore(cfg.stateDir);
+    const tokenFile = cfg.tokenFile ?? path.join(cfg.stateDir, 'token');
+    let token: string;
+    if (existsSync(tokenFile)) token = readToken(tokenFile);
+    else {
+      token = generateToken();
+      await writeTokenFile(tokenFile, token);
+    }
+    const conns = new NodeConnections({ token, tls: cfg.tls });
+    const manager = new ClusterManager(cfg, store, conns, logger);
+    const server = new grpc.Server(serverOptions(cfg.maxMessageBytes));
+    // The head object exists before the handlers run (they are only called after bind).
+    let head: Head | undefined;
+    const guard = guardFor(token, {
+      onUnauthenticated: (method, peer) => {
+        if (head) head.unauthenticated++;
+        logger.warn({ method, peer }, 'request refused: bad cluster token');
+      },
+      onInternalError: (method, err) => logger.error({ method, err }, 'internal error'),
+    });
+    server.addService(
+      loadProto<ClusterProto>('cluster').twist.v1.Cluster.service,
+      clusterHandlers({
+        manager,
+        guard,
+        jobHeartbeatTimeoutMs: cfg.jobHeartbeatTimeoutMs,
+        unauthenticatedTotal: () => head?.unauthenticated ?? 0,
+        requestShutdown: () => void head?.stop('stopped by twist stop'),
+      }),
+    );
+    server.addService(
+      loadProto<HealthProto>('health').grpc.health.v1.Health.service,
+      healthHandlers(guard, () => !head?.closing),
+    );
+    let port: number;
+    try {
+      manager.load();
+      port = await bindServer(server, cfg.host, cfg.port, serverCredentials(cfg.tls));
+    } catch (err) {
+      manager.close();
+      store.close();
+      throw err;
+    }
+    const address = `${cfg.host === '0.0.0.0' ? os.hostname() : cfg.host}:${port}`;
+    head = new Head(cfg, token, tokenFile, manager, server, store, conns, logger, address);
+    logger.info({ address, state_dir: cfg.stateDir, instance: manager.instance }, 'head started');
+    return head;
+  }
+
+  /** Requests refused for a missing or wrong token. */
+  get unauthenticatedTotal(): number {
+    return this.unauthenticated;
+  }
+
+  /** Resolves once the head has stopped (by `stop`, `close` or a Shutdown RPC). */
+  get done(): Promise<void> {
+    return this.stopped;
+  }
+
+  /** Stops the whole cluster (workers shut down, tables say so), then closes. Idempotent. */
+  stop(reason = 'cluster stopped'): Promise<void> {
+    if (this.closing) return this.closing;
+    this.log.info({ reason }, 'stopping the cluster');
+    return this.finish(this.manager.shutdownCluster(reason).catch(() => undefined));
+  }
+
+  /** Stops serving and closes the state file; workers and actors keep running. Idempotent. */
+  close(): Promise<void> {
+    return this.closing ?? this.finish(Promise.resolve());
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private finish(before: Promise<unknown>): Promise<void> {
+    this.closing = (async () => {
+      await before;
+      this.manager.close();
+      await shutdownServer(this.server, 1000);
+      this.conns.close();
+      this.store.close();
+      this.log.info('head stopped');
+      this.resolveStopped();
+    })();
+    return this.closing;
+  }
+}

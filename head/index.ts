@@ -1,0 +1,5 @@
+export * from './head.js';
+export * from './head-config.js';
+export * from './records.js';
+export { ClusterManager, type ClusterSnapshot } from './cluster-manager.js';
+export * from './scheduler.js';

@@ -1,0 +1,100 @@
+import type { Resources } from '../core/index.js';
+
+/** States as the wire and `twist status` spell them. */
+export const NodeState = { ALIVE: 'ALIVE', DEAD: 'DEAD' } as const;
+export type NodeState = (typeof NodeState)[keyof typeof NodeState];
+
+export const ActorState = {
+  PENDING: 'PENDING',
+  ALIVE: 'ALIVE',
+  RESTARTING: 'RESTARTING',
+  DEAD: 'DEAD',
+} as const;
+export type ActorState = (typeof ActorState)[keyof typeof ActorState];
+
+export const JobState = { RUNNING: 'RUNNING', FINISHED: 'FINISHED', FAILED: 'FAILED' } as const;
+export type JobState = (typeof JobState)[keyof typeof JobState];
+
+export const PlacementGroupState = { PENDING: 'PENDING', CREATED: 'CREATED', REMOVED: 'REMOVED' } as const;
+export type PlacementGroupState = (typeof PlacementGroupState)[keyof typeof PlacementGroupState];
+
+/** Actor placement policies (Ray's DEFAULT is PACK here). */
+export const SchedulingStrategy = { PACK: 'PACK', SPREAD: 'SPREAD' } as const;
+export type SchedulingStrategy = (typeof SchedulingStrategy)[keyof typeof SchedulingStrategy];
+
+/** Placement-group strategies, as Ray defines them. */
+export const PlacementStrategy = {
+  PACK: 'PACK',
+  STRICT_PACK: 'STRICT_PACK',
+  SPREAD: 'SPREAD',
+  STRICT_SPREAD: 'STRICT_SPREAD',
+} as const;
+export type PlacementStrategy = (typeof PlacementStrategy)[keyof typeof PlacementStrategy];
+
+export interface GpuRecord {
+  index: number;
+  name: string;
+  memoryBytes: number;
+  declared: boolean;
+}
+
+export interface NodeRecord {
+  id: string;
+  address: string;
+  hostname: string;
+  state: NodeState;
+  total: Resources;
+  labels: Record<string, string>;
+  gpus: GpuRecord[];
+  deathCause: string;
+  registeredMs: number;
+}
+
+export interface ActorRecord {
+  id: string;
+  className: string;
+  jobId: string;
+  name: string;
+  /** Constructor argument bytes (base64 in the state file). */
+  args: Buffer;
+  resources: Resources;
+  strategy: SchedulingStrategy;
+  labelSelector: Record<string, string>;
+  maxRestarts: number;
+  restarts: number;
+  placementGroupId: string;
+  bundleIndex: number;
+  detached: boolean;
+  state: ActorState;
+  /** The node it runs on, or is being started on ('' while it waits for resources). */
+  nodeId: string;
+  pid: number;
+  address: string;
+  gpuIds: number[];
+  deathCause: string;
+  incarnation: number;
+  createdMs: number;
+  /** When it started waiting for resources (0 when placed). */
+  pendingSinceMs: number;
+}
+
+export interface JobRecord {
+  id: string;
+  name: string;
+  state: JobState;
+  startMs: number;
+  endMs: number;
+}
+
+export interface PlacementGroupRecord {
+  id: string;
+  jobId: string;
+  name: string;
+  strategy: PlacementStrategy;
+  bundles: Resources[];
+  state: PlacementGroupState;
+  /** The node of each bundle ('' while unplaced). */
+  bundleNodes: string[];
+  createdMs: number;
+  pendingSinceMs: number;
+}

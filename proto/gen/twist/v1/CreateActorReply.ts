@@ -1,0 +1,10 @@
+// Original file: proto/cluster.proto
+
+
+export interface CreateActorReply {
+  'actorId'?: (string);
+}
+
+export interface CreateActorReply__Output {
+  'actorId': (string);
+}

@@ -1,0 +1,8 @@
+// Original file: proto/cluster.proto
+
+
+export interface FinishJobReply {
+}
+
+export interface FinishJobReply__Output {
+}

@@ -1,0 +1,12 @@
+// Original file: proto/cluster.proto
+
+
+export interface HeartbeatReply {
+  'known'?: (boolean);
+  'headInstance'?: (string);
+}
+
+export interface HeartbeatReply__Output {
+  'known': (boolean);
+  'headInstance': (string);
+}

@@ -1,0 +1,14 @@
+// Original file: proto/cluster.proto
+
+
+export interface HostedActor {
+  'actorId'?: (string);
+  'pid'?: (number);
+  'address'?: (string);
+}
+
+export interface HostedActor__Output {
+  'actorId': (string);
+  'pid': (number);
+  'address': (string);
+}

@@ -1,0 +1,18 @@
+// Original file: proto/cluster.proto
+
+
+export interface JobInfo {
+  'jobId'?: (string);
+  'name'?: (string);
+  'state'?: (string);
+  'startMs'?: (number | string);
+  'endMs'?: (number | string);
+}
+
+export interface JobInfo__Output {
+  'jobId': (string);
+  'name': (string);
+  'state': (string);
+  'startMs': (number);
+  'endMs': (number);
+}

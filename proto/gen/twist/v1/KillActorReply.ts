@@ -1,0 +1,8 @@
+// Original file: proto/cluster.proto
+
+
+export interface KillActorReply {
+}
+
+export interface KillActorReply__Output {
+}

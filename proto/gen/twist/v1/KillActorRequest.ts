@@ -1,0 +1,12 @@
+// Original file: proto/cluster.proto
+
+
+export interface KillActorRequest {
+  'actorId'?: (string);
+  'allowRestart'?: (boolean);
+}
+
+export interface KillActorRequest__Output {
+  'actorId': (string);
+  'allowRestart': (boolean);
+}

@@ -1,0 +1,10 @@
+// Original file: proto/cluster.proto
+
+
+export interface RemovePlacementGroupRequest {
+  'placementGroupId'?: (string);
+}
+
+export interface RemovePlacementGroupRequest__Output {
+  'placementGroupId': (string);
+}

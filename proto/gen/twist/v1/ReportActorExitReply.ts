@@ -1,0 +1,8 @@
+// Original file: proto/cluster.proto
+
+
+export interface ReportActorExitReply {
+}
+
+export interface ReportActorExitReply__Output {
+}

@@ -1,0 +1,8 @@
+// Original file: proto/node.proto
+
+
+export interface ShutdownNodeReply {
+}
+
+export interface ShutdownNodeReply__Output {
+}

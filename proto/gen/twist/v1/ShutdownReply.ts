@@ -1,0 +1,8 @@
+// Original file: proto/cluster.proto
+
+
+export interface ShutdownReply {
+}
+
+export interface ShutdownReply__Output {
+}

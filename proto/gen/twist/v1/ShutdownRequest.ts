@@ -1,0 +1,8 @@
+// Original file: proto/cluster.proto
+
+
+export interface ShutdownRequest {
+}
+
+export interface ShutdownRequest__Output {
+}

@@ -1,0 +1,8 @@
+// Original file: proto/node.proto
+
+
+export interface StopActorReply {
+}
+
+export interface StopActorReply__Output {
+}

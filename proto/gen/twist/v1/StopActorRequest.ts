@@ -1,0 +1,14 @@
+// Original file: proto/node.proto
+
+
+export interface StopActorRequest {
+  'actorId'?: (string);
+  'reason'?: (string);
+  'incarnation'?: (number);
+}
+
+export interface StopActorRequest__Output {
+  'actorId': (string);
+  'reason': (string);
+  'incarnation': (number);
+}

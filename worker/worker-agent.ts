@@ -1,0 +1,258 @@
+import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as grpc from '@grpc/grpc-js';
+import { z } from 'zod';
+import {
+  bindServer,
+  callUnary,
+  clientArgs,
+  createLogger,
+  guardFor,
+  healthHandlers,
+  InvalidArgumentError,
+  parseRequest,
+  serverCredentials,
+  serverOptions,
+  shutdownServer,
+  unary,
+  type Logger,
+  type Resources,
+} from '../core/index.js';
+import {
+  loadProto,
+  type ClusterClient,
+  type ClusterProto,
+  type HealthProto,
+  type NodeHandlers,
+  type NodeProto,
+} from '../proto/index.js';
+import { ActorSupervisor, type ActorExit } from './actor-supervisor.js';
+import { resolveGpus, type GpuDevice } from './gpu-detect.js';
+import { WorkerConfigSchema, type WorkerConfig, type WorkerConfigInput } from './worker-config.js';
+
+const ActorId = z.string().regex(/^actor-[0-9a-f]{16}$/, 'not an actor id');
+const StartActorSchema = z.object({
+  actorId: ActorId,
+  className: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'not an actor class name'),
+  args: z.instanceof(Buffer).refine((b) => b.length <= 4 << 20, 'larger than 4 MiB'),
+  gpuIds: z.array(z.number().int().min(0)).max(1024),
+  incarnation: z.number().int().min(0),
+});
+const StopActorSchema = z.object({ actorId: ActorId, reason: z.string().max(4096), incarnation: z.number().int().min(0) });
+
+/**
+ * The worker agent: registers this machine with the head (resources, GPUs, labels), serves the
+ * Node service the head starts and stops actors through (and grpc.health.v1 for its health
+ * checks), hosts each actor in its own process, reports their exits, and re-registers when the head
+ * restarts. When the head stays unreachable past `headGraceMs` it kills its actors.
+ */
+export class WorkerAgent {
+  private nodeIdValue = '';
+  private headInstance = '';
+  private registered = false;
+  private lastContact = Date.now();
+  private orphaned = false;
+  private closing: Promise<void> | undefined;
+  private readonly supervisor: ActorSupervisor;
+  private readonly head: ClusterClient;
+  private resolveDone!: () => void;
+  /** Resolves once the agent has shut down (ShutdownNode from the head, or close). */
+  readonly done = new Promise<void>((r) => (this.resolveDone = r));
+
+  private constructor(
+    readonly config: WorkerConfig,
+    readonly resources: Resources,
+    readonly gpus: GpuDevice[],
+    private readonly server: grpc.Server,
+    /** `host:port` of the Node service. */
+    readonly address: string,
+    private readonly log: Logger,
+  ) {
+    const [creds, options] = clientArgs({ token: config.token, tls: config.tls });
+    this.head = new (loadProto<ClusterProto>('cluster').twist.v1.Cluster)(config.head, creds, options);
+    this.supervisor = new ActorSupervisor(
+      {
+        nodeId: () => this.nodeIdValue,
+        host: config.host,
+        token: config.token,
+        tls: config.tls,
+        stopGraceMs: config.stopGraceMs,
+      },
+      (e) => this.reportExit(e),
+      log,
+    );
+  }
+
+  /**
+   * Starts serving and joins the cluster (registration retries until the head answers or the
+   * agent closes; `start` returns once serving, `registeredOnce` once joined).
+   * @throws InvalidArgumentError for a bad config; IoError when the port cannot be bound.
+   */
+  static async start(input: WorkerConfigInput, log?: Logger): Promise<WorkerAgent> {
+    const parsed = WorkerConfigSchema.safeParse(input);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0]!;
+      throw new InvalidArgumentError(`worker config: ${i.path.join('.') || 'value'}: ${i.message}`);
+    }
+    const cfg = parsed.data;
+    const logger = log ?? createLogger({ component: 'worker' });
+    const gpus = await resolveGpus(cfg.gpus);
+    const resources: Resources = {
+      CPU: cfg.cpus,
+      memory: os.totalmem(),
+      ...(gpus.length ? { GPU: gpus.length } : {}),
+      ...cfg.resources,
+    };
+    const server = new grpc.Server(serverOptions(8 << 20));
+    let agent: WorkerAgent | undefined;
+    const guard = guardFor(cfg.token, {
+      onUnauthenticated: (method, peer) => logger.warn({ method, peer }, 'request refused: bad cluster token'),
+    });
+    server.addService(loadProto<NodeProto>('node').twist.v1.Node.service, {
+      StartActor: unary(guard, 'StartActor', (req, call) => agent!.startActor(req, call)),
+      StopActor: unary(guard, 'StopActor', async (req) => {
+        const r = parseRequest(StopActorSchema, req, 'StopActor');
+        await agent!.supervisorStop(r.actorId, r.reason || 'stopped by the head', r.incarnation);
+        return {};
+      }),
+      ShutdownNode: unary(guard, 'ShutdownNode', (req) => {
+        setImmediate(() => void agent?.close(req.reason || 'shut down by the head'));
+        return {};
+      }),
+    } satisfies NodeHandlers);
+    server.addService(
+      loadProto<HealthProto>('health').grpc.health.v1.Health.service,
+      healthHandlers(guard, () => !agent?.closing),
+    );
+    const port = await bindServer(server, cfg.host, cfg.port, serverCredentials(cfg.tls));
+    agent = new WorkerAgent(cfg, resources, gpus, server, `${cfg.host}:${port}`, logger);
+    void agent.loop();
+    return agent;
+  }
+
+  /** The id the head gave this node ('' until registered). */
+  get nodeId(): string {
+    return this.nodeIdValue;
+  }
+
+  /** Resolves once registered with the head (or rejects after `timeoutMs`). */
+  async registeredOnce(timeoutMs = 30_000): Promise<string> {
+    const end = Date.now() + timeoutMs;
+    while (!this.registered) {
+      if (Date.now() > end || this.closing)
+        throw new InvalidArgumentError(`worker did not join the head at ${this.config.head} within ${timeoutMs} ms`);
+      await sleep(20);
+    }
+    return this.nodeIdValue;
+  }
+
+  /** Stops every actor, leaves the cluster, stops serving. Idempotent. */
+  close(reason = 'worker stopping'): Promise<void> {
+    this.closing ??= (async () => {
+      this.log.info({ reason }, 'worker stopping');
+      await this.supervisor.stopAll(reason);
+      await shutdownServer(this.server, 1000);
+      this.head.close();
+      this.resolveDone();
+    })();
+    return this.closing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private async startActor(
+    req: unknown,
+    call: grpc.ServerUnaryCall<unknown, unknown>,
+  ): Promise<{ pid: number; address: string }> {
+    const r = parseRequest(StartActorSchema, req, 'StartActor');
+    const mine = new Set(this.gpus.map((g) => g.index));
+    const bad = r.gpuIds.find((g) => !mine.has(g));
+    if (bad !== undefined) throw new InvalidArgumentError(`gpu_ids: this node has no GPU ${bad}`);
+    const ac = new AbortController();
+    call.on('cancelled', () => ac.abort());
+    const a = await this.supervisor.start(r, ac.signal);
+    return { pid: a.pid, address: a.address };
+  }
+
+  private supervisorStop(actorId: string, reason: string, incarnation: number): Promise<void> {
+    return this.supervisor.stop(actorId, reason, incarnation);
+  }
+
+  private reportExit(e: ActorExit): void {
+    if (this.closing || !this.registered) return;
+    callUnary(
+      this.head,
+      this.head.ReportActorExit,
+      { nodeId: this.nodeIdValue, ...e },
+      'reporting an actor exit',
+      { timeoutMs: 5000 },
+    ).catch((err: unknown) => this.log.warn({ err: (err as Error).message, actor_id: e.actorId }, 'exit report lost'));
+  }
+
+  private async register(): Promise<void> {
+    const rep = await callUnary(
+      this.head,
+      this.head.RegisterNode,
+      {
+        nodeId: this.nodeIdValue,
+        address: this.address,
+        hostname: os.hostname().slice(0, 128),
+        resources: this.resources,
+        labels: this.config.labels,
+        gpus: this.gpus,
+        actors: this.supervisor.list().map((a) => ({ actorId: a.actorId, pid: a.pid, address: a.address })),
+      },
+      `registering with the head at ${this.config.head}`,
+      { timeoutMs: 5000 },
+    );
+    this.nodeIdValue = rep.nodeId;
+    this.headInstance = rep.headInstance;
+    this.registered = true;
+    this.lastContact = Date.now();
+    this.orphaned = false;
+    for (const id of rep.stopActorIds) void this.supervisor.stop(id, 'unknown to the head');
+    this.log.info({ node_id: rep.nodeId, head: this.config.head, resources: this.resources }, 'registered');
+  }
+
+  private async loop(): Promise<void> {
+    let backoff = 100;
+    while (!this.closing) {
+      try {
+        if (!this.registered) {
+          await this.register();
+          backoff = 100;
+        } else {
+          const rep = await callUnary(
+            this.head,
+            this.head.Heartbeat,
+            { nodeId: this.nodeIdValue },
+            'heartbeat',
+            { timeoutMs: Math.max(2000, 2 * this.config.heartbeatMs) },
+          );
+          this.lastContact = Date.now();
+          if (!rep.known || rep.headInstance !== this.headInstance) {
+            this.log.info({ head_instance: rep.headInstance }, 'the head restarted or forgot this node: registering again');
+            this.registered = false;
+            continue;
+          }
+        }
+      } catch (err) {
+        if (this.closing) break;
+        this.registered = false;
+        const gone = Date.now() - this.lastContact;
+        this.log.debug({ err: (err as Error).message, gone_ms: gone }, 'head unreachable');
+        if (gone > this.config.headGraceMs && !this.orphaned) {
+          this.orphaned = true;
+          this.log.error({ gone_ms: gone }, 'head unreachable past the grace period: killing every actor');
+          this.supervisor.killAll();
+        }
+        await sleep(backoff);
+        backoff = Math.min(2000, backoff * 2);
+        continue;
+      }
+      await sleep(this.config.heartbeatMs);
+    }
+  }
+}
