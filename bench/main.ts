@@ -4,6 +4,7 @@ import { evalBench } from './eval.js';
 import { checkpointBench } from './checkpoint.js';
 import { allreduceBench } from './allreduce.js';
 import { loaderBench } from './loader.js';
+import { controlPlaneBench } from './control-plane.js';
 import { shutdownBackend } from '../twist/index.js';
 
 const BENCHES: Record<string, (args: Map<string, string>, emit: (o: object) => void) => Promise<void>> = {
@@ -13,6 +14,7 @@ const BENCHES: Record<string, (args: Map<string, string>, emit: (o: object) => v
   checkpoint: checkpointBench,
   allreduce: allreduceBench,
   loader: loaderBench,
+  'control-plane': controlPlaneBench,
 };
 
 /** `npm run bench -- NAME [--flag value | --switch]...`: JSON lines on stdout. */

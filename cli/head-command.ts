@@ -21,12 +21,27 @@ export function addHeadCommand(program: Command): void {
       .description('start the head: cluster state, scheduler, health checks')
       .option('--host <host>', 'address to listen on and advertise', '127.0.0.1')
       .option('--port <n>', `port (0: any free port)`, intOption('--port'), DEFAULT_HEAD_PORT)
-      .option('--state-dir <dir>', 'where the head keeps its SQLite state and token (default $TWIST_HOME or ~/.twist)')
-      .option('--health-initial-delay-ms <n>', 'first health check after registration', intOption('--health-initial-delay-ms'))
+      .option(
+        '--state-dir <dir>',
+        'where the head keeps its SQLite state and token (default $TWIST_HOME or ~/.twist)',
+      )
+      .option(
+        '--health-initial-delay-ms <n>',
+        'first health check after registration',
+        intOption('--health-initial-delay-ms'),
+      )
       .option('--health-period-ms <n>', 'time between health checks', intOption('--health-period-ms', 10))
       .option('--health-timeout-ms <n>', 'deadline of one health check', intOption('--health-timeout-ms', 10))
-      .option('--health-failure-threshold <n>', 'failures in a row that make a node dead', intOption('--health-failure-threshold', 1))
-      .option('--job-heartbeat-timeout-ms <n>', 'a silent driver job fails after this', intOption('--job-heartbeat-timeout-ms', 100)),
+      .option(
+        '--health-failure-threshold <n>',
+        'failures in a row that make a node dead',
+        intOption('--health-failure-threshold', 1),
+      )
+      .option(
+        '--job-heartbeat-timeout-ms <n>',
+        'a silent driver job fails after this',
+        intOption('--job-heartbeat-timeout-ms', 100),
+      ),
   ).action(async (f: HeadFlags) => {
     const health = Object.fromEntries(
       Object.entries({

@@ -14,12 +14,18 @@ export function formatStatus(s: ClusterStatus): string {
     const used: Record<string, number> = {};
     for (const [k, t] of Object.entries(n.resources.total)) used[k] = t - (n.resources.available[k] ?? 0);
     const res = Object.keys(n.resources.total)
-      .map((k) => (k === 'memory' ? `memory ${(used[k]! / 2 ** 30).toFixed(1)}/${(n.resources.total[k]! / 2 ** 30).toFixed(1)} GiB` : `${k} ${used[k]}/${n.resources.total[k]}`))
+      .map((k) =>
+        k === 'memory'
+          ? `memory ${(used[k]! / 2 ** 30).toFixed(1)}/${(n.resources.total[k]! / 2 ** 30).toFixed(1)} GiB`
+          : `${k} ${used[k]}/${n.resources.total[k]}`,
+      )
       .join(', ');
     const gpus = n.gpus.length
       ? `  GPUs: ${n.gpus.map((g) => `${g.index} ${g.declared ? '(declared, not detected)' : `${g.name}, ${(g.memoryBytes / 2 ** 30).toFixed(0)} GiB`}`).join('; ')}`
       : '';
-    const labels = Object.entries(n.labels).map(([k, v]) => `${k}=${v}`).join(',');
+    const labels = Object.entries(n.labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
     lines.push(
       `  ${n.id}  ${n.state.padEnd(5)}  ${n.address}  ${res}${labels ? `  labels ${labels}` : ''}${n.state === 'ALIVE' ? `  seen ${age(n.lastSeenMs)}` : `  (${n.deathCause})`}`,
     );
@@ -37,11 +43,15 @@ export function formatStatus(s: ClusterStatus): string {
   if (s.placementGroups.length) {
     lines.push(`Placement groups:`);
     for (const g of s.placementGroups.filter((x) => x.state !== 'REMOVED'))
-      lines.push(`  ${g.id}  ${g.strategy}  ${g.state}  ${g.bundles.length} bundles on ${g.bundleNodes.map((b) => b || '-').join(', ')}`);
+      lines.push(
+        `  ${g.id}  ${g.strategy}  ${g.state}  ${g.bundles.length} bundles on ${g.bundleNodes.map((b) => b || '-').join(', ')}`,
+      );
   }
   lines.push(`Pending demand: ${s.pending.length ? '' : 'none'}`);
   for (const p of s.pending)
-    lines.push(`  ${p.kind} ${p.id}  ${p.strategy}  ${p.bundles.map((b) => `{${formatResources(b)}}`).join(' ')}  waiting ${age(p.sinceMs)}`);
+    lines.push(
+      `  ${p.kind} ${p.id}  ${p.strategy}  ${p.bundles.map((b) => `{${formatResources(b)}}`).join(' ')}  waiting ${age(p.sinceMs)}`,
+    );
   if (s.unauthenticatedTotal) lines.push(`Requests refused for a bad token: ${s.unauthenticatedTotal}`);
   return lines.join('\n') + '\n';
 }
@@ -55,7 +65,12 @@ export function addStatusCommand(program: Command): void {
       .addOption(headOption())
       .option('--json', 'print one JSON object'),
   ).action(async (f: ClusterFlags & { head: string; json?: boolean }) => {
-    const client = await ClusterClient.connect({ head: f.head, token: tokenOf(f), tls: tlsOf(f), job: false });
+    const client = await ClusterClient.connect({
+      head: f.head,
+      token: tokenOf(f),
+      tls: tlsOf(f),
+      job: false,
+    });
     try {
       const s = await client.status();
       process.stdout.write(f.json ? `${JSON.stringify(s)}\n` : formatStatus(s));
@@ -68,9 +83,17 @@ export function addStatusCommand(program: Command): void {
 /** `twist stop`: stops the whole cluster (workers' actors end, then the workers and the head). */
 export function addStopCommand(program: Command): void {
   withClusterFlags(
-    program.command('stop').description('stop the cluster: every worker, then the head').addOption(headOption()),
+    program
+      .command('stop')
+      .description('stop the cluster: every worker, then the head')
+      .addOption(headOption()),
   ).action(async (f: ClusterFlags & { head: string }) => {
-    const client = await ClusterClient.connect({ head: f.head, token: tokenOf(f), tls: tlsOf(f), job: false });
+    const client = await ClusterClient.connect({
+      head: f.head,
+      token: tokenOf(f),
+      tls: tlsOf(f),
+      job: false,
+    });
     try {
       await client.stopCluster();
       process.stderr.write(`cluster at ${f.head} is stopping\n`);

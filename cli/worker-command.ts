@@ -1,7 +1,14 @@
 import { Option, type Command } from 'commander';
 import { InvalidArgumentError, parseRequest, ResourcesSchema } from '../core/index.js';
 import { WorkerAgent } from '../worker/index.js';
-import { intOption, numberOption, tlsOf, tokenOf, withClusterFlags, type ClusterFlags } from './cluster-flags.js';
+import {
+  intOption,
+  numberOption,
+  tlsOf,
+  tokenOf,
+  withClusterFlags,
+  type ClusterFlags,
+} from './cluster-flags.js';
 
 interface WorkerFlags extends ClusterFlags {
   head: string;
@@ -46,12 +53,21 @@ export function addWorkerCommand(program: Command): void {
       .addOption(new Option('--head <host:port>', "the head's address").makeOptionMandatory())
       .option('--host <host>', 'address this worker and its actors listen on and advertise', '127.0.0.1')
       .option('--port <n>', 'port of the node service (0: any)', intOption('--port'), 0)
-      .option('--gpus <n|auto>', 'GPUs to offer: auto-detected with nvidia-smi, or a count (declared when not detected)', parseGpus, 'auto')
+      .option(
+        '--gpus <n|auto>',
+        'GPUs to offer: auto-detected with nvidia-smi, or a count (declared when not detected)',
+        parseGpus,
+        'auto',
+      )
       .option('--cpus <n>', 'CPUs to offer (default: all cores)', numberOption('--cpus'))
       .option('--resources <json>', 'extra named resources, e.g. {"ssd": 1}', parseResources)
       .option('--labels <k=v,...>', 'labels actors can select nodes by', parseLabels)
       .option('--heartbeat-ms <n>', 'heartbeat period', intOption('--heartbeat-ms', 10))
-      .option('--head-grace-ms <n>', 'kill every actor when the head is gone this long', intOption('--head-grace-ms', 100)),
+      .option(
+        '--head-grace-ms <n>',
+        'kill every actor when the head is gone this long',
+        intOption('--head-grace-ms', 100),
+      ),
   ).action(async (f: WorkerFlags) => {
     const agent = await WorkerAgent.start({
       head: f.head,

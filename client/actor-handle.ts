@@ -1,19 +1,12 @@
-import * as grpc from '@grpc/grpc-js';
 import {
   ActorDiedError,
   ActorUnavailableError,
-  CancelledError,
-  chunksOf,
-  decodePayload,
   encodePayload,
-  errorForCode,
-  fromServiceError,
   GetTimeoutError,
-  RemoteError,
-  TwistError,
   type CallOptions,
 } from '../core/index.js';
 import type { ActorClient, wire } from '../proto/index.js';
+import { ActorSession, LostActor } from './actor-session.js';
 
 /** What a handle needs from its cluster client. */
 export interface HandleHost {
@@ -28,8 +21,6 @@ export interface HandleHost {
   killActor(id: string, allowRestart: boolean): Promise<void>;
 }
 
-let callerSeq = 0;
-
 /**
  * A typed handle to an actor: `call('method', arg, {timeoutMs, signal})`. Calls from one handle run
  * in the order they were made. A call is at most once: when its actor dies during it, the call
@@ -39,8 +30,8 @@ let callerSeq = 0;
 export class ActorHandle {
   private info: wire.ActorInfo__Output | undefined;
   private resolving: Promise<wire.ActorInfo__Output> | undefined;
-  private seq = 0;
-  private readonly callerId = `${process.pid}-${++callerSeq}-${Math.random().toString(36).slice(2, 8)}`;
+  private current: ActorSession | undefined;
+  private sendChain: Promise<void> = Promise.resolve();
 
   constructor(
     readonly id: string,
@@ -65,12 +56,20 @@ export class ActorHandle {
    */
   async call<T = unknown>(method: string, arg?: unknown, opts: CallOptions = {}): Promise<T> {
     const deadline = Date.now() + (opts.timeoutMs ?? this.host.callTimeoutMs);
-    const seq = this.seq++;
     const bytes = encodePayload(arg);
     for (let attempt = 0; ; attempt++) {
-      const info = await this.alive(deadline, opts.signal);
+      // Sends go out in the order calls were made, even while the actor's address is looked up.
+      const sent = this.sendChain.then(async () => {
+        const info = await this.alive(deadline, opts.signal);
+        return { info, result: this.session(info).call(method, bytes, deadline, opts.signal) };
+      });
+      this.sendChain = sent.then(
+        () => undefined,
+        () => undefined,
+      );
+      const { info, result } = await sent;
       try {
-        return (await this.stream(info, method, seq, bytes, deadline, opts.signal)) as T;
+        return (await result) as T;
       } catch (err) {
         if (!(err instanceof LostActor)) throw err;
         this.info = undefined;
@@ -99,6 +98,25 @@ export class ActorHandle {
   kill(opts: { allowRestart?: boolean } = {}): Promise<void> {
     this.info = undefined;
     return this.host.killActor(this.id, opts.allowRestart ?? false);
+  }
+
+  /** Closes the handle's session (pending calls fail); the actor lives on. */
+  close(): void {
+    this.current?.close();
+    this.current = undefined;
+  }
+
+  private session(info: wire.ActorInfo__Output): ActorSession {
+    const s = this.current;
+    if (s && !s.broken && s.address === info.address && s.incarnation === info.incarnation) return s;
+    s?.close();
+    this.current = new ActorSession(
+      this.host.actorClient(info.address),
+      this.id,
+      info.address,
+      info.incarnation,
+    );
+    return this.current;
   }
 
   private async alive(deadline: number, signal?: AbortSignal): Promise<wire.ActorInfo__Output> {
@@ -148,101 +166,4 @@ export class ActorHandle {
       return err as Error;
     }
   }
-
-  private stream(
-    info: wire.ActorInfo__Output,
-    method: string,
-    seq: number,
-    bytes: Buffer,
-    deadline: number,
-    signal?: AbortSignal,
-  ): Promise<unknown> {
-    const what = `actor ${this.id}.${method}`;
-    return new Promise<unknown>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(new CancelledError(`${what}: aborted`, { cause: signal.reason }));
-        return;
-      }
-      const client = this.host.actorClient(info.address);
-      const call = client.Call({ deadline });
-      const parts: Buffer[] = [];
-      let outcome: wire.CallOutcome__Output | undefined;
-      let settled = false;
-      const finish = (f: () => void): void => {
-        if (settled) return;
-        settled = true;
-        signal?.removeEventListener('abort', onAbort);
-        f();
-      };
-      const onAbort = (): void => {
-        finish(() => reject(new CancelledError(`${what}: aborted`, { cause: signal?.reason })));
-        call.cancel();
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      call.on('data', (m: wire.CallReply__Output) => {
-        if (m.kind === 'chunk' && m.chunk) parts.push(m.chunk);
-        else if (m.kind === 'outcome') outcome = m.outcome ?? undefined;
-      });
-      let received = false;
-      call.on('metadata', () => (received = true));
-      call.on('error', (err: grpc.ServiceError) =>
-        finish(() => {
-          if (err.code === grpc.status.UNAVAILABLE || err.code === grpc.status.INTERNAL)
-            reject(
-              new LostActor(
-                err.details || err.message,
-                !received && /ECONNREFUSED|No connection established/.test(err.details ?? '')
-                  ? false
-                  : true,
-                err,
-              ),
-            );
-          else reject(fromServiceError(err, what));
-        }),
-      );
-      call.on('end', () =>
-        finish(() => {
-          if (!outcome) return reject(new LostActor('the call ended without an outcome', true));
-          if (!outcome.ok) return reject(remoteError(what, outcome.error));
-          try {
-            resolve(decodePayload(Buffer.concat(parts)));
-          } catch (err) {
-            reject(err as Error);
-          }
-        }),
-      );
-      call.write({
-        header: { actorId: this.id, method, callerId: this.callerId, seq, incarnation: info.incarnation },
-      });
-      for (const c of chunksOf(bytes)) call.write({ chunk: c });
-      call.end();
-    });
-  }
-}
-
-/** The connection to the actor broke mid-call (its process or node died, or a restart). */
-class LostActor extends Error {
-  constructor(
-    message: string,
-    /** False only when the call provably never reached the actor (connection refused). */
-    readonly delivered: boolean,
-    cause?: unknown,
-  ) {
-    super(message, { cause });
-  }
-}
-
-/** Rebuilds an actor method's error: its class by code when it is one of the project's. */
-function remoteError(what: string, e: wire.RemoteError__Output | null | undefined): TwistError {
-  const msg = `${what}: ${e?.message ?? 'failed'}`;
-  const typed = e?.code ? errorForCode(e.code, msg) : undefined;
-  const err =
-    typed ??
-    new RemoteError(
-      `${what}: ${e?.name ?? 'Error'}: ${e?.message ?? ''}`,
-      e?.name ?? 'Error',
-      e?.stack ?? '',
-    );
-  if (typed && e?.stack) Object.defineProperty(err, 'remoteStack', { value: e.stack, enumerable: false });
-  return err;
 }

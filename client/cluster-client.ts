@@ -7,7 +7,14 @@ import {
   type Resources,
   type TlsFiles,
 } from '../core/index.js';
-import { loadProto, type ActorClient, type ActorProto, type ClusterClient as ClusterStub, type ClusterProto, type wire } from '../proto/index.js';
+import {
+  loadProto,
+  type ActorClient,
+  type ActorProto,
+  type ClusterClient as ClusterStub,
+  type ClusterProto,
+  type wire,
+} from '../proto/index.js';
 import { ActorHandle, type HandleHost } from './actor-handle.js';
 
 /** How to reach a cluster. */
@@ -70,7 +77,15 @@ export interface ClusterStatus {
     gpuIds: number[];
     placementGroupId: string;
   }[];
-  placementGroups: { id: string; name: string; jobId: string; strategy: string; state: string; bundles: Resources[]; bundleNodes: string[] }[];
+  placementGroups: {
+    id: string;
+    name: string;
+    jobId: string;
+    strategy: string;
+    state: string;
+    bundles: Resources[];
+    bundleNodes: string[];
+  }[];
   pending: { kind: string; id: string; bundles: Resources[]; strategy: string; sinceMs: number }[];
   jobs: { id: string; name: string; state: string; startMs: number; endMs: number }[];
   headInstance: string;
@@ -109,7 +124,11 @@ export class ClusterClient implements HandleHost {
     const c = new ClusterClient(opts);
     try {
       if (opts.job ?? true) {
-        const rep = await c.rpc(c.stub.RegisterJob, { name: opts.jobName ?? `driver-${process.pid}` }, 'RegisterJob');
+        const rep = await c.rpc(
+          c.stub.RegisterJob,
+          { name: opts.jobName ?? `driver-${process.pid}` },
+          'RegisterJob',
+        );
         c.jobId = rep.jobId;
         const every = Math.max(100, Math.floor(rep.heartbeatTimeoutMs / 3));
         c.beat = setInterval(() => {
@@ -214,7 +233,12 @@ export class ClusterClient implements HandleHost {
         state: n.state,
         resources: { total: n.total, available: n.available },
         labels: n.labels,
-        gpus: n.gpus.map((g) => ({ index: g.index, name: g.name, memoryBytes: g.memoryBytes, declared: g.declared })),
+        gpus: n.gpus.map((g) => ({
+          index: g.index,
+          name: g.name,
+          memoryBytes: g.memoryBytes,
+          declared: g.declared,
+        })),
         lastSeenMs: n.lastSeenMs,
         deathCause: n.deathCause,
       })),
@@ -249,7 +273,13 @@ export class ClusterClient implements HandleHost {
         strategy: p.strategy,
         sinceMs: p.sinceMs,
       })),
-      jobs: s.jobs.map((j) => ({ id: j.jobId, name: j.name, state: j.state, startMs: j.startMs, endMs: j.endMs })),
+      jobs: s.jobs.map((j) => ({
+        id: j.jobId,
+        name: j.name,
+        state: j.state,
+        startMs: j.startMs,
+        endMs: j.endMs,
+      })),
       headInstance: s.headInstance,
       unauthenticatedTotal: s.unauthenticatedTotal,
     };
@@ -263,7 +293,11 @@ export class ClusterClient implements HandleHost {
   actorClient(address: string): ActorClient {
     let c = this.actorClients.get(address);
     if (!c) {
-      const [creds, options] = clientArgs({ token: this.opts.token, tls: this.opts.tls, maxMessageBytes: 4 << 20 });
+      const [creds, options] = clientArgs({
+        token: this.opts.token,
+        tls: this.opts.tls,
+        maxMessageBytes: 4 << 20,
+      });
       c = new this.actorCtor(address, creds, options);
       this.actorClients.set(address, c);
     }
@@ -292,6 +326,9 @@ export class ClusterClient implements HandleHost {
     timeoutMs = this.rpcTimeoutMs,
     signal?: CallOptions['signal'],
   ): Promise<Rep> {
-    return callUnary(this.stub as grpc.Client, method, req, `${name} at ${this.opts.head}`, { timeoutMs, signal });
+    return callUnary(this.stub as grpc.Client, method, req, `${name} at ${this.opts.head}`, {
+      timeoutMs,
+      signal,
+    });
   }
 }

@@ -12,7 +12,8 @@ export function healthHandlers(guard: Guard, serving: () => boolean): HealthHand
   return {
     Check: unary<HealthCheckRequest__Output, HealthCheckResponse>(guard, 'Health.Check', status),
     Watch: (call: grpc.ServerWritableStream<HealthCheckRequest__Output, HealthCheckResponse>) => {
-      if (!authorizeStream(guard, 'Health.Watch', call as grpc.ServerWritableStream<unknown, unknown>)) return;
+      if (!authorizeStream(guard, 'Health.Watch', call as grpc.ServerWritableStream<unknown, unknown>))
+        return;
       let last = '';
       const send = (): void => {
         const s = status();

@@ -23,9 +23,12 @@ export function decodePayload(bytes: Buffer): unknown {
   try {
     return v8.deserialize(bytes);
   } catch (err) {
-    throw new InvalidArgumentError(`payload of ${bytes.length} bytes does not decode: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new InvalidArgumentError(
+      `payload of ${bytes.length} bytes does not decode: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
 }
 

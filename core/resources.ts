@@ -6,7 +6,10 @@ export type Resources = Record<string, number>;
 /** Resource names: a letter, then letters, digits, `_.-/`; 64 characters at most. */
 export const ResourceNameSchema = z
   .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_.\-/]{0,63}$/, 'a resource name is a letter then letters, digits or _.-/ (64 at most)');
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_.\-/]{0,63}$/,
+    'a resource name is a letter then letters, digits or _.-/ (64 at most)',
+  );
 
 /** At most this many distinct resources in one request or node. */
 export const MAX_RESOURCE_KINDS = 64;

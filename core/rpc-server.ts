@@ -107,7 +107,9 @@ export function bindServer(
 ): Promise<number> {
   return new Promise((resolve, reject) =>
     server.bindAsync(`${host}:${port}`, creds, (err, p) =>
-      err ? reject(new IoError(`cannot listen on ${host}:${port}: ${err.message}`, { cause: err })) : resolve(p),
+      err
+        ? reject(new IoError(`cannot listen on ${host}:${port}: ${err.message}`, { cause: err }))
+        : resolve(p),
     ),
   );
 }
@@ -123,4 +125,3 @@ export async function shutdownServer(server: grpc.Server, graceMs = 2000): Promi
   });
   server.forceShutdown();
 }
-

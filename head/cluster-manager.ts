@@ -26,7 +26,13 @@ import {
   type PlacementStrategy,
   type SchedulingStrategy,
 } from './records.js';
-import { actorInfeasibility, groupInfeasibility, pickNode, placeBundles, type NodeView } from './scheduler.js';
+import {
+  actorInfeasibility,
+  groupInfeasibility,
+  pickNode,
+  placeBundles,
+  type NodeView,
+} from './scheduler.js';
 import type { StateStore } from './state-store.js';
 
 const newId = (prefix: string): string => `${prefix}-${randomBytes(8).toString('hex')}`;
@@ -141,7 +147,12 @@ export class ClusterManager {
         this.health.watch(n.id, Math.max(this.cfg.health.initialDelayMs, 2 * this.cfg.health.periodMs));
       }
     this.log.info(
-      { nodes: s.nodes.length, actors: s.actors.length, jobs: s.jobs.length, placement_groups: s.placementGroups.length },
+      {
+        nodes: s.nodes.length,
+        actors: s.actors.length,
+        jobs: s.jobs.length,
+        placement_groups: s.placementGroups.length,
+      },
       'state reloaded',
     );
     this.schedule();
@@ -190,7 +201,10 @@ export class ClusterManager {
           else this.unplace(a); // it was being started when the head went away: start it again
         }
     this.health.watch(nodeId);
-    this.log.info({ node_id: nodeId, address: r.address, total: r.resources, rejoined: Boolean(prev) }, 'node registered');
+    this.log.info(
+      { node_id: nodeId, address: r.address, total: r.resources, rejoined: Boolean(prev) },
+      'node registered',
+    );
     this.schedule();
     return { nodeId, stopActorIds: stop };
   }
@@ -286,8 +300,12 @@ export class ClusterManager {
       a.state === ActorState.DEAD || (a.state === ActorState.ALIVE && a.incarnation > afterIncarnation);
     const a = this.actor(id);
     if (waitMs <= 0 || ready(a)) return a;
-    await this.waitFor(`actor:${id}`, () => ready(this.actor(id)), waitMs, signal, () =>
-      new GetTimeoutError(`actor ${id} is still ${this.actor(id).state} after ${waitMs} ms`),
+    await this.waitFor(
+      `actor:${id}`,
+      () => ready(this.actor(id)),
+      waitMs,
+      signal,
+      () => new GetTimeoutError(`actor ${id} is still ${this.actor(id).state} after ${waitMs} ms`),
     );
     return this.actor(id);
   }
@@ -336,7 +354,8 @@ export class ClusterManager {
     this.store.saveJob(j);
     for (const a of this.actors.values())
       if (a.jobId === id && !a.detached && a.state !== ActorState.DEAD) this.killActor(a.id, false);
-    for (const g of this.groups.values()) if (g.jobId === id && g.state !== 'REMOVED') this.removeGroup(g.id, why);
+    for (const g of this.groups.values())
+      if (g.jobId === id && g.state !== 'REMOVED') this.removeGroup(g.id, why);
     this.log.info({ job_id: id, state }, 'job ended');
   }
 
@@ -369,8 +388,15 @@ export class ClusterManager {
   async getGroup(id: string, waitMs = 0, signal?: AbortSignal): Promise<PlacementGroupRecord> {
     const ready = (): boolean => this.group(id).state !== 'PENDING';
     if (waitMs > 0 && !ready())
-      await this.waitFor(`pg:${id}`, ready, waitMs, signal, () =>
-        new GetTimeoutError(`placement group ${id} is still PENDING after ${waitMs} ms (not enough resources)`),
+      await this.waitFor(
+        `pg:${id}`,
+        ready,
+        waitMs,
+        signal,
+        () =>
+          new GetTimeoutError(
+            `placement group ${id} is still PENDING after ${waitMs} ms (not enough resources)`,
+          ),
       );
     return this.group(id);
   }
@@ -411,7 +437,13 @@ export class ClusterManager {
         });
     for (const a of this.actors.values())
       if (isWaiting(a))
-        pending.push({ kind: 'actor', id: a.id, bundles: [a.resources], strategy: a.strategy, sinceMs: a.pendingSinceMs });
+        pending.push({
+          kind: 'actor',
+          id: a.id,
+          bundles: [a.resources],
+          strategy: a.strategy,
+          sinceMs: a.pendingSinceMs,
+        });
     return {
       nodes,
       actors: [...this.actors.values()],
@@ -434,7 +466,9 @@ export class ClusterManager {
     await Promise.allSettled(
       alive.map((n) => {
         const { node } = this.conns.get(n.id, n.address);
-        return callUnary(node, node.ShutdownNode, { reason }, `shutdown of ${n.address}`, { timeoutMs: 5000 });
+        return callUnary(node, node.ShutdownNode, { reason }, `shutdown of ${n.address}`, {
+          timeoutMs: 5000,
+        });
       }),
     );
     this.store.transaction(() => {
@@ -572,7 +606,10 @@ export class ClusterManager {
     const actorCount = new Map<string, number>();
     for (const g of this.groups.values()) {
       if (g.state === 'REMOVED') continue;
-      bundleUsed.set(g.id, g.bundles.map(() => ({})));
+      bundleUsed.set(
+        g.id,
+        g.bundles.map(() => ({})),
+      );
       g.bundleNodes.forEach((id, i) => {
         if (id) nodeUsed.set(id, add(nodeUsed.get(id) ?? {}, g.bundles[i]!));
       });
@@ -580,7 +617,8 @@ export class ClusterManager {
     for (const a of this.actors.values()) {
       if (!isPlaced(a)) continue;
       const bu = a.placementGroupId ? bundleUsed.get(a.placementGroupId) : undefined;
-      if (bu && a.bundleIndex >= 0 && bu[a.bundleIndex]) bu[a.bundleIndex] = add(bu[a.bundleIndex]!, a.resources);
+      if (bu && a.bundleIndex >= 0 && bu[a.bundleIndex])
+        bu[a.bundleIndex] = add(bu[a.bundleIndex]!, a.resources);
       else if (!a.placementGroupId) nodeUsed.set(a.nodeId, add(nodeUsed.get(a.nodeId) ?? {}, a.resources));
       const gs = gpuUsed.get(a.nodeId) ?? new Set<number>();
       for (const g of a.gpuIds) gs.add(g);
@@ -697,7 +735,13 @@ export class ClusterManager {
         this.stopOnNode(node.id, id, incarnation, 'no longer wanted');
         return;
       }
-      Object.assign(x, { state: ActorState.ALIVE, pid: rep.pid, address: rep.address });
+      Object.assign(x, {
+        state: ActorState.ALIVE,
+        pid: rep.pid,
+        address: rep.address,
+        processStartMs: rep.processStartMs,
+        constructorMs: rep.constructorMs,
+      });
       this.saveActor(x);
       this.log.info({ actor_id: id, node_id: node.id, pid: rep.pid, address: rep.address }, 'actor alive');
     } catch (err) {
@@ -716,8 +760,10 @@ export class ClusterManager {
     const n = this.nodes.get(nodeId);
     if (!n || n.state !== 'ALIVE') return;
     const { node } = this.conns.get(n.id, n.address);
-    callUnary(node, node.StopActor, { actorId, reason, incarnation }, `stopping ${actorId}`, { timeoutMs: 5000 }).catch(
-      (err: unknown) => this.log.debug({ actor_id: actorId, err: (err as Error).message }, 'stop failed'),
+    callUnary(node, node.StopActor, { actorId, reason, incarnation }, `stopping ${actorId}`, {
+      timeoutMs: 5000,
+    }).catch((err: unknown) =>
+      this.log.debug({ actor_id: actorId, err: (err as Error).message }, 'stop failed'),
     );
   }
 
@@ -728,4 +774,3 @@ export class ClusterManager {
         this.finishJob(id, 'FAILED', `its job sent no heartbeat for ${this.cfg.jobHeartbeatTimeoutMs} ms`);
   }
 }
-

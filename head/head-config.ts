@@ -37,7 +37,11 @@ export const HeadConfigSchema = z.object({
   /** How long the head waits for a worker to start an actor (process start + constructor). */
   actorStartTimeoutMs: z.number().int().min(100).default(120_000),
   /** Largest request the head accepts (gRPC message cap). */
-  maxMessageBytes: z.number().int().min(1024).default(8 << 20),
+  maxMessageBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(8 << 20),
 });
 export type HeadConfig = z.infer<typeof HeadConfigSchema>;
 export type HeadConfigInput = z.input<typeof HeadConfigSchema>;

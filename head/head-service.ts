@@ -1,8 +1,4 @@
-import {
-  parseRequest,
-  unary,
-  type Guard,
-} from '../core/index.js';
+import { parseRequest, unary, type Guard } from '../core/index.js';
 import type { ClusterHandlers, wire } from '../proto/index.js';
 import type { ActorRecord, JobRecord, PlacementGroupRecord } from './records.js';
 import type { ClusterManager, NodeStatus, PendingDemand } from './cluster-manager.js';
@@ -24,6 +20,8 @@ const actorInfo = (a: ActorRecord): wire.ActorInfo => ({
   name: a.name,
   placementGroupId: a.placementGroupId,
   incarnation: a.incarnation,
+  processStartMs: a.processStartMs ?? 0,
+  constructorMs: a.constructorMs ?? 0,
 });
 
 const groupInfo = (g: PlacementGroupRecord): wire.PlacementGroupInfo => ({
@@ -96,7 +94,12 @@ export function clusterHandlers(d: HeadServiceDeps): ClusterHandlers {
     ReportActorExit: unary(g, 'ReportActorExit', (req) => {
       const r = parseRequest(S.ReportActorExitSchema, req, 'ReportActorExit');
       const how = r.signal ? `killed by ${r.signal}` : `exited with code ${r.exitCode}`;
-      m.actorExited(r.nodeId, r.actorId, r.incarnation, `its process ${how}${r.reason ? `: ${r.reason}` : ''}`);
+      m.actorExited(
+        r.nodeId,
+        r.actorId,
+        r.incarnation,
+        `its process ${how}${r.reason ? `: ${r.reason}` : ''}`,
+      );
       return {};
     }),
     RegisterJob: unary(g, 'RegisterJob', (req) => {

@@ -1,5 +1,11 @@
 import { callUnary, clientArgs, UnavailableError, type ClientOptions } from '../core/index.js';
-import { loadProto, type HealthClient, type HealthProto, type NodeClient, type NodeProto } from '../proto/index.js';
+import {
+  loadProto,
+  type HealthClient,
+  type HealthProto,
+  type NodeClient,
+  type NodeProto,
+} from '../proto/index.js';
 
 interface Conn {
   address: string;
@@ -55,4 +61,3 @@ export class NodeConnections {
     for (const id of [...this.conns.keys()]) this.drop(id);
   }
 }
-

@@ -76,6 +76,9 @@ export interface ActorRecord {
   createdMs: number;
   /** When it started waiting for resources (0 when placed). */
   pendingSinceMs: number;
+  /** Its last start on a worker: process start and constructor (ms). */
+  processStartMs?: number;
+  constructorMs?: number;
 }
 
 export interface JobRecord {

@@ -58,7 +58,13 @@ export const RegisterNodeSchema = z.object({
     .max(LIMITS.gpus)
     .refine((g) => new Set(g.map((x) => x.index)).size === g.length, 'GPU indices repeat'),
   actors: z
-    .array(z.object({ actorId: ActorIdSchema, pid: uint(2 ** 31), address: z.union([z.literal(''), AddressSchema]) }))
+    .array(
+      z.object({
+        actorId: ActorIdSchema,
+        pid: uint(2 ** 31),
+        address: z.union([z.literal(''), AddressSchema]),
+      }),
+    )
     .max(LIMITS.hostedActors),
 });
 
@@ -84,7 +90,10 @@ export const CreateActorSchema = z.object({
   }),
   resources: ResourcesSchema,
   strategy: z
-    .union([z.literal(''), z.enum(Object.values(SchedulingStrategy) as [SchedulingStrategy, ...SchedulingStrategy[]])])
+    .union([
+      z.literal(''),
+      z.enum(Object.values(SchedulingStrategy) as [SchedulingStrategy, ...SchedulingStrategy[]]),
+    ])
     .transform((s) => (s || 'PACK') as SchedulingStrategy),
   maxRestarts: uint(LIMITS.maxRestarts),
   placementGroupId: optionalId('pg'),
@@ -109,7 +118,10 @@ export const CreateGroupSchema = z.object({
     .min(1, 'at least one bundle')
     .max(LIMITS.bundles),
   strategy: z
-    .union([z.literal(''), z.enum(Object.values(PlacementStrategy) as [PlacementStrategy, ...PlacementStrategy[]])])
+    .union([
+      z.literal(''),
+      z.enum(Object.values(PlacementStrategy) as [PlacementStrategy, ...PlacementStrategy[]]),
+    ])
     .transform((s) => (s || 'PACK') as PlacementStrategy),
   name: text(LIMITS.name),
 });

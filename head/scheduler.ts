@@ -74,8 +74,7 @@ export function groupInfeasibility(
 ): string | undefined {
   if (nodes.length === 0) return undefined;
   for (const [i, b] of bundles.entries())
-    if (!nodes.some((n) => fits(b, n.total)))
-      return `bundle ${i} {${formatResources(b)}} fits on no node`;
+    if (!nodes.some((n) => fits(b, n.total))) return `bundle ${i} {${formatResources(b)}} fits on no node`;
   if (strategy === 'STRICT_PACK') {
     const total = sum(bundles);
     if (!nodes.some((n) => fits(total, n.total)))
@@ -110,12 +109,17 @@ export function placeBundles(
     for (const [k, v] of Object.entries(r)) a[k] = (a[k] ?? 0) + v;
   };
   // Bigger bundles first: fewer dead ends.
-  todo.sort((a, b) => Object.values(bundles[b]!).reduce((s, v) => s + v, 0) - Object.values(bundles[a]!).reduce((s, v) => s + v, 0));
+  todo.sort(
+    (a, b) =>
+      Object.values(bundles[b]!).reduce((s, v) => s + v, 0) -
+      Object.values(bundles[a]!).reduce((s, v) => s + v, 0),
+  );
 
   if (strategy === 'STRICT_PACK' || strategy === 'PACK') {
     const used = new Set(out.filter(Boolean));
     const need = sum(todo.map((i) => bundles[i]!));
-    const candidates = used.size === 1 ? [...used] : used.size === 0 ? ordered(nodes, 'PACK').map((n) => n.id) : [];
+    const candidates =
+      used.size === 1 ? [...used] : used.size === 0 ? ordered(nodes, 'PACK').map((n) => n.id) : [];
     for (const id of candidates)
       if (fits(need, avail.get(id) ?? {})) {
         for (const i of todo) out[i] = id;

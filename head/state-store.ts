@@ -17,7 +17,10 @@ export interface PersistedState {
 
 const encode = (v: unknown): string =>
   JSON.stringify(v, (_k, x: unknown) =>
-    x && typeof x === 'object' && (x as { type?: string }).type === 'Buffer' && Array.isArray((x as { data?: unknown }).data)
+    x &&
+    typeof x === 'object' &&
+    (x as { type?: string }).type === 'Buffer' &&
+    Array.isArray((x as { data?: unknown }).data)
       ? { $b64: Buffer.from((x as { data: number[] }).data).toString('base64') }
       : x,
   );
@@ -46,13 +49,17 @@ export class StateStore {
       this.db = new Database(file);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
-      for (const t of TABLES) this.db.exec(`CREATE TABLE IF NOT EXISTS ${t} (id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
+      for (const t of TABLES)
+        this.db.exec(`CREATE TABLE IF NOT EXISTS ${t} (id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
       this.db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
     } catch (err) {
       throw new IoError(`head state ${file}: ${(err as Error).message}`, { cause: err });
     }
     const mk = (sql: (t: Table) => string): Record<Table, Database.Statement> =>
-      Object.fromEntries(TABLES.map((t) => [t, this.db.prepare(sql(t))])) as Record<Table, Database.Statement>;
+      Object.fromEntries(TABLES.map((t) => [t, this.db.prepare(sql(t))])) as Record<
+        Table,
+        Database.Statement
+      >;
     this.put = mk((t) => `INSERT OR REPLACE INTO ${t} (id, doc) VALUES (?, ?)`);
     this.del = mk((t) => `DELETE FROM ${t} WHERE id = ?`);
   }
@@ -92,7 +99,8 @@ export class StateStore {
   }
 
   getMeta(key: string): string | undefined {
-    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)
+      ?.value;
   }
   setMeta(key: string, value: string): void {
     this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);

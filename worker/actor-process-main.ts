@@ -14,6 +14,7 @@ const send = (m: ReadyMessage): void => {
 };
 
 process.on('disconnect', () => process.exit(1));
+send({ type: 'booted' });
 
 let server: ActorServer | undefined;
 let actorClose: (() => Promise<void> | void) | undefined;
@@ -35,7 +36,12 @@ process.on('message', (raw: StartMessage | StopMessage) => {
   }
   void (async () => {
     const m = raw;
-    const log = createLogger({ component: 'actor', actor_id: m.actorId, node_id: m.nodeId, class: m.className });
+    const log = createLogger({
+      component: 'actor',
+      actor_id: m.actorId,
+      node_id: m.nodeId,
+      class: m.className,
+    });
     try {
       const cls = actorClass(m.className);
       const ctx = {
@@ -57,7 +63,12 @@ process.on('message', (raw: StartMessage | StopMessage) => {
       log.error({ err: e }, 'actor failed to start');
       send({
         type: 'failed',
-        error: { name: e.name, code: e instanceof TwistError ? e.code : '', message: e.message, stack: e.stack ?? '' },
+        error: {
+          name: e.name,
+          code: e instanceof TwistError ? e.code : '',
+          message: e.message,
+          stack: e.stack ?? '',
+        },
       });
       setTimeout(() => process.exit(1), 100);
     }

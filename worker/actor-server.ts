@@ -10,7 +10,6 @@ import {
   serverCredentials,
   serverOptions,
   shutdownServer,
-  toServiceError,
   TwistError,
   type Guard,
   type TlsFiles,
@@ -18,25 +17,39 @@ import {
 import { loadProto, type ActorProto, type wire } from '../proto/index.js';
 import type { Actor, ActorClass, ActorContext } from './actors/actor-class.js';
 
-type CallStream = grpc.ServerDuplexStream<wire.CallRequest__Output, wire.CallReply>;
+type SessionStream = grpc.ServerDuplexStream<wire.CallRequest__Output, wire.CallReply>;
 
 /** Arguments larger than this are refused (send such data through files or in several calls). */
 export const MAX_CALL_BYTES = 1 << 30;
 
-interface Queued {
-  header: wire.CallHeader__Output;
-  call: CallStream;
-  payload: Promise<Buffer>;
+interface Call {
+  session: Session;
+  seq: number;
+  method: string;
+  parts: Buffer[];
+  size: number;
+  complete: boolean;
+  cancelled: boolean;
+  error: Error | undefined;
+}
+
+interface Session {
+  stream: SessionStream;
+  calls: Map<number, Call>;
+  closed: boolean;
 }
 
 /**
- * Serves one actor's methods over the Actor service. Calls run one at a time in the order their
- * headers arrived (one caller's calls keep their order; the actor never sees two at once), each
- * argument streamed in chunks of at most 1 MiB and the result streamed back the same way.
+ * Serves one actor's methods. Each handle holds one Session stream and multiplexes its calls on
+ * it; calls run one at a time, in the order their first pieces arrived (so one caller's calls keep
+ * their order and the actor never sees two at once). Arguments and results travel in pieces of at
+ * most 1 MiB.
  */
 export class ActorServer {
   private server: grpc.Server | undefined;
-  private readonly queue: Queued[] = [];
+  private readonly queue: Call[] = [];
+  private readonly sessions = new Set<Session>();
+  private wake: (() => void) | undefined;
   private running = false;
   private closed = false;
 
@@ -51,7 +64,7 @@ export class ActorServer {
   async start(host: string, tls?: TlsFiles): Promise<string> {
     const server = new grpc.Server(serverOptions(4 << 20));
     server.addService(loadProto<ActorProto>('actor').twist.v1.Actor.service, {
-      Call: (call: CallStream) => this.onCall(call),
+      Session: (stream: SessionStream) => this.onSession(stream),
     });
     const port = await bindServer(server, host, 0, serverCredentials(tls));
     this.server = server;
@@ -62,54 +75,78 @@ export class ActorServer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const q of this.queue.splice(0))
-      this.fail(q.call, new ActorUnavailableError(`actor ${this.ctx.actorId} is stopping`));
+    for (const c of this.queue.splice(0))
+      this.reply(c, undefined, new ActorUnavailableError(`actor ${this.ctx.actorId} is stopping`));
+    for (const s of this.sessions) s.stream.end();
     if (this.server) await shutdownServer(this.server, 500);
   }
 
-  private onCall(call: CallStream): void {
-    call.on('error', () => undefined);
-    if (!authorizeStream(this.guard, 'Actor.Call', call as grpc.ServerDuplexStream<unknown, unknown>)) return;
-    const parts: Buffer[] = [];
-    let size = 0;
-    let header: wire.CallHeader__Output | undefined;
-    let settle: { resolve: (b: Buffer) => void; reject: (e: Error) => void } | undefined;
-    const payload = new Promise<Buffer>((resolve, reject) => (settle = { resolve, reject }));
-    payload.catch(() => undefined);
-    call.on('data', (m: wire.CallRequest__Output) => {
-      if (!header) {
-        if (m.kind !== 'header' || !m.header) {
-          this.fail(call, new InvalidArgumentError('header: the first message of a call must be its header'));
-          return;
-        }
-        header = m.header;
-        const bad = this.check(header);
-        if (bad) {
-          this.fail(call, bad);
-          return;
-        }
-        // Tells the caller the call was delivered (a lost connection after this is not retried).
-        call.sendMetadata(new grpc.Metadata());
-        this.queue.push({ header, call, payload });
-        void this.drain();
-        return;
-      }
-      if (m.kind !== 'chunk' || !m.chunk) return;
-      size += m.chunk.length;
-      if (size > MAX_CALL_BYTES) {
-        settle?.reject(new InvalidArgumentError(`chunk: the argument exceeds ${MAX_CALL_BYTES} bytes`));
-        return;
-      }
-      parts.push(m.chunk);
+  private onSession(stream: SessionStream): void {
+    stream.on('error', () => undefined);
+    if (!authorizeStream(this.guard, 'Actor.Session', stream as grpc.ServerDuplexStream<unknown, unknown>))
+      return;
+    // Tells the caller the session is open: calls sent after this may have been delivered.
+    stream.sendMetadata(new grpc.Metadata());
+    const session: Session = { stream, calls: new Map(), closed: false };
+    this.sessions.add(session);
+    const end = (): void => {
+      session.closed = true;
+      this.sessions.delete(session);
+      for (const c of session.calls.values()) c.cancelled = true;
+      this.wake?.();
+    };
+    stream.on('end', () => {
+      end();
+      if (!stream.writableEnded) stream.end();
     });
-    call.on('end', () => settle?.resolve(Buffer.concat(parts, size)));
-    call.on('cancelled', () => settle?.reject(new Error('the caller cancelled')));
+    stream.on('cancelled', end);
+    stream.on('close', end);
+    stream.on('data', (m: wire.CallRequest__Output) => this.onPiece(session, m));
+  }
+
+  private onPiece(session: Session, m: wire.CallRequest__Output): void {
+    let call = session.calls.get(m.seq);
+    if (m.cancel) {
+      if (call) call.cancelled = true;
+      return;
+    }
+    if (!call) {
+      call = {
+        session,
+        seq: m.seq,
+        method: '',
+        parts: [],
+        size: 0,
+        complete: false,
+        cancelled: false,
+        error: undefined,
+      };
+      session.calls.set(m.seq, call);
+      call.error = m.header
+        ? this.check(m.header)
+        : new InvalidArgumentError('header: the first piece of a call must carry its header');
+      if (m.header) call.method = m.header.method;
+      this.queue.push(call);
+    }
+    if (!call.error && m.data.length) {
+      call.size += m.data.length;
+      if (call.size > MAX_CALL_BYTES)
+        call.error = new InvalidArgumentError(
+          `data: the argument of call ${m.seq} exceeds ${MAX_CALL_BYTES} bytes`,
+        );
+      else call.parts.push(m.data);
+    }
+    if (m.last) call.complete = true;
+    void this.drain();
+    this.wake?.();
   }
 
   private check(h: wire.CallHeader__Output): Error | undefined {
     if (this.closed) return new ActorUnavailableError(`actor ${this.ctx.actorId} is stopping`);
     if (h.actorId !== this.ctx.actorId)
-      return new InvalidArgumentError(`actor_id: this process hosts ${this.ctx.actorId}, not '${h.actorId.slice(0, 64)}'`);
+      return new InvalidArgumentError(
+        `actor_id: this process hosts ${this.ctx.actorId}, not '${h.actorId.slice(0, 64)}'`,
+      );
     if (h.incarnation !== this.ctx.incarnation)
       return new ActorUnavailableError(
         `actor ${this.ctx.actorId} restarted: incarnation ${this.ctx.incarnation} here, the call was for ${h.incarnation}`,
@@ -125,63 +162,71 @@ export class ActorServer {
     if (this.running) return;
     this.running = true;
     try {
-      for (let q = this.queue.shift(); q; q = this.queue.shift()) await this.run(q);
+      while (this.queue.length) {
+        const c = this.queue[0]!;
+        if (!c.complete && !c.cancelled && !c.error) {
+          // Wait for the rest of its pieces (calls behind it wait too: order is kept).
+          await new Promise<void>((r) => (this.wake = r));
+          this.wake = undefined;
+          continue;
+        }
+        this.queue.shift();
+        c.session.calls.delete(c.seq);
+        if (c.cancelled) continue;
+        await this.run(c);
+      }
     } finally {
       this.running = false;
     }
   }
 
-  private async run(q: Queued): Promise<void> {
-    let bytes: Buffer;
-    try {
-      bytes = await q.payload;
-    } catch (err) {
-      this.fail(q.call, err);
-      return;
-    }
+  private async run(c: Call): Promise<void> {
+    if (c.error) return this.reply(c, undefined, c.error);
     let result: Buffer;
     try {
-      const fn = this.actor[q.header.method] as (arg: unknown) => unknown;
-      result = encodePayload(await fn.call(this.actor, decodePayload(bytes)));
+      const fn = this.actor[c.method] as (arg: unknown) => unknown;
+      result = encodePayload(await fn.call(this.actor, decodePayload(Buffer.concat(c.parts, c.size))));
     } catch (err) {
-      this.fail(q.call, err);
-      return;
+      return this.reply(c, undefined, err);
     }
-    try {
-      for (const c of chunksOf(result)) {
-        if (q.call.cancelled) return;
-        if (!q.call.write({ chunk: c }))
-          await new Promise<void>((r) => {
-            q.call.once('drain', r);
-            q.call.once('close', r);
-          });
-      }
-      q.call.write({ outcome: { ok: true } });
-      q.call.end();
-    } catch {
-      /* the caller went away */
-    }
+    await this.reply(c, result);
   }
 
-  /** Ends a call with the error as its outcome (code, message and stack cross the wire). */
-  private fail(call: CallStream, err: unknown): void {
-    if (call.cancelled || call.writableEnded) return;
-    const e = err instanceof Error ? err : new Error(String(err));
+  /** Sends a result (in pieces) or an error as the outcome of a call. */
+  private async reply(c: Call, result: Buffer | undefined, err?: unknown): Promise<void> {
+    const s = c.session;
+    if (s.closed) return;
     try {
-      call.write({
-        outcome: {
-          ok: false,
-          error: {
-            name: e.name,
-            code: e instanceof TwistError ? e.code : '',
-            message: e.message,
-            stack: e.stack ?? '',
+      if (err !== undefined) {
+        const e = err instanceof Error ? err : new Error(String(err));
+        s.stream.write({
+          seq: c.seq,
+          last: true,
+          outcome: {
+            ok: false,
+            error: {
+              name: e.name,
+              code: e instanceof TwistError ? e.code : '',
+              message: e.message,
+              stack: e.stack ?? '',
+            },
           },
-        },
-      });
-      call.end();
+        });
+        return;
+      }
+      const pieces = chunksOf(result!);
+      for (const [i, data] of pieces.entries()) {
+        if (s.closed) return;
+        const last = i === pieces.length - 1;
+        const ok = s.stream.write({ seq: c.seq, data, last, ...(last ? { outcome: { ok: true } } : {}) });
+        if (!ok)
+          await new Promise<void>((r) => {
+            s.stream.once('drain', r);
+            s.stream.once('close', r);
+          });
+      }
     } catch {
-      call.emit('error', toServiceError(err));
+      /* the caller went away */
     }
   }
 }

@@ -21,6 +21,9 @@ export interface HostedActor {
   address: string;
   child: ChildProcess;
   stopping: boolean;
+  /** Fork to the process's first message, and from there to ready (ms). */
+  processStartMs: number;
+  constructorMs: number;
 }
 
 /** How an actor process ended. */
@@ -49,7 +52,13 @@ export class ActorSupervisor {
   private readonly actors = new Map<string, HostedActor>();
 
   constructor(
-    private readonly opts: { nodeId: () => string; host: string; token: string; tls: TlsFiles; stopGraceMs: number },
+    private readonly opts: {
+      nodeId: () => string;
+      host: string;
+      token: string;
+      tls: TlsFiles;
+      stopGraceMs: number;
+    },
     private readonly onExit: (e: ActorExit) => void,
     private readonly log: Logger,
   ) {}
@@ -85,7 +94,11 @@ export class ActorSupervisor {
       address: '',
       child,
       stopping: false,
+      processStartMs: 0,
+      constructorMs: 0,
     };
+    const forkedAt = performance.now();
+    let bootedAt = forkedAt;
     this.actors.set(spec.actorId, hosted);
     child.once('exit', (code, sig) => {
       if (this.actors.get(spec.actorId) === hosted) this.actors.delete(spec.actorId);
@@ -114,6 +127,11 @@ export class ActorSupervisor {
     try {
       const address = await new Promise<string>((resolve, reject) => {
         const onMsg = (m: ReadyMessage): void => {
+          if (m.type === 'booted') {
+            bootedAt = performance.now();
+            hosted.processStartMs = bootedAt - forkedAt;
+            return;
+          }
           cleanup();
           if (m.type === 'ready') resolve(m.address);
           else {
@@ -121,13 +139,19 @@ export class ActorSupervisor {
             reject(
               e.code === 'INVALID_ARGUMENT'
                 ? new InvalidArgumentError(`constructor of ${spec.className}: ${e.message}`)
-                : new RemoteError(`constructor of ${spec.className} threw ${e.name}: ${e.message}`, e.name, e.stack),
+                : new RemoteError(
+                    `constructor of ${spec.className} threw ${e.name}: ${e.message}`,
+                    e.name,
+                    e.stack,
+                  ),
             );
           }
         };
         const onExit = (code: number | null, sig: string | null): void => {
           cleanup();
-          reject(new ActorUnavailableError(`actor process exited during start (code ${code}, signal ${sig})`));
+          reject(
+            new ActorUnavailableError(`actor process exited during start (code ${code}, signal ${sig})`),
+          );
         };
         const onAbort = (): void => {
           cleanup();
@@ -148,6 +172,7 @@ export class ActorSupervisor {
         child.send(msg);
       });
       hosted.address = address;
+      hosted.constructorMs = performance.now() - bootedAt;
       return hosted;
     } catch (err) {
       hosted.stopping = true;

@@ -43,6 +43,7 @@ export async function resolveGpus(spec: 'auto' | number, detect = detectGpus): P
   const found = await detect();
   if (spec === 'auto') return found;
   const out = found.slice(0, spec);
-  for (let i = out.length; i < spec; i++) out.push({ index: i, name: 'declared', memoryBytes: 0, declared: true });
+  for (let i = out.length; i < spec; i++)
+    out.push({ index: i, name: 'declared', memoryBytes: 0, declared: true });
   return out;
 }

@@ -38,7 +38,11 @@ const StartActorSchema = z.object({
   gpuIds: z.array(z.number().int().min(0)).max(1024),
   incarnation: z.number().int().min(0),
 });
-const StopActorSchema = z.object({ actorId: ActorId, reason: z.string().max(4096), incarnation: z.number().int().min(0) });
+const StopActorSchema = z.object({
+  actorId: ActorId,
+  reason: z.string().max(4096),
+  incarnation: z.number().int().min(0),
+});
 
 /**
  * The worker agent: registers this machine with the head (resources, GPUs, labels), serves the
@@ -106,7 +110,8 @@ export class WorkerAgent {
     const server = new grpc.Server(serverOptions(8 << 20));
     let agent: WorkerAgent | undefined;
     const guard = guardFor(cfg.token, {
-      onUnauthenticated: (method, peer) => logger.warn({ method, peer }, 'request refused: bad cluster token'),
+      onUnauthenticated: (method, peer) =>
+        logger.warn({ method, peer }, 'request refused: bad cluster token'),
     });
     server.addService(loadProto<NodeProto>('node').twist.v1.Node.service, {
       StartActor: unary(guard, 'StartActor', (req, call) => agent!.startActor(req, call)),
@@ -140,7 +145,9 @@ export class WorkerAgent {
     const end = Date.now() + timeoutMs;
     while (!this.registered) {
       if (Date.now() > end || this.closing)
-        throw new InvalidArgumentError(`worker did not join the head at ${this.config.head} within ${timeoutMs} ms`);
+        throw new InvalidArgumentError(
+          `worker did not join the head at ${this.config.head} within ${timeoutMs} ms`,
+        );
       await sleep(20);
     }
     return this.nodeIdValue;
@@ -165,7 +172,7 @@ export class WorkerAgent {
   private async startActor(
     req: unknown,
     call: grpc.ServerUnaryCall<unknown, unknown>,
-  ): Promise<{ pid: number; address: string }> {
+  ): Promise<{ pid: number; address: string; processStartMs: number; constructorMs: number }> {
     const r = parseRequest(StartActorSchema, req, 'StartActor');
     const mine = new Set(this.gpus.map((g) => g.index));
     const bad = r.gpuIds.find((g) => !mine.has(g));
@@ -173,7 +180,12 @@ export class WorkerAgent {
     const ac = new AbortController();
     call.on('cancelled', () => ac.abort());
     const a = await this.supervisor.start(r, ac.signal);
-    return { pid: a.pid, address: a.address };
+    return {
+      pid: a.pid,
+      address: a.address,
+      processStartMs: a.processStartMs,
+      constructorMs: a.constructorMs,
+    };
   }
 
   private supervisorStop(actorId: string, reason: string, incarnation: number): Promise<void> {
@@ -188,7 +200,9 @@ export class WorkerAgent {
       { nodeId: this.nodeIdValue, ...e },
       'reporting an actor exit',
       { timeoutMs: 5000 },
-    ).catch((err: unknown) => this.log.warn({ err: (err as Error).message, actor_id: e.actorId }, 'exit report lost'));
+    ).catch((err: unknown) =>
+      this.log.warn({ err: (err as Error).message, actor_id: e.actorId }, 'exit report lost'),
+    );
   }
 
   private async register(): Promise<void> {
@@ -233,7 +247,10 @@ export class WorkerAgent {
           );
           this.lastContact = Date.now();
           if (!rep.known || rep.headInstance !== this.headInstance) {
-            this.log.info({ head_instance: rep.headInstance }, 'the head restarted or forgot this node: registering again');
+            this.log.info(
+              { head_instance: rep.headInstance },
+              'the head restarted or forgot this node: registering again',
+            );
             this.registered = false;
             continue;
           }

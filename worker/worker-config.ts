@@ -15,7 +15,11 @@ export const WorkerConfigSchema = z.object({
     .default({}),
   /** `auto`: detected with nvidia-smi; N: that many (declared when not detected). */
   gpus: z.union([z.literal('auto'), z.number().int().min(0).max(1024)]).default('auto'),
-  cpus: z.number().positive().max(65536).default(() => os.cpus().length),
+  cpus: z
+    .number()
+    .positive()
+    .max(65536)
+    .default(() => os.cpus().length),
   /** Extra named resources (`{"accelerator_v5": 1}`). */
   resources: ResourcesSchema.default({}),
   labels: z.record(z.string(), z.string()).default({}),

@@ -52,7 +52,10 @@ test('SIGKILL of a worker: detected within the bound, its actors DEAD with the c
   t.true(detectMs <= DETECTION_BOUND_MS + 500, `detected after ${detectMs} ms`);
   const onceInfo = dead.s.actors.find((a) => a.id === once.id)!;
   t.is(onceInfo.state, 'DEAD');
-  t.regex(onceInfo.deathCause, new RegExp(`node ${String(w1.info['nodeId'])} .* died: 3 health checks failed`));
+  t.regex(
+    onceInfo.deathCause,
+    new RegExp(`node ${String(w1.info['nodeId'])} .* died: 3 health checks failed`),
+  );
 
   // The actor with a restart left comes back on the other worker (constructor re-run).
   const back = await again.ready(30_000);
@@ -110,7 +113,9 @@ test('a driver killed with SIGKILL: its job fails after the heartbeat timeout, i
   t.teardown(() => cluster.close());
   await cluster.startHead(['--job-heartbeat-timeout-ms', '600']);
   await cluster.startWorker();
-  const driver = spawn(process.execPath, [DRIVER, cluster.address, cluster.tokenFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const driver = spawn(process.execPath, [DRIVER, cluster.address, cluster.tokenFile], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   t.teardown(() => driver.kill('SIGKILL'));
   const line = await new Promise<string>((resolve) => {
     let out = '';

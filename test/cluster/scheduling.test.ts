@@ -14,7 +14,11 @@ test.before(async () => {
   const w2 = await cluster.startWorker(['--gpus', '2', '--cpus', '2', '--labels', 'zone=b']);
   cpuNode = String(w0.info['nodeId']);
   gpuNode = String(w2.info['nodeId']);
-  client = await ClusterClient.connect({ head: cluster.address, token: cluster.token, jobName: 'scheduling-test' });
+  client = await ClusterClient.connect({
+    head: cluster.address,
+    token: cluster.token,
+    jobName: 'scheduling-test',
+  });
 });
 
 test.after.always(async () => {
@@ -63,7 +67,11 @@ test.serial('an actor asking for 1 GPU lands on the GPU worker with CUDA_VISIBLE
   const bInfo = await b.ready(30_000);
   t.not(bInfo.gpuIds[0], info.gpuIds[0]);
   const c = await client.createActor('echo', null, { resources: { GPU: 1 } });
-  const pending = await waitFor(async () => (await client.status()).pending.find((p) => p.id === c.id), 5000, 'pending');
+  const pending = await waitFor(
+    async () => (await client.status()).pending.find((p) => p.id === c.id),
+    5000,
+    'pending',
+  );
   t.is(pending.kind, 'actor');
   await a.kill();
   const cInfo = await c.ready(30_000);
@@ -88,8 +96,16 @@ test.serial('a STRICT_SPREAD group of 2 bundles lands on two nodes; one of 3 wai
   t.is(g.state, 'CREATED');
   t.is(new Set(g.bundleNodes).size, 2);
   // Actors in each bundle run on that bundle's node.
-  const a0 = await client.createActor('echo', null, { resources: { CPU: 1 }, placementGroup: id, bundleIndex: 0 });
-  const a1 = await client.createActor('echo', null, { resources: { CPU: 1 }, placementGroup: id, bundleIndex: 1 });
+  const a0 = await client.createActor('echo', null, {
+    resources: { CPU: 1 },
+    placementGroup: id,
+    bundleIndex: 0,
+  });
+  const a1 = await client.createActor('echo', null, {
+    resources: { CPU: 1 },
+    placementGroup: id,
+    bundleIndex: 1,
+  });
   t.is((await a0.ready(30_000)).nodeId, g.bundleNodes[0]!);
   t.is((await a1.ready(30_000)).nodeId, g.bundleNodes[1]!);
   const three = await client.createPlacementGroup([{ CPU: 1 }, { CPU: 1 }, { CPU: 1 }], 'STRICT_SPREAD');
@@ -106,11 +122,15 @@ test.serial('a STRICT_SPREAD group of 2 bundles lands on two nodes; one of 3 wai
 });
 
 test.serial('PACK and SPREAD', async (t) => {
-  const packed = await Promise.all([0, 1].map(() => client.createActor('echo', null, { resources: { CPU: 0.5 } })));
+  const packed = await Promise.all(
+    [0, 1].map(() => client.createActor('echo', null, { resources: { CPU: 0.5 } })),
+  );
   const pNodes = await Promise.all(packed.map(async (a) => (await a.ready(30_000)).nodeId));
   t.is(pNodes[0], pNodes[1]);
   for (const a of packed) await a.kill();
-  const spread = await Promise.all([0, 1].map(() => client.createActor('echo', null, { strategy: 'SPREAD' })));
+  const spread = await Promise.all(
+    [0, 1].map(() => client.createActor('echo', null, { strategy: 'SPREAD' })),
+  );
   const sNodes = await Promise.all(spread.map(async (a) => (await a.ready(30_000)).nodeId));
   t.not(sNodes[0], sNodes[1]);
   for (const a of spread) await a.kill();
@@ -119,7 +139,10 @@ test.serial('PACK and SPREAD', async (t) => {
 test.serial('calls from one handle run in order; big payloads stream; errors keep their type', async (t) => {
   const counter = await client.createActor('counter', 0);
   const results = await Promise.all(Array.from({ length: 300 }, (_, i) => counter.call<number>('add', i)));
-  t.deepEqual(await counter.call('order'), Array.from({ length: 300 }, (_, i) => i));
+  t.deepEqual(
+    await counter.call('order'),
+    Array.from({ length: 300 }, (_, i) => i),
+  );
   t.is(results[299], (299 * 300) / 2);
   const echo = await client.createActor('echo');
   const big = await echo.call<Float32Array>('bytes', 3_000_000); // 12 MB: 12 chunks each way

@@ -27,7 +27,11 @@ export const FAST_HEALTH = [
 ];
 
 /** Starts `twist ARGS` and waits for its first stdout line (a JSON object). */
-export function startProcess(args: string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<ClusterProcess> {
+export function startProcess(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 30_000,
+): Promise<ClusterProcess> {
   const child = spawn(process.execPath, [CLI, ...args], {
     env: { ...process.env, TWIST_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,14 +53,21 @@ export function startProcess(args: string[], env: Record<string, string> = {}, t
       if (nl < 0) return;
       clearTimeout(t);
       try {
-        resolve({ child, info: JSON.parse(stdout.slice(0, nl)) as Record<string, unknown>, stderr: () => stderr, exited });
+        resolve({
+          child,
+          info: JSON.parse(stdout.slice(0, nl)) as Record<string, unknown>,
+          stderr: () => stderr,
+          exited,
+        });
       } catch (err) {
         reject(err as Error);
       }
     });
     void exited.then(({ code, signal }) => {
       clearTimeout(t);
-      reject(new Error(`twist ${args.join(' ')} exited (${code ?? signal}) before starting; stderr:\n${stderr}`));
+      reject(
+        new Error(`twist ${args.join(' ')} exited (${code ?? signal}) before starting; stderr:\n${stderr}`),
+      );
     });
   });
 }
@@ -84,7 +95,14 @@ export class TestCluster {
   }
 
   async startWorker(extra: string[] = []): Promise<ClusterProcess> {
-    const w = await startProcess(['worker', '--head', this.address, '--token-file', this.tokenFile, ...extra]);
+    const w = await startProcess([
+      'worker',
+      '--head',
+      this.address,
+      '--token-file',
+      this.tokenFile,
+      ...extra,
+    ]);
     this.workers.push(w);
     return w;
   }
@@ -92,14 +110,19 @@ export class TestCluster {
   /** SIGKILLs every process left and removes the directory. */
   async close(): Promise<void> {
     const all = [this.head, ...this.workers].filter((p): p is ClusterProcess => Boolean(p));
-    for (const p of all) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+    for (const p of all)
+      if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
     await Promise.race([Promise.all(all.map((p) => p.exited)), sleep(5000)]);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
 /** Polls `fn` until it returns a value (not undefined) or `timeoutMs` passes. */
-export async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

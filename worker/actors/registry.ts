@@ -19,7 +19,9 @@ export function registerActorClass(cls: ActorClass): void {
 export function actorClass(name: string): ActorClass {
   const c = REGISTRY.get(name);
   if (!c)
-    throw new InvalidArgumentError(`unknown actor class '${name}' (this worker has: ${[...REGISTRY.keys()].join(', ')})`);
+    throw new InvalidArgumentError(
+      `unknown actor class '${name}' (this worker has: ${[...REGISTRY.keys()].join(', ')})`,
+    );
   return c;
 }
 

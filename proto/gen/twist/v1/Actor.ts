@@ -6,18 +6,18 @@ import type { CallReply as _twist_v1_CallReply, CallReply__Output as _twist_v1_C
 import type { CallRequest as _twist_v1_CallRequest, CallRequest__Output as _twist_v1_CallRequest__Output } from '../../twist/v1/CallRequest.js';
 
 export interface ActorClient extends grpc.Client {
-  Call(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_twist_v1_CallRequest, _twist_v1_CallReply__Output>;
-  Call(options?: grpc.CallOptions): grpc.ClientDuplexStream<_twist_v1_CallRequest, _twist_v1_CallReply__Output>;
-  call(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_twist_v1_CallRequest, _twist_v1_CallReply__Output>;
-  call(options?: grpc.CallOptions): grpc.ClientDuplexStream<_twist_v1_CallRequest, _twist_v1_CallReply__Output>;
+  Session(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_twist_v1_CallRequest, _twist_v1_CallReply__Output>;
+  Session(options?: grpc.CallOptions): grpc.ClientDuplexStream<_twist_v1_CallRequest, _twist_v1_CallReply__Output>;
+  session(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_twist_v1_CallRequest, _twist_v1_CallReply__Output>;
+  session(options?: grpc.CallOptions): grpc.ClientDuplexStream<_twist_v1_CallRequest, _twist_v1_CallReply__Output>;
   
 }
 
 export interface ActorHandlers extends grpc.UntypedServiceImplementation {
-  Call: grpc.handleBidiStreamingCall<_twist_v1_CallRequest__Output, _twist_v1_CallReply>;
+  Session: grpc.handleBidiStreamingCall<_twist_v1_CallRequest__Output, _twist_v1_CallReply>;
   
 }
 
 export interface ActorDefinition extends grpc.ServiceDefinition {
-  Call: MethodDefinition<_twist_v1_CallRequest, _twist_v1_CallReply, _twist_v1_CallRequest__Output, _twist_v1_CallReply__Output>
+  Session: MethodDefinition<_twist_v1_CallRequest, _twist_v1_CallReply, _twist_v1_CallRequest__Output, _twist_v1_CallReply__Output>
 }

@@ -17,6 +17,8 @@ export interface ActorInfo {
   'name'?: (string);
   'placementGroupId'?: (string);
   'incarnation'?: (number);
+  'processStartMs'?: (number | string);
+  'constructorMs'?: (number | string);
 }
 
 export interface ActorInfo__Output {
@@ -35,4 +37,6 @@ export interface ActorInfo__Output {
   'name': (string);
   'placementGroupId': (string);
   'incarnation': (number);
+  'processStartMs': (number);
+  'constructorMs': (number);
 }

@@ -4,15 +4,11 @@
 export interface CallHeader {
   'actorId'?: (string);
   'method'?: (string);
-  'callerId'?: (string);
-  'seq'?: (number);
   'incarnation'?: (number);
 }
 
 export interface CallHeader__Output {
   'actorId': (string);
   'method': (string);
-  'callerId': (string);
-  'seq': (number);
   'incarnation': (number);
 }

@@ -3,13 +3,15 @@
 import type { CallOutcome as _twist_v1_CallOutcome, CallOutcome__Output as _twist_v1_CallOutcome__Output } from '../../twist/v1/CallOutcome.js';
 
 export interface CallReply {
-  'chunk'?: (Buffer | Uint8Array | string);
+  'seq'?: (number);
+  'data'?: (Buffer | Uint8Array | string);
+  'last'?: (boolean);
   'outcome'?: (_twist_v1_CallOutcome | null);
-  'kind'?: "chunk"|"outcome";
 }
 
 export interface CallReply__Output {
-  'chunk'?: (Buffer);
-  'outcome'?: (_twist_v1_CallOutcome__Output | null);
-  'kind'?: "chunk"|"outcome";
+  'seq': (number);
+  'data': (Buffer);
+  'last': (boolean);
+  'outcome': (_twist_v1_CallOutcome__Output | null);
 }

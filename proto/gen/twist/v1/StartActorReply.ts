@@ -4,9 +4,13 @@
 export interface StartActorReply {
   'pid'?: (number);
   'address'?: (string);
+  'processStartMs'?: (number | string);
+  'constructorMs'?: (number | string);
 }
 
 export interface StartActorReply__Output {
   'pid': (number);
   'address': (string);
+  'processStartMs': (number);
+  'constructorMs': (number);
 }
