@@ -134,7 +134,7 @@ export async function controlPlaneBench(args: Map<string, string>, emit: (o: obj
       const registerS = (performance.now() - t0) / 1000;
       // Let the health checks of every node start, then measure the steady state.
       await new Promise((r) => setTimeout(r, 3000));
-      const h = monitorEventLoopDelay({ resolution: 10 });
+      const h = monitorEventLoopDelay({ resolution: 1 });
       h.enable();
       const memSamples: number[] = [];
       const m = setInterval(() => memSamples.push(process.memoryUsage().rss), 500);

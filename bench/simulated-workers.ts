@@ -33,7 +33,7 @@ for (let i = 0; i < count; i++) {
   const address = `127.0.${Math.floor(i / 250)}.${(i % 250) + 2}:${port}`;
   const rep = await callUnary(
     stub,
-    stub.RegisterNode,
+    'RegisterNode',
     {
       address,
       hostname: `sim-${i}`,
@@ -57,7 +57,7 @@ await Promise.all(
     while (Date.now() < end) {
       const t0 = performance.now();
       try {
-        await callUnary(stub, stub.Heartbeat, { nodeId }, 'Heartbeat', { timeoutMs: 10_000 });
+        await callUnary(stub, 'Heartbeat', { nodeId }, 'Heartbeat', { timeoutMs: 10_000 });
         lat.push(performance.now() - t0);
       } catch {
         failures++;

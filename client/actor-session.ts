@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import type { TwistError } from '../core/index.js';
 import {
   CancelledError,
   chunksOf,
@@ -7,7 +8,6 @@ import {
   fromServiceError,
   GetTimeoutError,
   RemoteError,
-  TwistError,
 } from '../core/index.js';
 import type { ActorClient, wire } from '../proto/index.js';
 

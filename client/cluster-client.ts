@@ -1,9 +1,10 @@
-import * as grpc from '@grpc/grpc-js';
 import {
   callUnary,
   clientArgs,
   encodePayload,
   type CallOptions,
+  type ReplyOf,
+  type RequestOf,
   type Resources,
   type TlsFiles,
 } from '../core/index.js';
@@ -125,14 +126,14 @@ export class ClusterClient implements HandleHost {
     try {
       if (opts.job ?? true) {
         const rep = await c.rpc(
-          c.stub.RegisterJob,
+          'RegisterJob',
           { name: opts.jobName ?? `driver-${process.pid}` },
           'RegisterJob',
         );
         c.jobId = rep.jobId;
         const every = Math.max(100, Math.floor(rep.heartbeatTimeoutMs / 3));
         c.beat = setInterval(() => {
-          c.rpc(c.stub.JobHeartbeat, { jobId: c.jobId }, 'JobHeartbeat').catch(() => undefined);
+          c.rpc('JobHeartbeat', { jobId: c.jobId }, 'JobHeartbeat').catch(() => undefined);
         }, every);
         c.beat.unref();
       } else await c.status();
@@ -151,7 +152,7 @@ export class ClusterClient implements HandleHost {
   async createActor(className: string, args?: unknown, o: ActorOptions = {}): Promise<ActorHandle> {
     const pg = typeof o.placementGroup === 'string' ? o.placementGroup : (o.placementGroup?.id ?? '');
     const rep = await this.rpc(
-      this.stub.CreateActor,
+      'CreateActor',
       {
         jobId: this.jobId,
         className,
@@ -185,7 +186,7 @@ export class ClusterClient implements HandleHost {
     name = '',
   ): Promise<string> {
     const rep = await this.rpc(
-      this.stub.CreatePlacementGroup,
+      'CreatePlacementGroup',
       { jobId: this.jobId, bundles: bundles.map((resources) => ({ resources })), strategy, name },
       'CreatePlacementGroup',
     );
@@ -195,7 +196,7 @@ export class ClusterClient implements HandleHost {
   /** A placement group; waits up to `waitMs` for it to be CREATED. @throws GetTimeoutError. */
   async placementGroup(id: string, waitMs = 0): Promise<wire.PlacementGroupInfo__Output> {
     const rep = await this.rpc(
-      this.stub.GetPlacementGroup,
+      'GetPlacementGroup',
       { placementGroupId: id, waitReadyMs: waitMs },
       'GetPlacementGroup',
       waitMs + this.rpcTimeoutMs,
@@ -204,12 +205,12 @@ export class ClusterClient implements HandleHost {
   }
 
   async removePlacementGroup(id: string): Promise<void> {
-    await this.rpc(this.stub.RemovePlacementGroup, { placementGroupId: id }, 'RemovePlacementGroup');
+    await this.rpc('RemovePlacementGroup', { placementGroupId: id }, 'RemovePlacementGroup');
   }
 
   async actorInfo(id: string, waitMs = 0, after = -1, signal?: AbortSignal): Promise<wire.ActorInfo__Output> {
     const rep = await this.rpc(
-      this.stub.GetActor,
+      'GetActor',
       { actorId: id, waitReadyMs: waitMs, afterIncarnation: after },
       'GetActor',
       waitMs + this.rpcTimeoutMs,
@@ -219,12 +220,12 @@ export class ClusterClient implements HandleHost {
   }
 
   async killActor(id: string, allowRestart = false): Promise<void> {
-    await this.rpc(this.stub.KillActor, { actorId: id, allowRestart }, 'KillActor');
+    await this.rpc('KillActor', { actorId: id, allowRestart }, 'KillActor');
   }
 
   /** The cluster's nodes, actors, placement groups, pending demand and jobs. */
   async status(): Promise<ClusterStatus> {
-    const s = await this.rpc(this.stub.GetClusterStatus, {}, 'GetClusterStatus');
+    const s = await this.rpc('GetClusterStatus', {}, 'GetClusterStatus');
     return {
       nodes: s.nodes.map((n) => ({
         id: n.nodeId,
@@ -287,7 +288,7 @@ export class ClusterClient implements HandleHost {
 
   /** Stops the whole cluster (head and workers). */
   async stopCluster(): Promise<void> {
-    await this.rpc(this.stub.Shutdown, {}, 'Shutdown');
+    await this.rpc('Shutdown', {}, 'Shutdown');
   }
 
   actorClient(address: string): ActorClient {
@@ -309,8 +310,7 @@ export class ClusterClient implements HandleHost {
     if (this.closed) return;
     this.closed = true;
     if (this.beat) clearInterval(this.beat);
-    if (this.jobId)
-      await this.rpc(this.stub.FinishJob, { jobId: this.jobId }, 'FinishJob').catch(() => undefined);
+    if (this.jobId) await this.rpc('FinishJob', { jobId: this.jobId }, 'FinishJob').catch(() => undefined);
     for (const c of this.actorClients.values()) c.close();
     this.stub.close();
   }
@@ -319,16 +319,13 @@ export class ClusterClient implements HandleHost {
     await this.close();
   }
 
-  private rpc<Req, Rep>(
-    method: Parameters<typeof callUnary<Req, Rep>>[1],
-    req: Req,
+  private rpc<K extends Extract<keyof ClusterStub, string>>(
+    method: K,
+    req: RequestOf<ClusterStub[K]>,
     name: string,
     timeoutMs = this.rpcTimeoutMs,
     signal?: CallOptions['signal'],
-  ): Promise<Rep> {
-    return callUnary(this.stub as grpc.Client, method, req, `${name} at ${this.opts.head}`, {
-      timeoutMs,
-      signal,
-    });
+  ): Promise<ReplyOf<ClusterStub[K]>> {
+    return callUnary(this.stub, method, req, `${name} at ${this.opts.head}`, { timeoutMs, signal });
   }
 }

@@ -35,33 +35,41 @@ export function clientArgs(opts: ClientOptions): [grpc.ChannelCredentials, grpc.
   ];
 }
 
-/** A generated unary method (its four overloads, so `Req`/`Rep` are inferred from it). */
-interface UnaryMethod<Req, Rep> {
-  (a: Req, m: grpc.Metadata, o: grpc.CallOptions, cb: grpc.requestCallback<Rep>): grpc.ClientUnaryCall;
-  (a: Req, m: grpc.Metadata, cb: grpc.requestCallback<Rep>): grpc.ClientUnaryCall;
-  (a: Req, o: grpc.CallOptions, cb: grpc.requestCallback<Rep>): grpc.ClientUnaryCall;
-  (a: Req, cb: grpc.requestCallback<Rep>): grpc.ClientUnaryCall;
-}
+type FullUnaryFn<Req, Rep> = (
+  a: Req,
+  m: grpc.Metadata,
+  o: grpc.CallOptions,
+  cb: grpc.requestCallback<Rep>,
+) => grpc.ClientUnaryCall;
+
+/** The request type of a generated unary method (matched on its last overload: argument, callback). */
+export type RequestOf<M> = M extends (a: infer Q, cb: never) => grpc.ClientUnaryCall ? Q : never;
+/** The reply type of a generated unary method. */
+export type ReplyOf<M> = M extends (a: never, cb: grpc.requestCallback<infer P>) => grpc.ClientUnaryCall
+  ? P
+  : never;
 
 /**
- * Calls a unary method with a deadline and an AbortSignal.
+ * Calls the unary method `method` of a generated client with a deadline and an AbortSignal.
  * @throws the typed error {@link fromServiceError} maps the status to (`what` names the call);
  * CancelledError when `signal` aborts.
  */
-export function callUnary<Req, Rep>(
-  client: grpc.Client,
-  method: UnaryMethod<Req, Rep>,
-  req: Req,
+export function callUnary<C extends grpc.Client, K extends Extract<keyof C, string>>(
+  client: C,
+  method: K,
+  req: RequestOf<C[K]>,
   what: string,
   opts: CallOptions & { timeoutMs: number },
-): Promise<Rep> {
+): Promise<ReplyOf<C[K]>> {
+  type Rep = ReplyOf<C[K]>;
   return new Promise<Rep>((resolve, reject) => {
     if (opts.signal?.aborted) {
       reject(new CancelledError(`${what}: aborted`, { cause: opts.signal.reason }));
       return;
     }
-    const bound = method.bind(client) as UnaryMethod<Req, Rep>;
-    const call = bound(
+    const fn = client[method] as unknown as FullUnaryFn<RequestOf<C[K]>, Rep>;
+    const call = fn.call(
+      client,
       req,
       new grpc.Metadata(),
       { deadline: Date.now() + opts.timeoutMs },

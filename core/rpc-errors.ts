@@ -1,10 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
+import type { ErrorCode } from './errors.js';
 import {
   ActorDiedError,
   ActorUnavailableError,
   AlreadyExistsError,
   CancelledError,
-  ErrorCode,
   GetTimeoutError,
   InfeasibleError,
   InvalidArgumentError,

@@ -1,4 +1,4 @@
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import type { z } from 'zod';
 import { InvalidArgumentError, IoError, TwistError } from './errors.js';
 import { checkToken, tokenDigest } from './rpc-auth.js';

@@ -466,7 +466,7 @@ export class ClusterManager {
     await Promise.allSettled(
       alive.map((n) => {
         const { node } = this.conns.get(n.id, n.address);
-        return callUnary(node, node.ShutdownNode, { reason }, `shutdown of ${n.address}`, {
+        return callUnary(node, 'ShutdownNode', { reason }, `shutdown of ${n.address}`, {
           timeoutMs: 5000,
         });
       }),
@@ -654,8 +654,8 @@ export class ClusterManager {
 
   private schedulePass(): void {
     const u = this.usage();
-    let views = this.views(u);
-    const byId = (): Map<string, NodeView> => new Map(views.map((v) => [v.id, v]));
+    const views = this.views(u);
+    const byId = new Map(views.map((v) => [v.id, v]));
     // Placement groups first (their actors wait for them), in creation order.
     for (const g of [...this.groups.values()].sort((x, y) => x.createdMs - y.createdMs)) {
       if (g.state !== 'PENDING') continue;
@@ -668,7 +668,7 @@ export class ClusterManager {
       this.saveGroup(g);
       placed.forEach((id, i) => {
         if (fixed[i]) return;
-        const v = byId().get(id)!;
+        const v = byId.get(id)!;
         v.available = subtract(v.available, g.bundles[i]!);
       });
       this.log.info({ placement_group_id: g.id, nodes: placed }, 'placement group created');
@@ -718,7 +718,7 @@ export class ClusterManager {
       const { node: client } = this.conns.get(node.id, node.address);
       const rep = await callUnary(
         client,
-        client.StartActor,
+        'StartActor',
         {
           actorId: id,
           className: a.className,
@@ -760,7 +760,7 @@ export class ClusterManager {
     const n = this.nodes.get(nodeId);
     if (!n || n.state !== 'ALIVE') return;
     const { node } = this.conns.get(n.id, n.address);
-    callUnary(node, node.StopActor, { actorId, reason, incarnation }, `stopping ${actorId}`, {
+    callUnary(node, 'StopActor', { actorId, reason, incarnation }, `stopping ${actorId}`, {
       timeoutMs: 5000,
     }).catch((err: unknown) =>
       this.log.debug({ actor_id: actorId, err: (err as Error).message }, 'stop failed'),

@@ -68,10 +68,10 @@ export class Head {
     const manager = new ClusterManager(cfg, store, conns, logger);
     const server = new grpc.Server(serverOptions(cfg.maxMessageBytes));
     // The head object exists before the handlers run (they are only called after bind).
-    let head: Head | undefined;
+    const ref: { head?: Head } = {};
     const guard = guardFor(token, {
       onUnauthenticated: (method, peer) => {
-        if (head) head.unauthenticated++;
+        if (ref.head) ref.head.unauthenticated++;
         logger.warn({ method, peer }, 'request refused: bad cluster token');
       },
       onInternalError: (method, err) => logger.error({ method, err }, 'internal error'),
@@ -82,13 +82,13 @@ export class Head {
         manager,
         guard,
         jobHeartbeatTimeoutMs: cfg.jobHeartbeatTimeoutMs,
-        unauthenticatedTotal: () => head?.unauthenticated ?? 0,
-        requestShutdown: () => void head?.stop('stopped by twist stop'),
+        unauthenticatedTotal: () => ref.head?.unauthenticated ?? 0,
+        requestShutdown: () => void ref.head?.stop('stopped by twist stop'),
       }),
     );
     server.addService(
       loadProto<HealthProto>('health').grpc.health.v1.Health.service,
-      healthHandlers(guard, () => !head?.closing),
+      healthHandlers(guard, () => !ref.head?.closing),
     );
     let port: number;
     try {
@@ -100,7 +100,8 @@ export class Head {
       throw err;
     }
     const address = `${cfg.host === '0.0.0.0' ? os.hostname() : cfg.host}:${port}`;
-    head = new Head(cfg, token, tokenFile, manager, server, store, conns, logger, address);
+    const head = new Head(cfg, token, tokenFile, manager, server, store, conns, logger, address);
+    ref.head = head;
     logger.info({ address, state_dir: cfg.stateDir, instance: manager.instance }, 'head started');
     return head;
   }

@@ -42,7 +42,7 @@ export class NodeConnections {
    */
   async check(nodeId: string, address: string, timeoutMs: number): Promise<void> {
     const { health } = this.get(nodeId, address);
-    const rep = await callUnary(health, health.Check, { service: '' }, `health check of ${address}`, {
+    const rep = await callUnary(health, 'Check', { service: '' }, `health check of ${address}`, {
       timeoutMs,
     });
     if (rep.status !== 'SERVING') throw new UnavailableError(`${address} reports ${String(rep.status)}`);

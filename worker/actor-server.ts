@@ -76,7 +76,7 @@ export class ActorServer {
     if (this.closed) return;
     this.closed = true;
     for (const c of this.queue.splice(0))
-      this.reply(c, undefined, new ActorUnavailableError(`actor ${this.ctx.actorId} is stopping`));
+      void this.reply(c, undefined, new ActorUnavailableError(`actor ${this.ctx.actorId} is stopping`));
     for (const s of this.sessions) s.stream.end();
     if (this.server) await shutdownServer(this.server, 500);
   }
@@ -198,7 +198,7 @@ export class ActorServer {
     if (s.closed) return;
     try {
       if (err !== undefined) {
-        const e = err instanceof Error ? err : new Error(String(err));
+        const e = err instanceof Error ? err : new Error(typeof err === 'string' ? err : JSON.stringify(err));
         s.stream.write({
           seq: c.seq,
           last: true,
@@ -221,8 +221,13 @@ export class ActorServer {
         const ok = s.stream.write({ seq: c.seq, data, last, ...(last ? { outcome: { ok: true } } : {}) });
         if (!ok)
           await new Promise<void>((r) => {
-            s.stream.once('drain', r);
-            s.stream.once('close', r);
+            const done = (): void => {
+              s.stream.off('drain', done);
+              s.stream.off('close', done);
+              r();
+            };
+            s.stream.on('drain', done);
+            s.stream.on('close', done);
           });
       }
     } catch {

@@ -108,29 +108,30 @@ export class WorkerAgent {
       ...cfg.resources,
     };
     const server = new grpc.Server(serverOptions(8 << 20));
-    let agent: WorkerAgent | undefined;
+    const ref: { agent?: WorkerAgent } = {};
     const guard = guardFor(cfg.token, {
       onUnauthenticated: (method, peer) =>
         logger.warn({ method, peer }, 'request refused: bad cluster token'),
     });
     server.addService(loadProto<NodeProto>('node').twist.v1.Node.service, {
-      StartActor: unary(guard, 'StartActor', (req, call) => agent!.startActor(req, call)),
+      StartActor: unary(guard, 'StartActor', (req, call) => ref.agent!.startActor(req, call)),
       StopActor: unary(guard, 'StopActor', async (req) => {
         const r = parseRequest(StopActorSchema, req, 'StopActor');
-        await agent!.supervisorStop(r.actorId, r.reason || 'stopped by the head', r.incarnation);
+        await ref.agent!.supervisorStop(r.actorId, r.reason || 'stopped by the head', r.incarnation);
         return {};
       }),
       ShutdownNode: unary(guard, 'ShutdownNode', (req) => {
-        setImmediate(() => void agent?.close(req.reason || 'shut down by the head'));
+        setImmediate(() => void ref.agent?.close(req.reason || 'shut down by the head'));
         return {};
       }),
     } satisfies NodeHandlers);
     server.addService(
       loadProto<HealthProto>('health').grpc.health.v1.Health.service,
-      healthHandlers(guard, () => !agent?.closing),
+      healthHandlers(guard, () => !ref.agent?.closing),
     );
     const port = await bindServer(server, cfg.host, cfg.port, serverCredentials(cfg.tls));
-    agent = new WorkerAgent(cfg, resources, gpus, server, `${cfg.host}:${port}`, logger);
+    const agent = new WorkerAgent(cfg, resources, gpus, server, `${cfg.host}:${port}`, logger);
+    ref.agent = agent;
     void agent.loop();
     return agent;
   }
@@ -194,13 +195,9 @@ export class WorkerAgent {
 
   private reportExit(e: ActorExit): void {
     if (this.closing || !this.registered) return;
-    callUnary(
-      this.head,
-      this.head.ReportActorExit,
-      { nodeId: this.nodeIdValue, ...e },
-      'reporting an actor exit',
-      { timeoutMs: 5000 },
-    ).catch((err: unknown) =>
+    callUnary(this.head, 'ReportActorExit', { nodeId: this.nodeIdValue, ...e }, 'reporting an actor exit', {
+      timeoutMs: 5000,
+    }).catch((err: unknown) =>
       this.log.warn({ err: (err as Error).message, actor_id: e.actorId }, 'exit report lost'),
     );
   }
@@ -208,7 +205,7 @@ export class WorkerAgent {
   private async register(): Promise<void> {
     const rep = await callUnary(
       this.head,
-      this.head.RegisterNode,
+      'RegisterNode',
       {
         nodeId: this.nodeIdValue,
         address: this.address,
@@ -238,13 +235,9 @@ export class WorkerAgent {
           await this.register();
           backoff = 100;
         } else {
-          const rep = await callUnary(
-            this.head,
-            this.head.Heartbeat,
-            { nodeId: this.nodeIdValue },
-            'heartbeat',
-            { timeoutMs: Math.max(2000, 2 * this.config.heartbeatMs) },
-          );
+          const rep = await callUnary(this.head, 'Heartbeat', { nodeId: this.nodeIdValue }, 'heartbeat', {
+            timeoutMs: Math.max(2000, 2 * this.config.heartbeatMs),
+          });
           this.lastContact = Date.now();
           if (!rep.known || rep.headInstance !== this.headInstance) {
             this.log.info(

@@ -5,7 +5,12 @@ import * as grpc from '@grpc/grpc-js';
 import test from 'ava';
 import { ClusterClient } from '../../client/index.js';
 import { clientArgs } from '../../core/index.js';
-import { loadProto, type ClusterClient as ClusterStub, type ClusterProto } from '../../proto/index.js';
+import {
+  loadProto,
+  type ClusterClient as ClusterStub,
+  type ClusterProto,
+  type HealthProto,
+} from '../../proto/index.js';
 import { TestCluster } from '../helpers/cluster-processes.js';
 import { runCli } from '../helpers/run-cli.js';
 
@@ -25,7 +30,10 @@ test.after.always(async () => {
 });
 
 /** A raw unary call with whatever request (as a misbehaving peer would send). */
-function raw(method: keyof ClusterStub & string, req: unknown): Promise<grpc.ServiceError | undefined> {
+function raw(
+  method: Extract<keyof ClusterStub, string>,
+  req: unknown,
+): Promise<grpc.ServiceError | undefined> {
   return new Promise((resolve) => {
     (
       stub[method] as unknown as (
@@ -57,7 +65,7 @@ test.serial('a wrong or missing token is UNAUTHENTICATED and counted', async (t)
   const s = await ClusterClient.connect({ head: cluster.address, token: cluster.token, job: false });
   const node = (await s.status()).nodes[0]!;
   await s.close();
-  const healthProto = loadProto<import('../../proto/index.js').HealthProto>('health');
+  const healthProto = loadProto<HealthProto>('health');
   const [creds, options] = clientArgs({ token: 'wrong' });
   const h = new healthProto.grpc.health.v1.Health(node.address, creds, options);
   const err = await new Promise<grpc.ServiceError | null>((resolve) =>
@@ -68,7 +76,7 @@ test.serial('a wrong or missing token is UNAUTHENTICATED and counted', async (t)
 });
 
 test.serial('malformed requests are INVALID_ARGUMENT naming the field; the head keeps serving', async (t) => {
-  const cases: [keyof ClusterStub & string, unknown, RegExp][] = [
+  const cases: [Extract<keyof ClusterStub, string>, unknown, RegExp][] = [
     ['CreateActor', actorReq({ resources: { CPU: -1 } }), /resources\.CPU: must not be negative/],
     ['CreateActor', actorReq({ resources: { CPU: Number.NaN } }), /resources\.CPU/],
     ['CreateActor', actorReq({ resources: { GPU: 0.5 } }), /resources\.GPU: GPUs are whole devices/],
