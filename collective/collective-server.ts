@@ -1,5 +1,13 @@
 import * as grpc from '@grpc/grpc-js';
-import { CollectiveError, IoError } from '../core/index.js';
+import {
+  authorizeStream,
+  CollectiveError,
+  guardFor,
+  IoError,
+  serverCredentials,
+  type Guard,
+  type TlsFiles,
+} from '../core/index.js';
 import {
   loadProto,
   type CollectiveProto,
@@ -47,10 +55,19 @@ export class CollectiveServer {
   >();
   private readonly pending = new Map<string, Pending>();
 
+  private readonly guard: Guard | undefined;
+
+  /**
+   * @param security the cluster token every neighbour's call must carry, and mutual TLS files (both
+   * optional: a process outside a cluster, like a benchmark, may run without them).
+   */
   constructor(
     private readonly host = '127.0.0.1',
     private readonly pendingMs = 30_000,
-  ) {}
+    private readonly security: { token?: string; tls?: TlsFiles } = {},
+  ) {
+    this.guard = security.token ? guardFor(security.token) : undefined;
+  }
 
   /** `host:port` once started. */
   get address(): string {
@@ -69,7 +86,7 @@ export class CollectiveServer {
       Stream: (call: OutboundCall) => this.onCall(call),
     });
     this.port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(`${this.host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
+      server.bindAsync(`${this.host}:${port}`, serverCredentials(this.security.tls), (err, p) =>
         err
           ? reject(
               new IoError(`collective server cannot bind ${this.host}:${port}: ${err.message}`, {
@@ -144,6 +161,11 @@ export class CollectiveServer {
 
   private onCall(call: OutboundCall): void {
     call.on('error', () => undefined);
+    if (
+      this.guard &&
+      !authorizeStream(this.guard, 'Collective.Stream', call as grpc.ServerWritableStream<unknown, unknown>)
+    )
+      return;
     const hello = call.request;
     const from = hello.worldSize > 0 ? (hello.rank - 1 + hello.worldSize) % hello.worldSize : -1;
     const key = keyOf(hello.groupId, hello.generation, from);

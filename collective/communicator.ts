@@ -1,6 +1,12 @@
 import { once } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
-import { CollectiveError, InvalidArgumentError } from '../core/index.js';
+import {
+  channelCredentials,
+  CollectiveError,
+  InvalidArgumentError,
+  tokenInterceptor,
+  type TlsFiles,
+} from '../core/index.js';
 import {
   loadProto,
   type CollectiveClient,
@@ -48,6 +54,9 @@ export interface CommunicatorOptions {
   signal?: AbortSignal;
   /** Called after every operation. */
   onOp?: (s: OpStats) => void;
+  /** The cluster token the neighbours' servers require, and mutual TLS files (default none). */
+  token?: string;
+  tls?: TlsFiles;
 }
 
 export const DEFAULT_CHUNK_BYTES = 1 << 20;
@@ -182,7 +191,8 @@ export class Communicator {
       opts.signal,
     );
     const proto = loadProto<CollectiveProto>('collective');
-    const client = new proto.twist.v1.Collective(opts.peers[left]!, grpc.credentials.createInsecure(), {
+    const client = new proto.twist.v1.Collective(opts.peers[left]!, channelCredentials(opts.tls), {
+      ...(opts.token ? { interceptors: [tokenInterceptor(opts.token)] } : {}),
       'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
       'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
       // The receiver's window: large, so the sender streams without waiting for window updates.
