@@ -34,7 +34,7 @@ export async function controlPlaneBench(args: Map<string, string>, emit: (o: obj
   try {
     // (1) and (2): an in-process head and worker (the actors are real processes).
     {
-      const head = await Head.start({ port: 0, stateDir: path.join(dir, 'a') }, log);
+      const head = await Head.start({ port: 0, dashboardPort: 0, stateDir: path.join(dir, 'a') }, log);
       const worker = await WorkerAgent.start({ head: head.address, token: head.token, gpus: 0 }, log);
       await worker.registeredOnce();
       const client = await ClusterClient.connect({ head: head.address, token: head.token });
@@ -96,7 +96,10 @@ export async function controlPlaneBench(args: Map<string, string>, emit: (o: obj
     }
     // (3) a head with many simulated workers.
     {
-      const head = await Head.start({ port: 0, stateDir: path.join(dir, 'b'), host: '0.0.0.0' }, log);
+      const head = await Head.start(
+        { port: 0, dashboardPort: 0, stateDir: path.join(dir, 'b'), host: '0.0.0.0' },
+        log,
+      );
       const headAddr = `127.0.0.1:${head.address.split(':').pop()}`;
       const sim = spawn(
         process.execPath,

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { Head, DEFAULT_HEAD_PORT } from '../head/index.js';
+import { Head, DEFAULT_HEAD_PORT, defaultStateDir, prometheusConfig } from '../head/index.js';
+import { isLoopback } from '../core/index.js';
+import path from 'node:path';
 import { intOption, tlsOf, withClusterFlags, type ClusterFlags } from './cluster-flags.js';
 
 interface HeadFlags extends ClusterFlags {
@@ -11,6 +13,9 @@ interface HeadFlags extends ClusterFlags {
   healthTimeoutMs?: number;
   healthFailureThreshold?: number;
   jobHeartbeatTimeoutMs?: number;
+  dashboardPort: number;
+  dashboardHost: string;
+  printPrometheusConfig?: boolean;
 }
 
 /** `twist head`: runs the head until SIGINT/SIGTERM (state flushed) or `twist stop`. */
@@ -41,8 +46,29 @@ export function addHeadCommand(program: Command): void {
         '--job-heartbeat-timeout-ms <n>',
         'a silent driver job fails after this',
         intOption('--job-heartbeat-timeout-ms', 100),
-      ),
+      )
+      .option(
+        '--dashboard-port <n>',
+        'port of the dashboard, /metrics and /sd/targets (0: any)',
+        intOption('--dashboard-port'),
+        8265,
+      )
+      .option(
+        '--dashboard-host <host>',
+        'address of the dashboard (beyond loopback the token is required)',
+        '127.0.0.1',
+      )
+      .option('--print-prometheus-config', 'print a prometheus.yml that scrapes this cluster, and exit'),
   ).action(async (f: HeadFlags) => {
+    if (f.printPrometheusConfig) {
+      const stateDir = f.stateDir ?? defaultStateDir();
+      const tokenFile = f.tokenFile ?? path.join(stateDir, 'token');
+      const host = f.dashboardHost === '0.0.0.0' ? '127.0.0.1' : f.dashboardHost;
+      process.stdout.write(
+        prometheusConfig(`${host}:${f.dashboardPort}`, isLoopback(f.dashboardHost) ? undefined : tokenFile),
+      );
+      return;
+    }
     const health = Object.fromEntries(
       Object.entries({
         initialDelayMs: f.healthInitialDelayMs,
@@ -59,12 +85,21 @@ export function addHeadCommand(program: Command): void {
       tls: tlsOf(f),
       health,
       ...(f.jobHeartbeatTimeoutMs ? { jobHeartbeatTimeoutMs: f.jobHeartbeatTimeoutMs } : {}),
+      dashboardPort: f.dashboardPort,
+      dashboardHost: f.dashboardHost,
     });
     process.stdout.write(
-      `${JSON.stringify({ event: 'head_started', address: head.address, tokenFile: head.tokenFile, stateDir: head.config.stateDir })}\n`,
+      `${JSON.stringify({
+        event: 'head_started',
+        address: head.address,
+        dashboard: `http://${head.dashboardAddress}`,
+        tokenFile: head.tokenFile,
+        stateDir: head.config.stateDir,
+        fileSd: head.fileSdPath,
+      })}\n`,
     );
     process.stderr.write(
-      `head listening on ${head.address}\n  attach a worker:  twist worker --head ${head.address} --token-file ${head.tokenFile}\n  see the cluster:  twist status --head ${head.address}\n`,
+      `head listening on ${head.address}, dashboard and metrics on http://${head.dashboardAddress}\n  attach a worker:  twist worker --head ${head.address} --token-file ${head.tokenFile}\n  see the cluster:  twist status --head ${head.address}\n`,
     );
     const onSignal = (): void => void head.close();
     process.once('SIGINT', onSignal);

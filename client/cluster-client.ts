@@ -62,6 +62,7 @@ export interface ClusterStatus {
     gpus: { index: number; name: string; memoryBytes: number; declared: boolean }[];
     lastSeenMs: number;
     deathCause: string;
+    metricsAddress: string;
   }[];
   actors: {
     id: string;
@@ -77,6 +78,7 @@ export interface ClusterStatus {
     resources: Resources;
     gpuIds: number[];
     placementGroupId: string;
+    metricsAddress: string;
   }[];
   placementGroups: {
     id: string;
@@ -242,6 +244,7 @@ export class ClusterClient implements HandleHost {
         })),
         lastSeenMs: n.lastSeenMs,
         deathCause: n.deathCause,
+        metricsAddress: n.metricsAddress,
       })),
       actors: s.actors.map((a) => ({
         id: a.actorId,
@@ -257,6 +260,7 @@ export class ClusterClient implements HandleHost {
         resources: a.resources,
         gpuIds: a.gpuIds,
         placementGroupId: a.placementGroupId,
+        metricsAddress: a.metricsAddress,
       })),
       placementGroups: s.placementGroups.map((g) => ({
         id: g.placementGroupId,

@@ -12,3 +12,4 @@ export * from './rpc-client.js';
 export * from './resources.js';
 export * from './health-service.js';
 export * from './payload.js';
+export * from './metrics.js';

@@ -1,4 +1,4 @@
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import type { z } from 'zod';
 import { InvalidArgumentError, IoError, TwistError } from './errors.js';
 import { checkToken, tokenDigest } from './rpc-auth.js';
@@ -12,6 +12,8 @@ export interface Guard {
   onUnauthenticated?: (method: string, peer: string) => void;
   /** Called for every call that failed with an unexpected (non-TwistError) error. */
   onInternalError?: (method: string, err: unknown) => void;
+  /** Called when a unary call is answered: its status code name and how long it took. */
+  onHandled?: (method: string, code: string, seconds: number) => void;
 }
 
 /** The guard of a server that knows the cluster token. */
@@ -30,20 +32,35 @@ export function unary<Req, Rep>(
   fn: (req: Req, call: grpc.ServerUnaryCall<Req, Rep>) => Promise<Rep> | Rep,
 ): grpc.handleUnaryCall<Req, Rep> {
   return (call, callback) => {
+    const t0 = performance.now();
+    const answer = (err: unknown, reply?: Rep): void => {
+      if (err === undefined) callback(null, reply);
+      else {
+        const s = toServiceError(err);
+        callback(s);
+        guard.onHandled?.(
+          method,
+          grpc.status[s.code ?? grpc.status.UNKNOWN],
+          (performance.now() - t0) / 1000,
+        );
+        return;
+      }
+      guard.onHandled?.(method, 'OK', (performance.now() - t0) / 1000);
+    };
     try {
       checkToken(call.metadata, guard.tokenDigest);
     } catch (err) {
       guard.onUnauthenticated?.(method, call.getPeer());
-      callback(toServiceError(err));
+      answer(err);
       return;
     }
     Promise.resolve()
       .then(() => fn(call.request, call))
       .then(
-        (reply) => callback(null, reply),
+        (reply) => answer(undefined, reply),
         (err: unknown) => {
           if (!(err instanceof TwistError)) guard.onInternalError?.(method, err);
-          callback(toServiceError(err));
+          answer(err);
         },
       );
   };

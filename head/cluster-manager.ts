@@ -51,7 +51,8 @@ export interface NodeRegistration {
   resources: Resources;
   labels: Record<string, string>;
   gpus: GpuRecord[];
-  actors: { actorId: string; pid: number; address: string }[];
+  actors: { actorId: string; pid: number; address: string; metricsAddress: string }[];
+  metricsAddress: string;
 }
 
 /** What a driver asks for when it creates an actor. */
@@ -67,6 +68,17 @@ export interface ActorSpec {
   labelSelector: Record<string, string>;
   name: string;
   detached: boolean;
+}
+
+/** What the manager tells its observers (metrics). */
+export interface ManagerEvents {
+  /** An actor was placed on a node after waiting `seconds` for resources. */
+  onPlaced(seconds: number): void;
+  onActorAlive(a: ActorRecord): void;
+  /** An actor failed: restarting or dead for good. */
+  onActorFailed(restarting: boolean): void;
+  onNodeDead(): void;
+  onHealthCheck(seconds: number, ok: boolean): void;
 }
 
 /** A node as status shows it. */
@@ -117,13 +129,22 @@ export class ClusterManager {
     private readonly store: StateStore,
     private readonly conns: NodeConnections,
     private readonly log: Logger,
+    private readonly events: Partial<ManagerEvents> = {},
   ) {
     this.changes.setMaxListeners(0);
     this.health = new HealthChecker(
       cfg.health,
-      (id, timeoutMs) => {
+      async (id, timeoutMs) => {
         const n = this.nodes.get(id);
-        return n ? this.conns.check(id, n.address, timeoutMs) : Promise.resolve();
+        if (!n) return;
+        const t0 = performance.now();
+        try {
+          await this.conns.check(id, n.address, timeoutMs);
+          this.events.onHealthCheck?.((performance.now() - t0) / 1000, true);
+        } catch (err) {
+          this.events.onHealthCheck?.((performance.now() - t0) / 1000, false);
+          throw err;
+        }
       },
       (id, reason) => this.markNodeDead(id, reason),
     );
@@ -178,6 +199,7 @@ export class ClusterManager {
       gpus: r.gpus,
       deathCause: '',
       registeredMs: prev?.registeredMs ?? now,
+      metricsAddress: r.metricsAddress,
     };
     const wasAlive = prev?.state === 'ALIVE';
     this.nodes.set(nodeId, node);
@@ -189,7 +211,13 @@ export class ClusterManager {
       const a = this.actors.get(rep.actorId);
       if (!wasAlive || !a || a.nodeId !== nodeId || !isPlaced(a)) stop.push(rep.actorId);
       else if (a.state !== ActorState.ALIVE || a.pid !== rep.pid || a.address !== rep.address) {
-        Object.assign(a, { state: ActorState.ALIVE, pid: rep.pid, address: rep.address, pendingSinceMs: 0 });
+        Object.assign(a, {
+          state: ActorState.ALIVE,
+          pid: rep.pid,
+          address: rep.address,
+          metricsAddress: rep.metricsAddress,
+          pendingSinceMs: 0,
+        });
         this.saveActor(a);
       }
     }
@@ -227,6 +255,7 @@ export class ClusterManager {
     this.store.saveNode(n);
     this.conns.drop(nodeId);
     this.log.warn({ node_id: nodeId, address: n.address, reason }, 'node dead');
+    this.events.onNodeDead?.();
     const cause = `node ${nodeId} (${n.address}) died: ${reason}`;
     for (const g of this.groups.values())
       if (g.state !== 'REMOVED' && g.bundleNodes.includes(nodeId)) {
@@ -575,9 +604,11 @@ export class ClusterManager {
         pendingSinceMs: Date.now(),
       });
       this.log.warn({ actor_id: a.id, cause, restarts: a.restarts }, 'actor restarting');
+      this.events.onActorFailed?.(true);
     } else {
       Object.assign(a, { state: ActorState.DEAD, deathCause: cause, pendingSinceMs: 0 });
       this.log.warn({ actor_id: a.id, cause }, 'actor dead');
+      this.events.onActorFailed?.(false);
     }
     this.saveActor(a);
     this.schedule();
@@ -701,6 +732,7 @@ export class ClusterManager {
       for (const g of a.gpuIds) inUse.add(g);
       u.gpuUsed.set(nodeId, inUse);
       a.nodeId = nodeId;
+      if (a.pendingSinceMs) this.events.onPlaced?.((Date.now() - a.pendingSinceMs) / 1000);
       a.pendingSinceMs = 0;
       this.saveActor(a);
       void this.startOnNode(a, node);
@@ -741,7 +773,9 @@ export class ClusterManager {
         address: rep.address,
         processStartMs: rep.processStartMs,
         constructorMs: rep.constructorMs,
+        metricsAddress: rep.metricsAddress,
       });
+      this.events.onActorAlive?.(x);
       this.saveActor(x);
       this.log.info({ actor_id: id, node_id: node.id, pid: rep.pid, address: rep.address }, 'actor alive');
     } catch (err) {

@@ -36,6 +36,12 @@ export const HeadConfigSchema = z.object({
   jobHeartbeatTimeoutMs: z.number().int().min(100).default(30_000),
   /** How long the head waits for a worker to start an actor (process start + constructor). */
   actorStartTimeoutMs: z.number().int().min(100).default(120_000),
+  /** The dashboard, /metrics and /sd/targets (HTTP); 0: any free port. */
+  dashboardPort: z.number().int().min(0).max(65535).default(8265),
+  /** Bound to loopback by default; elsewhere the cluster token is required. */
+  dashboardHost: z.string().min(1).default('127.0.0.1'),
+  /** Where the Prometheus file_sd targets are written (default `<stateDir>/prometheus/targets.json`). */
+  fileSdPath: z.string().optional(),
   /** Largest request the head accepts (gRPC message cap). */
   maxMessageBytes: z
     .number()

@@ -22,6 +22,7 @@ const actorInfo = (a: ActorRecord): wire.ActorInfo => ({
   incarnation: a.incarnation,
   processStartMs: a.processStartMs ?? 0,
   constructorMs: a.constructorMs ?? 0,
+  metricsAddress: a.metricsAddress ?? '',
 });
 
 const groupInfo = (g: PlacementGroupRecord): wire.PlacementGroupInfo => ({
@@ -45,6 +46,7 @@ const nodeInfo = (n: NodeStatus): wire.NodeInfo => ({
   lastSeenMs: n.lastSeenMs,
   deathCause: n.deathCause,
   hostname: n.hostname,
+  metricsAddress: n.metricsAddress ?? '',
 });
 
 const jobInfo = (j: JobRecord): wire.JobInfo => ({

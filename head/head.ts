@@ -2,8 +2,12 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import { mkdirSync } from 'node:fs';
 import {
   bindServer,
+  HttpEndpoint,
+  ProcessMetrics,
+  writeFileAtomic,
   createLogger,
   generateToken,
   guardFor,
@@ -19,6 +23,8 @@ import { loadProto, type ClusterProto, type HealthProto } from '../proto/index.j
 import { ClusterManager } from './cluster-manager.js';
 import { HeadConfigSchema, type HeadConfig, type HeadConfigInput } from './head-config.js';
 import { clusterHandlers } from './head-service.js';
+import { headMetrics } from './head-metrics.js';
+import { scrapeTargets } from './service-discovery.js';
 import { NodeConnections } from './node-connections.js';
 import { StateStore } from './state-store.js';
 
@@ -44,8 +50,43 @@ export class Head {
     private readonly log: Logger,
     /** `host:port` the head serves on. */
     readonly address: string,
+    private readonly http: HttpEndpoint,
+    readonly metrics: ProcessMetrics,
   ) {
     this.stopped = new Promise((r) => (this.resolveStopped = r));
+    this.sdTimer = setInterval(() => void this.writeFileSd(), 5000);
+    this.sdTimer.unref();
+    void this.writeFileSd();
+  }
+
+  private readonly sdTimer: NodeJS.Timeout;
+  private lastSd = '';
+
+  /** `host:port` of the dashboard, /metrics and /sd/targets. */
+  get dashboardAddress(): string {
+    return this.http.address;
+  }
+
+  /** Where the file_sd targets go. */
+  get fileSdPath(): string {
+    return this.config.fileSdPath ?? path.join(this.config.stateDir, 'prometheus', 'targets.json');
+  }
+
+  /** Writes the Prometheus file_sd JSON when it changed (temporary file + rename). */
+  private async writeFileSd(): Promise<void> {
+    if (this.closing) return;
+    const text = `${JSON.stringify(scrapeTargets(this.http.address, this.manager.snapshot()), null, 1)}\n`;
+    if (text === this.lastSd) return;
+    try {
+      mkdirSync(path.dirname(this.fileSdPath), { recursive: true });
+      await writeFileAtomic(this.fileSdPath, text);
+      this.lastSd = text;
+    } catch (err) {
+      this.log.warn(
+        { err: (err as Error).message, file: this.fileSdPath },
+        'cannot write the file_sd targets',
+      );
+    }
   }
 
   /**
@@ -65,15 +106,20 @@ export class Head {
       await writeTokenFile(tokenFile, token);
     }
     const conns = new NodeConnections({ token, tls: cfg.tls });
-    const manager = new ClusterManager(cfg, store, conns, logger);
+    const metrics = new ProcessMetrics({ role: 'head', node: 'head' });
+    const ref: { head?: Head; manager?: ClusterManager } = {};
+    const observed = headMetrics(metrics, () => ref.manager);
+    const manager = new ClusterManager(cfg, store, conns, logger, observed.events);
+    ref.manager = manager;
     const server = new grpc.Server(serverOptions(cfg.maxMessageBytes));
     // The head object exists before the handlers run (they are only called after bind).
-    const ref: { head?: Head } = {};
     const guard = guardFor(token, {
       onUnauthenticated: (method, peer) => {
         if (ref.head) ref.head.unauthenticated++;
+        observed.guard.onUnauthenticated?.(method, peer);
         logger.warn({ method, peer }, 'request refused: bad cluster token');
       },
+      onHandled: observed.guard.onHandled,
       onInternalError: (method, err) => logger.error({ method, err }, 'internal error'),
     });
     server.addService(
@@ -90,19 +136,42 @@ export class Head {
       loadProto<HealthProto>('health').grpc.health.v1.Health.service,
       healthHandlers(guard, () => !ref.head?.closing),
     );
+    const http = new HttpEndpoint(metrics, cfg.dashboardHost, token);
+    http.route('/sd/targets', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(scrapeTargets(http.address, manager.snapshot())));
+    });
     let port: number;
     try {
       manager.load();
       port = await bindServer(server, cfg.host, cfg.port, serverCredentials(cfg.tls));
+      await http.start(cfg.dashboardPort);
     } catch (err) {
       manager.close();
+      server.forceShutdown();
+      await http.close();
       store.close();
       throw err;
     }
     const address = `${cfg.host === '0.0.0.0' ? os.hostname() : cfg.host}:${port}`;
-    const head = new Head(cfg, token, tokenFile, manager, server, store, conns, logger, address);
+    const head = new Head(
+      cfg,
+      token,
+      tokenFile,
+      manager,
+      server,
+      store,
+      conns,
+      logger,
+      address,
+      http,
+      metrics,
+    );
     ref.head = head;
-    logger.info({ address, state_dir: cfg.stateDir, instance: manager.instance }, 'head started');
+    logger.info(
+      { address, dashboard: http.address, state_dir: cfg.stateDir, instance: manager.instance },
+      'head started',
+    );
     return head;
   }
 
@@ -135,7 +204,9 @@ export class Head {
   private finish(before: Promise<unknown>): Promise<void> {
     this.closing = (async () => {
       await before;
+      clearInterval(this.sdTimer);
       this.manager.close();
+      await this.http.close();
       await shutdownServer(this.server, 1000);
       this.conns.close();
       this.store.close();

@@ -3,3 +3,4 @@ export * from './head-config.js';
 export * from './records.js';
 export { ClusterManager, type ClusterSnapshot } from './cluster-manager.js';
 export * from './scheduler.js';
+export * from './service-discovery.js';

@@ -48,6 +48,8 @@ export interface NodeRecord {
   gpus: GpuRecord[];
   deathCause: string;
   registeredMs: number;
+  /** host:port of its HTTP /metrics ('' when it serves none). */
+  metricsAddress?: string;
 }
 
 export interface ActorRecord {
@@ -79,6 +81,8 @@ export interface ActorRecord {
   /** Its last start on a worker: process start and constructor (ms). */
   processStartMs?: number;
   constructorMs?: number;
+  /** host:port of its process's HTTP /metrics. */
+  metricsAddress?: string;
 }
 
 export interface JobRecord {

@@ -50,6 +50,7 @@ export const GpuInfoSchema = z.object({
 export const RegisterNodeSchema = z.object({
   nodeId: optionalId('node'),
   address: AddressSchema,
+  metricsAddress: z.union([z.literal(''), AddressSchema]),
   hostname: text(LIMITS.name),
   resources: ResourcesSchema,
   labels: LabelsSchema,
@@ -63,6 +64,7 @@ export const RegisterNodeSchema = z.object({
         actorId: ActorIdSchema,
         pid: uint(2 ** 31),
         address: z.union([z.literal(''), AddressSchema]),
+        metricsAddress: z.union([z.literal(''), AddressSchema]),
       }),
     )
     .max(LIMITS.hostedActors),

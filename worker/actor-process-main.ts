@@ -4,7 +4,14 @@
  * stop, on SIGTERM, or as soon as the worker that started it is gone (IPC channel closed).
  */
 import { Buffer } from 'node:buffer';
-import { createLogger, decodePayload, guardFor, TwistError } from '../core/index.js';
+import {
+  createLogger,
+  decodePayload,
+  guardFor,
+  HttpEndpoint,
+  ProcessMetrics,
+  TwistError,
+} from '../core/index.js';
 import { ActorServer } from './actor-server.js';
 import { actorClass } from './actors/registry.js';
 import type { ReadyMessage, StartMessage, StopMessage } from './actor-process-messages.js';
@@ -17,12 +24,14 @@ process.on('disconnect', () => process.exit(1));
 send({ type: 'booted' });
 
 let server: ActorServer | undefined;
+let http: HttpEndpoint | undefined;
 let actorClose: (() => Promise<void> | void) | undefined;
 const abort = new AbortController();
 
 async function stop(code: number): Promise<never> {
   abort.abort();
   await server?.close().catch(() => undefined);
+  await http?.close().catch(() => undefined);
   await Promise.resolve(actorClose?.()).catch(() => undefined);
   process.exit(code);
 }
@@ -44,6 +53,14 @@ process.on('message', (raw: StartMessage | StopMessage) => {
     });
     try {
       const cls = actorClass(m.className);
+      const metrics = new ProcessMetrics({
+        role: 'actor',
+        node: m.nodeId,
+        actor: m.actorId,
+        class: m.className,
+      });
+      http = new HttpEndpoint(metrics, m.host, m.token);
+      const metricsAddress = await http.start(0);
       const ctx = {
         actorId: m.actorId,
         nodeId: m.nodeId,
@@ -51,13 +68,14 @@ process.on('message', (raw: StartMessage | StopMessage) => {
         gpuIds: m.gpuIds,
         log,
         signal: abort.signal,
+        metrics,
       };
       const actor = await cls.create(decodePayload(Buffer.from(m.args)), ctx);
       actorClose = actor.close?.bind(actor);
       server = new ActorServer(actor, cls, ctx, guardFor(m.token));
       const address = await server.start(m.host, m.tls);
-      log.info({ address }, 'actor ready');
-      send({ type: 'ready', address });
+      log.info({ address, metrics: metricsAddress }, 'actor ready');
+      send({ type: 'ready', address, metricsAddress });
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
       log.error({ err: e }, 'actor failed to start');

@@ -23,5 +23,5 @@ export interface StopMessage {
 /** The actor process answers once: its Actor service listens, or its constructor failed. */
 export type ReadyMessage =
   | { type: 'booted' }
-  | { type: 'ready'; address: string }
+  | { type: 'ready'; address: string; metricsAddress: string }
   | { type: 'failed'; error: { name: string; code: string; message: string; stack: string } };

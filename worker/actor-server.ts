@@ -50,6 +50,8 @@ export class ActorServer {
   private readonly queue: Call[] = [];
   private readonly sessions = new Set<Session>();
   private wake: (() => void) | undefined;
+  private readonly calls;
+  private readonly callSeconds;
   private running = false;
   private closed = false;
 
@@ -58,7 +60,16 @@ export class ActorServer {
     private readonly cls: ActorClass,
     private readonly ctx: ActorContext,
     private readonly guard: Guard,
-  ) {}
+  ) {
+    this.calls = ctx.metrics.counter(
+      'twist_actor_calls_total',
+      'Actor method calls, by method and outcome.',
+      ['method', 'outcome'],
+    );
+    this.callSeconds = ctx.metrics.histogram('twist_actor_call_seconds', 'Time an actor method ran.', [
+      'method',
+    ]);
+  }
 
   /** Listens on host:0 and returns `host:port`. @throws IoError when it cannot bind. */
   async start(host: string, tls?: TlsFiles): Promise<string> {
@@ -181,14 +192,22 @@ export class ActorServer {
   }
 
   private async run(c: Call): Promise<void> {
-    if (c.error) return this.reply(c, undefined, c.error);
+    if (c.error) {
+      this.calls.inc({ method: 'invalid', outcome: 'refused' });
+      return this.reply(c, undefined, c.error);
+    }
     let result: Buffer;
+    const t0 = performance.now();
     try {
       const fn = this.actor[c.method] as (arg: unknown) => unknown;
       result = encodePayload(await fn.call(this.actor, decodePayload(Buffer.concat(c.parts, c.size))));
     } catch (err) {
+      this.calls.inc({ method: c.method, outcome: 'error' });
       return this.reply(c, undefined, err);
+    } finally {
+      this.callSeconds.observe({ method: c.method }, (performance.now() - t0) / 1000);
     }
+    this.calls.inc({ method: c.method, outcome: 'ok' });
     await this.reply(c, result);
   }
 

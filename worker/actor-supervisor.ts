@@ -19,6 +19,7 @@ export interface HostedActor {
   incarnation: number;
   pid: number;
   address: string;
+  metricsAddress: string;
   child: ChildProcess;
   stopping: boolean;
   /** Fork to the process's first message, and from there to ready (ms). */
@@ -92,6 +93,7 @@ export class ActorSupervisor {
       incarnation: spec.incarnation,
       pid: child.pid ?? 0,
       address: '',
+      metricsAddress: '',
       child,
       stopping: false,
       processStartMs: 0,
@@ -133,8 +135,10 @@ export class ActorSupervisor {
             return;
           }
           cleanup();
-          if (m.type === 'ready') resolve(m.address);
-          else {
+          if (m.type === 'ready') {
+            hosted.metricsAddress = m.metricsAddress;
+            resolve(m.address);
+          } else {
             const e = m.error;
             reject(
               e.code === 'INVALID_ARGUMENT'

@@ -9,6 +9,8 @@ import {
   createLogger,
   guardFor,
   healthHandlers,
+  HttpEndpoint,
+  ProcessMetrics,
   InvalidArgumentError,
   parseRequest,
   serverCredentials,
@@ -29,6 +31,7 @@ import {
 import { ActorSupervisor, type ActorExit } from './actor-supervisor.js';
 import { resolveGpus, type GpuDevice } from './gpu-detect.js';
 import { WorkerConfigSchema, type WorkerConfig, type WorkerConfigInput } from './worker-config.js';
+import { workerMetrics } from './worker-metrics.js';
 
 const ActorId = z.string().regex(/^actor-[0-9a-f]{16}$/, 'not an actor id');
 const StartActorSchema = z.object({
@@ -59,6 +62,7 @@ export class WorkerAgent {
   private closing: Promise<void> | undefined;
   private readonly supervisor: ActorSupervisor;
   private readonly head: ClusterClient;
+  private readonly counters: ReturnType<typeof workerMetrics>;
   private resolveDone!: () => void;
   /** Resolves once the agent has shut down (ShutdownNode from the head, or close). */
   readonly done = new Promise<void>((r) => (this.resolveDone = r));
@@ -71,7 +75,13 @@ export class WorkerAgent {
     /** `host:port` of the Node service. */
     readonly address: string,
     private readonly log: Logger,
+    private readonly http: HttpEndpoint,
+    readonly metrics: ProcessMetrics,
   ) {
+    this.counters = workerMetrics(metrics, gpus, () => ({
+      actors: this.supervisor.list().length,
+      headReachable: this.registered,
+    }));
     const [creds, options] = clientArgs({ token: config.token, tls: config.tls });
     this.head = new (loadProto<ClusterProto>('cluster').twist.v1.Cluster)(config.head, creds, options);
     this.supervisor = new ActorSupervisor(
@@ -82,7 +92,10 @@ export class WorkerAgent {
         tls: config.tls,
         stopGraceMs: config.stopGraceMs,
       },
-      (e) => this.reportExit(e),
+      (e) => {
+        this.counters.exits.inc({ how: e.reason === 'stopped' ? 'stopped' : e.signal ? 'killed' : 'exited' });
+        this.reportExit(e);
+      },
       log,
     );
   }
@@ -130,7 +143,15 @@ export class WorkerAgent {
       healthHandlers(guard, () => !ref.agent?.closing),
     );
     const port = await bindServer(server, cfg.host, cfg.port, serverCredentials(cfg.tls));
-    const agent = new WorkerAgent(cfg, resources, gpus, server, `${cfg.host}:${port}`, logger);
+    const metrics = new ProcessMetrics({ role: 'worker' });
+    const http = new HttpEndpoint(metrics, cfg.host, cfg.token);
+    try {
+      await http.start(cfg.metricsPort);
+    } catch (err) {
+      server.forceShutdown();
+      throw err;
+    }
+    const agent = new WorkerAgent(cfg, resources, gpus, server, `${cfg.host}:${port}`, logger, http, metrics);
     ref.agent = agent;
     void agent.loop();
     return agent;
@@ -160,6 +181,7 @@ export class WorkerAgent {
       this.log.info({ reason }, 'worker stopping');
       await this.supervisor.stopAll(reason);
       await shutdownServer(this.server, 1000);
+      await this.http.close();
       this.head.close();
       this.resolveDone();
     })();
@@ -173,19 +195,33 @@ export class WorkerAgent {
   private async startActor(
     req: unknown,
     call: grpc.ServerUnaryCall<unknown, unknown>,
-  ): Promise<{ pid: number; address: string; processStartMs: number; constructorMs: number }> {
+  ): Promise<{
+    pid: number;
+    address: string;
+    processStartMs: number;
+    constructorMs: number;
+    metricsAddress: string;
+  }> {
     const r = parseRequest(StartActorSchema, req, 'StartActor');
     const mine = new Set(this.gpus.map((g) => g.index));
     const bad = r.gpuIds.find((g) => !mine.has(g));
     if (bad !== undefined) throw new InvalidArgumentError(`gpu_ids: this node has no GPU ${bad}`);
     const ac = new AbortController();
     call.on('cancelled', () => ac.abort());
-    const a = await this.supervisor.start(r, ac.signal);
+    let a;
+    try {
+      a = await this.supervisor.start(r, ac.signal);
+    } catch (err) {
+      this.counters.starts.inc({ outcome: 'failed' });
+      throw err;
+    }
+    this.counters.starts.inc({ outcome: 'ok' });
     return {
       pid: a.pid,
       address: a.address,
       processStartMs: a.processStartMs,
       constructorMs: a.constructorMs,
+      metricsAddress: a.metricsAddress,
     };
   }
 
@@ -213,12 +249,19 @@ export class WorkerAgent {
         resources: this.resources,
         labels: this.config.labels,
         gpus: this.gpus,
-        actors: this.supervisor.list().map((a) => ({ actorId: a.actorId, pid: a.pid, address: a.address })),
+        actors: this.supervisor.list().map((a) => ({
+          actorId: a.actorId,
+          pid: a.pid,
+          address: a.address,
+          metricsAddress: a.metricsAddress,
+        })),
+        metricsAddress: this.http.address,
       },
       `registering with the head at ${this.config.head}`,
       { timeoutMs: 5000 },
     );
     this.nodeIdValue = rep.nodeId;
+    this.metrics.registry.setDefaultLabels({ role: 'worker', node: rep.nodeId });
     this.headInstance = rep.headInstance;
     this.registered = true;
     this.lastContact = Date.now();

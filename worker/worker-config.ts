@@ -9,6 +9,8 @@ export const WorkerConfigSchema = z.object({
   /** Address the worker and its actors listen on and advertise. */
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(0),
+  /** Port of the worker's HTTP /metrics (0: any). */
+  metricsPort: z.number().int().min(0).max(65535).default(0),
   token: z.string().min(1),
   tls: z
     .object({ cert: z.string().optional(), key: z.string().optional(), ca: z.string().optional() })

@@ -89,7 +89,16 @@ export class TestCluster {
   }
 
   async startHead(extra: string[] = FAST_HEALTH, port = 0): Promise<ClusterProcess> {
-    this.head = await startProcess(['head', '--port', String(port), '--state-dir', this.stateDir, ...extra]);
+    this.head = await startProcess([
+      'head',
+      '--port',
+      String(port),
+      '--dashboard-port',
+      '0',
+      '--state-dir',
+      this.stateDir,
+      ...extra,
+    ]);
     this.address = String(this.head.info['address']);
     return this.head;
   }

@@ -1,4 +1,4 @@
-import type { Logger } from '../../core/index.js';
+import type { Logger, ProcessMetrics } from '../../core/index.js';
 
 /** What an actor's constructor and methods get from the process that hosts them. */
 export interface ActorContext {
@@ -11,6 +11,8 @@ export interface ActorContext {
   log: Logger;
   /** Aborted when the actor is being stopped. */
   signal: AbortSignal;
+  /** The process's metrics (served on its /metrics): actors add their own series here. */
+  metrics: ProcessMetrics;
 }
 
 /** A live actor: the methods its class lists, and an optional `close` run when it stops. */

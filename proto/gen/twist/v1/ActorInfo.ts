@@ -19,6 +19,7 @@ export interface ActorInfo {
   'incarnation'?: (number);
   'processStartMs'?: (number | string);
   'constructorMs'?: (number | string);
+  'metricsAddress'?: (string);
 }
 
 export interface ActorInfo__Output {
@@ -39,4 +40,5 @@ export interface ActorInfo__Output {
   'incarnation': (number);
   'processStartMs': (number);
   'constructorMs': (number);
+  'metricsAddress': (string);
 }

@@ -13,6 +13,7 @@ export interface NodeInfo {
   'lastSeenMs'?: (number | string);
   'deathCause'?: (string);
   'hostname'?: (string);
+  'metricsAddress'?: (string);
 }
 
 export interface NodeInfo__Output {
@@ -26,4 +27,5 @@ export interface NodeInfo__Output {
   'lastSeenMs': (number);
   'deathCause': (string);
   'hostname': (string);
+  'metricsAddress': (string);
 }

@@ -11,6 +11,7 @@ export interface RegisterNodeRequest {
   'gpus'?: (_twist_v1_GpuInfo)[];
   'actors'?: (_twist_v1_HostedActor)[];
   'hostname'?: (string);
+  'metricsAddress'?: (string);
 }
 
 export interface RegisterNodeRequest__Output {
@@ -21,4 +22,5 @@ export interface RegisterNodeRequest__Output {
   'gpus': (_twist_v1_GpuInfo__Output)[];
   'actors': (_twist_v1_HostedActor__Output)[];
   'hostname': (string);
+  'metricsAddress': (string);
 }

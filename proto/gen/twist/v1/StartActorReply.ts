@@ -6,6 +6,7 @@ export interface StartActorReply {
   'address'?: (string);
   'processStartMs'?: (number | string);
   'constructorMs'?: (number | string);
+  'metricsAddress'?: (string);
 }
 
 export interface StartActorReply__Output {
@@ -13,4 +14,5 @@ export interface StartActorReply__Output {
   'address': (string);
   'processStartMs': (number);
   'constructorMs': (number);
+  'metricsAddress': (string);
 }

@@ -1,0 +1,81 @@
+/** A bounded time series: the newest `capacity` points (time in ms, value). */
+export class RingSeries {
+  private readonly t: Float64Array;
+  private readonly v: Float64Array;
+  private start = 0;
+  private size = 0;
+
+  constructor(readonly capacity = 1800) {
+    this.t = new Float64Array(capacity);
+    this.v = new Float64Array(capacity);
+  }
+
+  push(timeMs: number, value: number): void {
+    const i = (this.start + this.size) % this.capacity;
+    this.t[i] = timeMs;
+    this.v[i] = value;
+    if (this.size < this.capacity) this.size++;
+    else this.start = (this.start + 1) % this.capacity;
+  }
+
+  get length(): number {
+    return this.size;
+  }
+
+  /** Points after `sinceMs` (all by default), oldest first: [times (s), values]. */
+  points(sinceMs = -Infinity): [number[], number[]] {
+    const ts: number[] = [];
+    const vs: number[] = [];
+    for (let k = 0; k < this.size; k++) {
+      const i = (this.start + k) % this.capacity;
+      if (this.t[i]! <= sinceMs) continue;
+      ts.push(this.t[i]! / 1000);
+      vs.push(this.v[i]!);
+    }
+    return [ts, vs];
+  }
+}
+
+/**
+ * The head's own history of its series, so the dashboard has charts without Prometheus: sampled
+ * every `periodMs` from `sample()`, each series a bounded ring buffer.
+ */
+export class MetricsHistory {
+  private readonly series = new Map<string, RingSeries>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly sample: () => Record<string, number>,
+    private readonly periodMs = 2000,
+    private readonly capacity = 1800,
+  ) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.record();
+    this.timer = setInterval(() => this.record(), this.periodMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Adds a point from elsewhere (a trainer's report). */
+  push(name: string, timeMs: number, value: number): void {
+    let s = this.series.get(name);
+    if (!s) this.series.set(name, (s = new RingSeries(this.capacity)));
+    s.push(timeMs, value);
+  }
+
+  /** Every series' points after `sinceMs`. */
+  snapshot(sinceMs = -Infinity): Record<string, [number[], number[]]> {
+    return Object.fromEntries([...this.series].map(([k, s]) => [k, s.points(sinceMs)]));
+  }
+
+  private record(): void {
+    const now = Date.now();
+    for (const [k, v] of Object.entries(this.sample())) if (Number.isFinite(v)) this.push(k, now, v);
+  }
+}
