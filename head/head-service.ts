@@ -65,6 +65,20 @@ const pendingInfo = (p: PendingDemand): wire.PendingDemand => ({
   sinceMs: p.sinceMs,
 });
 
+/** The whole cluster as GetClusterStatus answers it (also the dashboard's /api/status). */
+export function statusReply(m: ClusterManager, unauthenticatedTotal: number): wire.GetClusterStatusReply {
+  const s = m.snapshot();
+  return {
+    nodes: s.nodes.map(nodeInfo),
+    actors: s.actors.map(actorInfo),
+    placementGroups: s.placementGroups.map(groupInfo),
+    pending: s.pending.map(pendingInfo),
+    jobs: s.jobs.map(jobInfo),
+    headInstance: m.instance,
+    unauthenticatedTotal,
+  };
+}
+
 /** What the service needs besides the manager. */
 export interface HeadServiceDeps {
   manager: ClusterManager;
@@ -150,18 +164,7 @@ export function clusterHandlers(d: HeadServiceDeps): ClusterHandlers {
       m.removeGroup(parseRequest(S.GroupRefSchema, req, 'RemovePlacementGroup').placementGroupId);
       return {};
     }),
-    GetClusterStatus: unary(g, 'GetClusterStatus', () => {
-      const s = m.snapshot();
-      return {
-        nodes: s.nodes.map(nodeInfo),
-        actors: s.actors.map(actorInfo),
-        placementGroups: s.placementGroups.map(groupInfo),
-        pending: s.pending.map(pendingInfo),
-        jobs: s.jobs.map(jobInfo),
-        headInstance: m.instance,
-        unauthenticatedTotal: d.unauthenticatedTotal(),
-      };
-    }),
+    GetClusterStatus: unary(g, 'GetClusterStatus', () => statusReply(m, d.unauthenticatedTotal())),
     Shutdown: unary(g, 'Shutdown', () => {
       setImmediate(d.requestShutdown);
       return {};

@@ -25,6 +25,9 @@ import { HeadConfigSchema, type HeadConfig, type HeadConfigInput } from './head-
 import { clusterHandlers } from './head-service.js';
 import { headMetrics } from './head-metrics.js';
 import { scrapeTargets } from './service-discovery.js';
+import { addDashboardRoutes } from './dashboard-routes.js';
+import { MetricsHistory } from './metrics-history.js';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { NodeConnections } from './node-connections.js';
 import { StateStore } from './state-store.js';
 
@@ -60,6 +63,7 @@ export class Head {
   }
 
   private readonly sdTimer: NodeJS.Timeout;
+  private onClose: (() => void) | undefined;
   private lastSd = '';
 
   /** `host:port` of the dashboard, /metrics and /sd/targets. */
@@ -119,7 +123,7 @@ export class Head {
         observed.guard.onUnauthenticated?.(method, peer);
         logger.warn({ method, peer }, 'request refused: bad cluster token');
       },
-      onHandled: observed.guard.onHandled,
+      onHandled: (method, code, seconds) => observed.guard.onHandled?.(method, code, seconds),
       onInternalError: (method, err) => logger.error({ method, err }, 'internal error'),
     });
     server.addService(
@@ -137,6 +141,35 @@ export class Head {
       healthHandlers(guard, () => !ref.head?.closing),
     );
     const http = new HttpEndpoint(metrics, cfg.dashboardHost, token);
+    const lag = monitorEventLoopDelay({ resolution: 10 });
+    lag.enable();
+    let rpcs = 0;
+    let lastRpcs = 0;
+    let lastAt = Date.now();
+    const countRpc = observed.guard.onHandled;
+    observed.guard.onHandled = (method, code, seconds) => {
+      rpcs++;
+      countRpc?.(method, code, seconds);
+    };
+    const history = new MetricsHistory(() => {
+      const s = manager.snapshot();
+      const now = Date.now();
+      const rate = ((rpcs - lastRpcs) * 1000) / Math.max(1, now - lastAt);
+      lastRpcs = rpcs;
+      lastAt = now;
+      const p99 = lag.percentile(99) / 1e6;
+      lag.reset();
+      return {
+        nodes_alive: s.nodes.filter((n) => n.state === 'ALIVE').length,
+        actors_alive: s.actors.filter((a) => a.state === 'ALIVE').length,
+        actors_pending: s.actors.filter((a) => a.state === 'PENDING').length,
+        actors_restarting: s.actors.filter((a) => a.state === 'RESTARTING').length,
+        pending_demand: s.pending.length,
+        rpc_per_s: rate,
+        head_event_loop_lag_ms: p99,
+      };
+    });
+    addDashboardRoutes(http, manager, history, () => ref.head?.unauthenticated ?? 0);
     http.route('/sd/targets', (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(scrapeTargets(http.address, manager.snapshot())));
@@ -146,6 +179,7 @@ export class Head {
       manager.load();
       port = await bindServer(server, cfg.host, cfg.port, serverCredentials(cfg.tls));
       await http.start(cfg.dashboardPort);
+      history.start();
     } catch (err) {
       manager.close();
       server.forceShutdown();
@@ -168,6 +202,10 @@ export class Head {
       metrics,
     );
     ref.head = head;
+    head.onClose = () => {
+      history.stop();
+      lag.disable();
+    };
     logger.info(
       { address, dashboard: http.address, state_dir: cfg.stateDir, instance: manager.instance },
       'head started',
@@ -205,6 +243,7 @@ export class Head {
     this.closing = (async () => {
       await before;
       clearInterval(this.sdTimer);
+      this.onClose?.();
       this.manager.close();
       await this.http.close();
       await shutdownServer(this.server, 1000);
