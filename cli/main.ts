@@ -7,6 +7,7 @@ import { addHeadCommand } from './head-command.js';
 import { addStatusCommand, addStopCommand } from './status-command.js';
 import { trainCommand } from './train-command.js';
 import { addWorkerCommand } from './worker-command.js';
+import { addDemoCommand } from './demo-command.js';
 
 /** The `twist` program: cluster commands (commander) and the training commands. */
 function program(setCode: (c: number) => void): Command {
@@ -18,6 +19,7 @@ function program(setCode: (c: number) => void): Command {
   addWorkerCommand(p);
   addStatusCommand(p);
   addStopCommand(p);
+  addDemoCommand(p);
   // The training commands keep their own flag parsing (and --help texts).
   const passthrough = (name: string, desc: string, run: (argv: string[]) => Promise<number>): void => {
     p.command(name)

@@ -17,6 +17,10 @@ import {
 } from '../twist/index.js';
 import { intFlag, numFlag } from './flags.js';
 import { ProgressBar } from './progress-bar.js';
+import { trainOnCluster } from './cluster-train.js';
+import { readToken } from '../core/index.js';
+import { defaultStateDir } from '../head/index.js';
+import path from 'node:path';
 
 export const TRAIN_USAGE = `twist train --local [options]
 
@@ -38,6 +42,11 @@ Trains TWIST on this process on an MNIST-format dataset and prints one JSON line
   --resume               continue the run in --run-dir from its LATEST checkpoint (or the newest that
                          validates); its config is kept, flags given here override it
   --log-every N          also print a JSON line every N steps (default 0: epochs only)
+  --head HOST:PORT       train on the cluster instead: a loader and a trainer per bundle, ring all-reduce
+    --trainers N         (default 2)          --gpus-per-trainer N (default 0)
+    --max-failures N     failures survived, each resumed from the last checkpoint (default 3)
+    --token-file FILE    the cluster token (default: TWIST_TOKEN, else ~/.twist/token)
+                         --run-dir is required (shared storage); --batch-size is the global batch
   --backend auto|tensorflow|wasm|cpu   (default: TWIST_BACKEND, else auto)
   --threads N            wasm threads (default: TWIST_WASM_THREADS, else all cores)
 `;
@@ -76,17 +85,24 @@ export async function trainCommand(argv: string[]): Promise<number> {
       backend: { type: 'string' },
       threads: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      head: { type: 'string' },
+      trainers: { type: 'string' },
+      'max-failures': { type: 'string' },
+      'gpus-per-trainer': { type: 'string' },
+      'token-file': { type: 'string' },
+      json: { type: 'boolean' },
     },
   });
   if (values.help) {
     process.stdout.write(TRAIN_USAGE);
     return 0;
   }
-  if (!values.local) {
+  if (!values.local && !values.head)
     throw new InvalidArgumentError(
-      'twist train: only --local training exists so far (cluster submission comes with the head)',
+      'twist train: say where: --local (this process) or --head HOST:PORT (the cluster)',
     );
-  }
+  if (values.local && values.head)
+    throw new InvalidArgumentError('twist train: --local and --head exclude each other');
   const flags: Record<string, unknown> = {
     dataPath: values['data-path'],
     epochs: numFlag('epochs', values.epochs),
@@ -110,6 +126,38 @@ export async function trainCommand(argv: string[]): Promise<number> {
     checkpointEvery: numFlag('checkpoint-every', values['checkpoint-every']),
   };
   const say = (line: string): void => void process.stderr.write(`${line}\n`);
+  if (values.head) {
+    if (!values['run-dir'])
+      throw new InvalidArgumentError(
+        'twist train --head: --run-dir DIR (on storage every worker reaches) is required',
+      );
+    const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+    const parsed = LocalTrainConfigSchema.safeParse({ dataPath: FASHION_MNIST_DIR, ...given });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new InvalidArgumentError(`twist train: ${issue.path.join('.') || 'config'}: ${issue.message}`);
+    }
+    const config: Record<string, unknown> = { ...parsed.data };
+    for (const k of ['runDir', 'checkpointEvery', 'maxSteps']) delete config[k];
+    const maxSteps = parsed.data.maxSteps;
+    const result = await trainOnCluster({
+      head: values.head,
+      token: readToken(values['token-file'], path.join(defaultStateDir(), 'token')),
+      config: config as typeof parsed.data,
+      trainers: intFlag('trainers', values.trainers) ?? 2,
+      runDir: values['run-dir'],
+      checkpointEvery: intFlag('checkpoint-every', values['checkpoint-every'], 0) ?? 0,
+      keep: intFlag('keep', values.keep) ?? DEFAULT_KEEP,
+      maxFailures: intFlag('max-failures', values['max-failures'], 0) ?? 3,
+      gpusPerTrainer: intFlag('gpus-per-trainer', values['gpus-per-trainer'], 0) ?? 0,
+      ...(values.backend ? { backend: values.backend } : {}),
+      ...(values.threads ? { threads: intFlag('threads', values.threads)! } : {}),
+      ...(maxSteps ? { maxSteps } : {}),
+      logSteps: (numFlag('log-every', values['log-every']) ?? 0) > 0,
+    });
+    process.stdout.write(`${JSON.stringify({ ...result, ...(result.evaluation ?? {}) })}\n`);
+    return 0;
+  }
   let resumed: ResolvedCheckpoint | undefined;
   if (values.resume) {
     if (!values['run-dir']) throw new InvalidArgumentError('twist train: --resume needs --run-dir DIR');

@@ -290,6 +290,11 @@ export class ClusterClient implements HandleHost {
     };
   }
 
+  /** Sends a run's figures to the head's history (the dashboard's charts). */
+  async reportRunMetrics(values: Record<string, number>, timeMs = Date.now()): Promise<void> {
+    await this.rpc('ReportRunMetrics', { jobId: this.jobId, timeMs, values }, 'ReportRunMetrics');
+  }
+
   /** Stops the whole cluster (head and workers). */
   async stopCluster(): Promise<void> {
     await this.rpc('Shutdown', {}, 'Shutdown');
@@ -303,7 +308,14 @@ export class ClusterClient implements HandleHost {
         tls: this.opts.tls,
         maxMessageBytes: 4 << 20,
       });
-      c = new this.actorCtor(address, creds, options);
+      // An actor busy in a long synchronous computation (a training stretch, an evaluation) cannot
+      // answer HTTP/2 pings; a dead actor process closes its socket at once, and a dead node is the
+      // head's to detect. So pings here are rare and patient.
+      c = new this.actorCtor(address, creds, {
+        ...options,
+        'grpc.keepalive_time_ms': 300_000,
+        'grpc.keepalive_timeout_ms': 120_000,
+      });
       this.actorClients.set(address, c);
     }
     return c;

@@ -1,2 +1,3 @@
 export * from './cluster-client.js';
 export * from './actor-handle.js';
+export * from './distributed-run.js';

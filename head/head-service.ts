@@ -87,6 +87,8 @@ export interface HeadServiceDeps {
   unauthenticatedTotal: () => number;
   /** Starts the head's shutdown (after the reply is sent). */
   requestShutdown: () => void;
+  /** A run's figures for the dashboard's history. */
+  recordRunMetrics: (timeMs: number, values: Record<string, number>) => void;
 }
 
 /**
@@ -165,6 +167,11 @@ export function clusterHandlers(d: HeadServiceDeps): ClusterHandlers {
       return {};
     }),
     GetClusterStatus: unary(g, 'GetClusterStatus', () => statusReply(m, d.unauthenticatedTotal())),
+    ReportRunMetrics: unary(g, 'ReportRunMetrics', (req) => {
+      const r = parseRequest(S.ReportRunMetricsSchema, req, 'ReportRunMetrics');
+      d.recordRunMetrics(r.timeMs || Date.now(), r.values);
+      return {};
+    }),
     Shutdown: unary(g, 'Shutdown', () => {
       setImmediate(d.requestShutdown);
       return {};

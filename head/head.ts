@@ -111,7 +111,7 @@ export class Head {
     }
     const conns = new NodeConnections({ token, tls: cfg.tls });
     const metrics = new ProcessMetrics({ role: 'head', node: 'head' });
-    const ref: { head?: Head; manager?: ClusterManager } = {};
+    const ref: { head?: Head; manager?: ClusterManager; history?: MetricsHistory } = {};
     const observed = headMetrics(metrics, () => ref.manager);
     const manager = new ClusterManager(cfg, store, conns, logger, observed.events);
     ref.manager = manager;
@@ -134,6 +134,9 @@ export class Head {
         jobHeartbeatTimeoutMs: cfg.jobHeartbeatTimeoutMs,
         unauthenticatedTotal: () => ref.head?.unauthenticated ?? 0,
         requestShutdown: () => void ref.head?.stop('stopped by twist stop'),
+        recordRunMetrics: (t, values) => {
+          for (const [k, v] of Object.entries(values)) if (Number.isFinite(v)) ref.history?.push(k, t, v);
+        },
       }),
     );
     server.addService(
@@ -169,6 +172,7 @@ export class Head {
         head_event_loop_lag_ms: p99,
       };
     });
+    ref.history = history;
     addDashboardRoutes(http, manager, history, () => ref.head?.unauthenticated ?? 0);
     http.route('/sd/targets', (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });

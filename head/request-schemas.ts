@@ -128,5 +128,13 @@ export const CreateGroupSchema = z.object({
   name: text(LIMITS.name),
 });
 
+export const ReportRunMetricsSchema = z.object({
+  jobId: optionalId('job'),
+  timeMs: z.number().finite().nonnegative(),
+  values: z
+    .record(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'not a series name'), z.number())
+    .refine((r) => Object.keys(r).length <= 64, 'more than 64 series'),
+});
+
 export const GetGroupSchema = z.object({ placementGroupId: GroupIdSchema, waitReadyMs: uint(LIMITS.waitMs) });
 export const GroupRefSchema = z.object({ placementGroupId: GroupIdSchema });

@@ -69,6 +69,7 @@ process.on('message', (raw: StartMessage | StopMessage) => {
         log,
         signal: abort.signal,
         metrics,
+        cluster: { head: m.head, token: m.token, tls: m.tls, host: m.host },
       };
       const actor = await cls.create(decodePayload(Buffer.from(m.args)), ctx);
       actorClose = actor.close?.bind(actor);

@@ -10,6 +10,8 @@ export interface StartMessage {
   incarnation: number;
   gpuIds: number[];
   host: string;
+  /** The head's address (actors that call other actors connect to it). */
+  head: string;
   token: string;
   tls: TlsFiles;
 }

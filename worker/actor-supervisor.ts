@@ -56,6 +56,7 @@ export class ActorSupervisor {
     private readonly opts: {
       nodeId: () => string;
       host: string;
+      head: string;
       token: string;
       tls: TlsFiles;
       stopGraceMs: number;
@@ -123,6 +124,7 @@ export class ActorSupervisor {
       incarnation: spec.incarnation,
       gpuIds: spec.gpuIds,
       host: this.opts.host,
+      head: this.opts.head,
       token: this.opts.token,
       tls: this.opts.tls,
     };

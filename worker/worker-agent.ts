@@ -88,6 +88,7 @@ export class WorkerAgent {
       {
         nodeId: () => this.nodeIdValue,
         host: config.host,
+        head: config.head,
         token: config.token,
         tls: config.tls,
         stopGraceMs: config.stopGraceMs,

@@ -36,6 +36,8 @@ import type { RemovePlacementGroupReply as _twist_v1_RemovePlacementGroupReply, 
 import type { RemovePlacementGroupRequest as _twist_v1_RemovePlacementGroupRequest, RemovePlacementGroupRequest__Output as _twist_v1_RemovePlacementGroupRequest__Output } from './twist/v1/RemovePlacementGroupRequest.js';
 import type { ReportActorExitReply as _twist_v1_ReportActorExitReply, ReportActorExitReply__Output as _twist_v1_ReportActorExitReply__Output } from './twist/v1/ReportActorExitReply.js';
 import type { ReportActorExitRequest as _twist_v1_ReportActorExitRequest, ReportActorExitRequest__Output as _twist_v1_ReportActorExitRequest__Output } from './twist/v1/ReportActorExitRequest.js';
+import type { ReportRunMetricsReply as _twist_v1_ReportRunMetricsReply, ReportRunMetricsReply__Output as _twist_v1_ReportRunMetricsReply__Output } from './twist/v1/ReportRunMetricsReply.js';
+import type { ReportRunMetricsRequest as _twist_v1_ReportRunMetricsRequest, ReportRunMetricsRequest__Output as _twist_v1_ReportRunMetricsRequest__Output } from './twist/v1/ReportRunMetricsRequest.js';
 import type { ShutdownReply as _twist_v1_ShutdownReply, ShutdownReply__Output as _twist_v1_ShutdownReply__Output } from './twist/v1/ShutdownReply.js';
 import type { ShutdownRequest as _twist_v1_ShutdownRequest, ShutdownRequest__Output as _twist_v1_ShutdownRequest__Output } from './twist/v1/ShutdownRequest.js';
 
@@ -81,6 +83,8 @@ export interface ProtoGrpcType {
       RemovePlacementGroupRequest: MessageTypeDefinition<_twist_v1_RemovePlacementGroupRequest, _twist_v1_RemovePlacementGroupRequest__Output>
       ReportActorExitReply: MessageTypeDefinition<_twist_v1_ReportActorExitReply, _twist_v1_ReportActorExitReply__Output>
       ReportActorExitRequest: MessageTypeDefinition<_twist_v1_ReportActorExitRequest, _twist_v1_ReportActorExitRequest__Output>
+      ReportRunMetricsReply: MessageTypeDefinition<_twist_v1_ReportRunMetricsReply, _twist_v1_ReportRunMetricsReply__Output>
+      ReportRunMetricsRequest: MessageTypeDefinition<_twist_v1_ReportRunMetricsRequest, _twist_v1_ReportRunMetricsRequest__Output>
       ShutdownReply: MessageTypeDefinition<_twist_v1_ShutdownReply, _twist_v1_ShutdownReply__Output>
       ShutdownRequest: MessageTypeDefinition<_twist_v1_ShutdownRequest, _twist_v1_ShutdownRequest__Output>
     }

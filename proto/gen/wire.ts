@@ -40,6 +40,8 @@ export type * from './twist/v1/RemovePlacementGroupReply.js';
 export type * from './twist/v1/RemovePlacementGroupRequest.js';
 export type * from './twist/v1/ReportActorExitReply.js';
 export type * from './twist/v1/ReportActorExitRequest.js';
+export type * from './twist/v1/ReportRunMetricsReply.js';
+export type * from './twist/v1/ReportRunMetricsRequest.js';
 export type * from './twist/v1/ShutdownNodeReply.js';
 export type * from './twist/v1/ShutdownNodeRequest.js';
 export type * from './twist/v1/ShutdownReply.js';

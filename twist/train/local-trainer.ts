@@ -68,7 +68,8 @@ export interface TrainHooks {
   resume?: TrainState;
 }
 
-function makeOptimizer(cfg: LocalTrainConfig): Optimizer {
+/** The optimizer a config names (LARS, SGD with momentum 0.9, AdamW). */
+export function makeOptimizer(cfg: LocalTrainConfig): Optimizer {
   if (cfg.optimizer === 'lars') return new Lars();
   if (cfg.optimizer === 'sgd') return new Sgd(0.9);
   return new AdamW({ clipGradNorm: cfg.clipGrad });
@@ -105,6 +106,42 @@ export class TwistStep {
     x2: tf.Tensor4D,
     hyper: { lr: number; weightDecay: number },
   ): { loss: number; kl: number; eh: number; he: number } {
+    const { terms, t0, t1 } = this.forwardBackward(x1, x2);
+    const t2 = performance.now();
+    this.optimizer.step(this.flat.values, this.grads, this.flat.segments, hyper);
+    const t3 = performance.now();
+    this.flat.upload();
+    const t4 = performance.now();
+    this.record({ forward_backward: t1 - t0, grads_download: t2 - t1, optimizer: t3 - t2, upload: t4 - t3 });
+    return terms;
+  }
+
+  /**
+   * One data-parallel step: forward/backward on this replica's views, then `reduce` averages the
+   * flat gradients across replicas (the ring all-reduce), then the optimizer step on the averaged
+   * gradients. Every replica that starts equal stays equal.
+   * @returns the local loss terms and the seconds spent computing and reducing.
+   */
+  async runReduced(
+    x1: tf.Tensor4D,
+    x2: tf.Tensor4D,
+    hyper: { lr: number; weightDecay: number },
+    reduce: (grads: Float32Array) => Promise<void>,
+  ): Promise<{ loss: number; kl: number; eh: number; he: number; computeS: number; reduceS: number }> {
+    const { terms, t0 } = this.forwardBackward(x1, x2);
+    const t1 = performance.now();
+    await reduce(this.grads);
+    const t2 = performance.now();
+    this.optimizer.step(this.flat.values, this.grads, this.flat.segments, hyper);
+    this.flat.upload();
+    const t3 = performance.now();
+    return { ...terms, computeS: (t1 - t0 + (t3 - t2)) / 1000, reduceS: (t2 - t1) / 1000 };
+  }
+
+  private forwardBackward(
+    x1: tf.Tensor4D,
+    x2: tf.Tensor4D,
+  ): { terms: { loss: number; kl: number; eh: number; he: number }; t0: number; t1: number } {
     const t0 = performance.now();
     let terms: tf.Scalar[] = [];
     const { value, grads } = tf.variableGrads(() => {
@@ -118,13 +155,7 @@ export class TwistStep {
     tf.dispose([value, ...terms]);
     const t1 = performance.now();
     this.flat.flattenGrads(grads, this.grads);
-    const t2 = performance.now();
-    this.optimizer.step(this.flat.values, this.grads, this.flat.segments, hyper);
-    const t3 = performance.now();
-    this.flat.upload();
-    const t4 = performance.now();
-    this.record({ forward_backward: t1 - t0, grads_download: t2 - t1, optimizer: t3 - t2, upload: t4 - t3 });
-    return { loss, kl, eh, he };
+    return { terms: { loss, kl, eh, he }, t0, t1 };
   }
 
   /** Milliseconds per phase of the last (up to 100) steps. */

@@ -1,4 +1,4 @@
-import type { Logger, ProcessMetrics } from '../../core/index.js';
+import type { Logger, ProcessMetrics, TlsFiles } from '../../core/index.js';
 
 /** What an actor's constructor and methods get from the process that hosts them. */
 export interface ActorContext {
@@ -13,6 +13,8 @@ export interface ActorContext {
   signal: AbortSignal;
   /** The process's metrics (served on its /metrics): actors add their own series here. */
   metrics: ProcessMetrics;
+  /** How this actor reaches the cluster (to call other actors, serve a collective). */
+  cluster: { head: string; token: string; tls: TlsFiles; host: string };
 }
 
 /** A live actor: the methods its class lists, and an optional `close` run when it stops. */

@@ -2,6 +2,9 @@ import { InvalidArgumentError } from '../../core/index.js';
 import type { ActorClass } from './actor-class.js';
 import { CounterActor } from './counter-actor.js';
 import { EchoActor } from './echo-actor.js';
+import { EvaluatorActor } from './evaluator-actor.js';
+import { LoaderActor } from './loader-actor.js';
+import { TrainerActor } from './trainer-actor.js';
 
 /**
  * The actor classes a worker can host, by name. No code travels over the wire: a CreateActor names
@@ -30,3 +33,6 @@ export const actorClassNames = (): string[] => [...REGISTRY.keys()];
 
 registerActorClass(EchoActor as ActorClass);
 registerActorClass(CounterActor as ActorClass);
+registerActorClass(LoaderActor as ActorClass);
+registerActorClass(TrainerActor as ActorClass);
+registerActorClass(EvaluatorActor as ActorClass);

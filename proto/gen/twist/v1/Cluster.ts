@@ -28,6 +28,8 @@ import type { RemovePlacementGroupReply as _twist_v1_RemovePlacementGroupReply, 
 import type { RemovePlacementGroupRequest as _twist_v1_RemovePlacementGroupRequest, RemovePlacementGroupRequest__Output as _twist_v1_RemovePlacementGroupRequest__Output } from '../../twist/v1/RemovePlacementGroupRequest.js';
 import type { ReportActorExitReply as _twist_v1_ReportActorExitReply, ReportActorExitReply__Output as _twist_v1_ReportActorExitReply__Output } from '../../twist/v1/ReportActorExitReply.js';
 import type { ReportActorExitRequest as _twist_v1_ReportActorExitRequest, ReportActorExitRequest__Output as _twist_v1_ReportActorExitRequest__Output } from '../../twist/v1/ReportActorExitRequest.js';
+import type { ReportRunMetricsReply as _twist_v1_ReportRunMetricsReply, ReportRunMetricsReply__Output as _twist_v1_ReportRunMetricsReply__Output } from '../../twist/v1/ReportRunMetricsReply.js';
+import type { ReportRunMetricsRequest as _twist_v1_ReportRunMetricsRequest, ReportRunMetricsRequest__Output as _twist_v1_ReportRunMetricsRequest__Output } from '../../twist/v1/ReportRunMetricsRequest.js';
 import type { ShutdownReply as _twist_v1_ShutdownReply, ShutdownReply__Output as _twist_v1_ShutdownReply__Output } from '../../twist/v1/ShutdownReply.js';
 import type { ShutdownRequest as _twist_v1_ShutdownRequest, ShutdownRequest__Output as _twist_v1_ShutdownRequest__Output } from '../../twist/v1/ShutdownRequest.js';
 
@@ -149,6 +151,15 @@ export interface ClusterClient extends grpc.Client {
   reportActorExit(argument: _twist_v1_ReportActorExitRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_twist_v1_ReportActorExitReply__Output>): grpc.ClientUnaryCall;
   reportActorExit(argument: _twist_v1_ReportActorExitRequest, callback: grpc.requestCallback<_twist_v1_ReportActorExitReply__Output>): grpc.ClientUnaryCall;
   
+  ReportRunMetrics(argument: _twist_v1_ReportRunMetricsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_twist_v1_ReportRunMetricsReply__Output>): grpc.ClientUnaryCall;
+  ReportRunMetrics(argument: _twist_v1_ReportRunMetricsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_twist_v1_ReportRunMetricsReply__Output>): grpc.ClientUnaryCall;
+  ReportRunMetrics(argument: _twist_v1_ReportRunMetricsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_twist_v1_ReportRunMetricsReply__Output>): grpc.ClientUnaryCall;
+  ReportRunMetrics(argument: _twist_v1_ReportRunMetricsRequest, callback: grpc.requestCallback<_twist_v1_ReportRunMetricsReply__Output>): grpc.ClientUnaryCall;
+  reportRunMetrics(argument: _twist_v1_ReportRunMetricsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_twist_v1_ReportRunMetricsReply__Output>): grpc.ClientUnaryCall;
+  reportRunMetrics(argument: _twist_v1_ReportRunMetricsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_twist_v1_ReportRunMetricsReply__Output>): grpc.ClientUnaryCall;
+  reportRunMetrics(argument: _twist_v1_ReportRunMetricsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_twist_v1_ReportRunMetricsReply__Output>): grpc.ClientUnaryCall;
+  reportRunMetrics(argument: _twist_v1_ReportRunMetricsRequest, callback: grpc.requestCallback<_twist_v1_ReportRunMetricsReply__Output>): grpc.ClientUnaryCall;
+  
   Shutdown(argument: _twist_v1_ShutdownRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_twist_v1_ShutdownReply__Output>): grpc.ClientUnaryCall;
   Shutdown(argument: _twist_v1_ShutdownRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_twist_v1_ShutdownReply__Output>): grpc.ClientUnaryCall;
   Shutdown(argument: _twist_v1_ShutdownRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_twist_v1_ShutdownReply__Output>): grpc.ClientUnaryCall;
@@ -187,6 +198,8 @@ export interface ClusterHandlers extends grpc.UntypedServiceImplementation {
   
   ReportActorExit: grpc.handleUnaryCall<_twist_v1_ReportActorExitRequest__Output, _twist_v1_ReportActorExitReply>;
   
+  ReportRunMetrics: grpc.handleUnaryCall<_twist_v1_ReportRunMetricsRequest__Output, _twist_v1_ReportRunMetricsReply>;
+  
   Shutdown: grpc.handleUnaryCall<_twist_v1_ShutdownRequest__Output, _twist_v1_ShutdownReply>;
   
 }
@@ -205,5 +218,6 @@ export interface ClusterDefinition extends grpc.ServiceDefinition {
   RegisterNode: MethodDefinition<_twist_v1_RegisterNodeRequest, _twist_v1_RegisterNodeReply, _twist_v1_RegisterNodeRequest__Output, _twist_v1_RegisterNodeReply__Output>
   RemovePlacementGroup: MethodDefinition<_twist_v1_RemovePlacementGroupRequest, _twist_v1_RemovePlacementGroupReply, _twist_v1_RemovePlacementGroupRequest__Output, _twist_v1_RemovePlacementGroupReply__Output>
   ReportActorExit: MethodDefinition<_twist_v1_ReportActorExitRequest, _twist_v1_ReportActorExitReply, _twist_v1_ReportActorExitRequest__Output, _twist_v1_ReportActorExitReply__Output>
+  ReportRunMetrics: MethodDefinition<_twist_v1_ReportRunMetricsRequest, _twist_v1_ReportRunMetricsReply, _twist_v1_ReportRunMetricsRequest__Output, _twist_v1_ReportRunMetricsReply__Output>
   Shutdown: MethodDefinition<_twist_v1_ShutdownRequest, _twist_v1_ShutdownReply, _twist_v1_ShutdownRequest__Output, _twist_v1_ShutdownReply__Output>
 }

@@ -1,0 +1,289 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { beginCheckpoint, DEFAULT_KEEP, listStepDirs, type ShardAck } from '../checkpoint/index.js';
+import { ensureDir, InvalidArgumentError, TwistError } from '../core/index.js';
+import type { ActorHandle } from './actor-handle.js';
+import type { ClusterClient } from './cluster-client.js';
+
+/** A distributed TWIST run: what to train, on how many trainers, where its checkpoints go. */
+export interface DistributedRunOptions {
+  /** The training config (the local trainer's schema); `batchSize` is the global batch. */
+  config: Record<string, unknown> & { dataPath: string; batchSize: number; epochs: number; seed?: number };
+  trainers: number;
+  /** Checkpoints (shared storage every worker reaches). */
+  runDir: string;
+  /** Save every N steps (0: only at the end). */
+  checkpointEvery?: number;
+  keep?: number;
+  /** Failures survived before the run fails (default 3). */
+  maxFailures?: number;
+  /** GPUs per trainer (default 0: CPU trainers). */
+  gpusPerTrainer?: number;
+  backend?: string;
+  threads?: number;
+  /** Stop after this many steps (smoke runs). */
+  maxSteps?: number;
+  /** Run the evaluator on the final checkpoint (default true); its train/test subsets. */
+  evaluate?: boolean;
+  evalTrainImages?: number;
+  evalTestImages?: number;
+  onStep?: (r: RunStep) => void;
+  onEvent?: (e: RunEvent) => void;
+  signal?: AbortSignal;
+}
+
+/** One step as rank 0 saw it. */
+export interface RunStep {
+  step: number;
+  totalSteps: number;
+  epoch: number;
+  loss: number;
+  kl: number;
+  eh: number;
+  he: number;
+  lr: number;
+  computeS: number;
+  allreduceS: number;
+  dataWaitS: number;
+  imagesPerS: number;
+}
+
+export type RunEvent =
+  | { kind: 'group-ready'; generation: number; trainers: number; seconds: number; resumedFrom: number }
+  | { kind: 'checkpoint'; step: number; dir: string; seconds: number }
+  | { kind: 'failure'; step: number; cause: string; failures: number }
+  | { kind: 'evaluated'; figures: Record<string, number | string> };
+
+export interface RunResult {
+  steps: number;
+  totalSteps: number;
+  failures: { step: number; cause: string }[];
+  checkpoint: string;
+  imagesPerS: number;
+  seconds: number;
+  evaluation?: Record<string, number | string>;
+}
+
+/** The run failed more often than `maxFailures` allows; `causes` lists every failure. */
+export class RunFailedError extends TwistError {
+  constructor(
+    message: string,
+    readonly causes: { step: number; cause: string }[],
+  ) {
+    super('REMOTE_FAILED', message);
+  }
+}
+
+/**
+ * Drives a data-parallel TWIST run on the cluster: reserves one bundle per trainer (SPREAD, a GPU
+ * each when asked), starts a loader and a trainer in each, forms the ring (broadcasting rank 0's
+ * weights), trains in stretches between checkpoints, and commits each checkpoint from the
+ * trainers' shards. When an actor or node dies it tears the group down, counts the failure,
+ * reschedules on what is alive, rebuilds the ring with a new generation and resumes from the last
+ * committed checkpoint. Finally the evaluator measures the last checkpoint.
+ * @throws RunFailedError with every cause once failures exceed `maxFailures`.
+ */
+export async function runDistributed(client: ClusterClient, o: DistributedRunOptions): Promise<RunResult> {
+  const n = o.trainers;
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`trainers: expected a whole number ≥ 1, got ${n}`);
+  if (o.config.batchSize % n !== 0)
+    throw new InvalidArgumentError(`batch size ${o.config.batchSize} is not divisible by ${n} trainers`);
+  const maxFailures = o.maxFailures ?? 3;
+  const every = o.checkpointEvery ?? 0;
+  await ensureDir(o.runDir);
+  const failures: { step: number; cause: string }[] = [];
+  const t0 = performance.now();
+  let trainedImages = 0;
+  let trainSeconds = 0;
+  let lastDir = '';
+  let totalSteps = 0;
+  for (let generation = 1; ; generation++) {
+    const actors: ActorHandle[] = [];
+    let pg = '';
+    let step = 0;
+    try {
+      const tg = performance.now();
+      const bundle = { CPU: 1, ...(o.gpusPerTrainer ? { GPU: o.gpusPerTrainer } : {}) };
+      pg = await client.createPlacementGroup(
+        Array.from({ length: n }, () => bundle),
+        'SPREAD',
+        `twist-run-g${generation}`,
+      );
+      await client.placementGroup(pg, 120_000);
+      const loaders = await Promise.all(
+        Array.from({ length: n }, (_, rank) =>
+          client.createActor(
+            'loader',
+            {
+              dataPath: o.config.dataPath,
+              rank,
+              worldSize: n,
+              batchSize: o.config.batchSize / n,
+              seed: o.config.seed ?? 0,
+              ...(o.config['cropScaleMin'] !== undefined ? { cropScaleMin: o.config['cropScaleMin'] } : {}),
+            },
+            { placementGroup: pg, bundleIndex: rank, name: `loader-${rank}-g${generation}` },
+          ),
+        ),
+      );
+      actors.push(...loaders);
+      await Promise.all(loaders.map((l) => l.ready(120_000)));
+      const info = await loaders[0]!.call<{ stepsPerEpoch: number }>('info');
+      totalSteps = Math.min(o.config.epochs * info.stepsPerEpoch, o.maxSteps ?? Infinity);
+      const trainers = await Promise.all(
+        loaders.map((l, rank) =>
+          client.createActor(
+            'trainer',
+            {
+              config: o.config,
+              rank,
+              worldSize: n,
+              groupId: `run-${client.jobId || 'driver'}`,
+              loaderId: l.id,
+              stepsPerEpoch: info.stepsPerEpoch,
+              backend: o.backend ?? 'auto',
+              ...(o.threads ? { threads: o.threads } : {}),
+            },
+            {
+              placementGroup: pg,
+              bundleIndex: rank,
+              resources: bundle,
+              name: `trainer-${rank}-g${generation}`,
+            },
+          ),
+        ),
+      );
+      actors.push(...trainers);
+      await Promise.all(trainers.map((t) => t.ready(300_000)));
+      const resumable = (await listStepDirs(o.runDir)).length > 0;
+      if (resumable)
+        await Promise.all(
+          trainers.map((t) => t.call('restore', { checkpoint: o.runDir }, { timeoutMs: 300_000 })),
+        );
+      const peers = await Promise.all(trainers.map((t) => t.call<string>('endpoint')));
+      await Promise.all(trainers.map((t) => t.call('join', { peers, generation }, { timeoutMs: 120_000 })));
+      step = (await trainers[0]!.call<{ step: number }>('position')).step;
+      o.onEvent?.({
+        kind: 'group-ready',
+        generation,
+        trainers: n,
+        seconds: (performance.now() - tg) / 1000,
+        resumedFrom: step,
+      });
+      while (step < totalSteps) {
+        if (o.signal?.aborted) break;
+        const until = every > 0 ? Math.min(totalSteps, (Math.floor(step / every) + 1) * every) : totalSteps;
+        const ts = performance.now();
+        const records = await Promise.all(
+          trainers.map((t) =>
+            t.call<
+              {
+                step: number;
+                epoch: number;
+                loss: number;
+                kl: number;
+                eh: number;
+                he: number;
+                lr: number;
+                computeS: number;
+                allreduceS: number;
+                dataWaitS: number;
+              }[]
+            >('train', { until }, { timeoutMs: 24 * 3600_000 }),
+          ),
+        );
+        const secs = (performance.now() - ts) / 1000;
+        trainSeconds += secs;
+        trainedImages += (until - step) * o.config.batchSize;
+        for (const r of records[0]!) {
+          const imagesPerS = o.config.batchSize / Math.max(1e-9, r.computeS + r.allreduceS + r.dataWaitS);
+          o.onStep?.({ ...r, totalSteps, imagesPerS });
+          void client
+            .reportRunMetrics({
+              train_loss: r.loss,
+              train_kl: r.kl,
+              train_eh: r.eh,
+              train_he: r.he,
+              train_lr: r.lr,
+              train_images_per_s: imagesPerS,
+              train_compute_s: r.computeS,
+              train_allreduce_s: r.allreduceS,
+              train_data_wait_s: r.dataWaitS,
+              train_step: r.step,
+            })
+            .catch(() => undefined);
+        }
+        step = until;
+        if (every > 0 || step >= totalSteps) lastDir = await checkpoint(trainers, o, step);
+        o.onEvent?.({ kind: 'checkpoint', step, dir: lastDir, seconds: 0 });
+      }
+      break;
+    } catch (err) {
+      const cause = err instanceof Error ? err.message : String(err);
+      failures.push({ step, cause });
+      o.onEvent?.({ kind: 'failure', step, cause, failures: failures.length });
+      if (failures.length > maxFailures)
+        throw new RunFailedError(
+          `the run failed ${failures.length} times (more than --max-failures ${maxFailures}): ${failures
+            .map((f, i) => `${i + 1}. at step ${f.step}: ${f.cause}`)
+            .join('; ')}`,
+          failures,
+        );
+    } finally {
+      if (pg) await client.removePlacementGroup(pg).catch(() => undefined);
+      for (const a of actors) a.close();
+    }
+  }
+  let evaluation: Record<string, number | string> | undefined;
+  if ((o.evaluate ?? true) && lastDir && existsSync(lastDir)) {
+    const ev = await client.createActor('evaluator', {
+      dataPath: o.config.dataPath,
+      backend: o.backend ?? 'auto',
+      ...(o.threads ? { threads: o.threads } : {}),
+      ...(o.evalTrainImages ? { trainImages: o.evalTrainImages } : {}),
+      ...(o.evalTestImages ? { testImages: o.evalTestImages } : {}),
+    });
+    try {
+      await ev.ready(300_000);
+      evaluation = await ev.call<Record<string, number | string>>(
+        'evaluate',
+        { checkpoint: lastDir },
+        { timeoutMs: 3600_000 },
+      );
+      o.onEvent?.({ kind: 'evaluated', figures: evaluation });
+      const num = (k: string): number => Number(evaluation?.[k]);
+      await client
+        .reportRunMetrics({ eval_knn: num('knn'), eval_nmi: num('nmi'), eval_acc: num('acc') })
+        .catch(() => undefined);
+    } finally {
+      await ev.kill().catch(() => undefined);
+      ev.close();
+    }
+  }
+  return {
+    steps: totalSteps,
+    totalSteps,
+    failures,
+    checkpoint: lastDir,
+    imagesPerS: trainedImages / Math.max(1e-9, trainSeconds),
+    seconds: (performance.now() - t0) / 1000,
+    ...(evaluation ? { evaluation } : {}),
+  };
+}
+
+/** A sharded checkpoint: every trainer writes its range into one staging dir, rank 0 commits. */
+async function checkpoint(trainers: ActorHandle[], o: DistributedRunOptions, step: number): Promise<string> {
+  const staging = await beginCheckpoint(o.runDir, step);
+  const acks = await Promise.all(
+    trainers.map((t) =>
+      t.call<ShardAck>('writeShard', { staging, n: trainers.length }, { timeoutMs: 600_000 }),
+    ),
+  );
+  const { dir } = await trainers[0]!.call<{ dir: string }>(
+    'commit',
+    { root: o.runDir, staging, acks, keep: o.keep ?? DEFAULT_KEEP },
+    { timeoutMs: 600_000 },
+  );
+  return path.resolve(dir);
+}

@@ -1,0 +1,8 @@
+// Original file: proto/cluster.proto
+
+
+export interface ReportRunMetricsReply {
+}
+
+export interface ReportRunMetricsReply__Output {
+}

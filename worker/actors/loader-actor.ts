@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { InvalidArgumentError, Random } from '../../core/index.js';
+import { epochOrder, loadMnistSplit, type ImageSplit } from '../../data/index.js';
+import { barlowGrayViews, GrayViewAugmenter } from '../../twist/index.js';
+import { defineActor } from './actor-class.js';
+
+/** What a loader is built with: its trainer's share of every global batch. */
+export const LoaderArgsSchema = z.object({
+  dataPath: z.string().min(1),
+  rank: z.number().int().min(0),
+  worldSize: z.number().int().min(1),
+  /** Images per trainer per step; the global batch is worldSize × this. */
+  batchSize: z.number().int().min(1),
+  seed: z.number().int(),
+  cropScaleMin: z.number().gt(0).max(1).default(0.2),
+});
+export type LoaderArgs = z.infer<typeof LoaderArgsSchema>;
+
+/** One ready batch: the two augmented views of this trainer's share of a global batch. */
+export interface LoaderBatch {
+  epoch: number;
+  stepInEpoch: number;
+  /** [batchSize, size, size, 1] floats each. */
+  x1: Float32Array;
+  x2: Float32Array;
+  size: number;
+  /** Dataset indices of the share, in batch order (sample accounting). */
+  indices: Int32Array;
+  augmentSeconds: number;
+}
+
+/**
+ * A data-loader actor: reads an MNIST-format split once, and for any (epoch, step) returns its
+ * trainer's share of that global batch, augmented into two barlow views. The global order of an
+ * epoch is the sampler's (a function of seed and epoch); share r of step s is images
+ * [s·G + r·b, s·G + (r+1)·b) of it (G = world size × b), so every image of an epoch goes to
+ * exactly one trainer once. The augmentation RNG of a batch is seeded by (seed, epoch, step, rank):
+ * a loader that is replaced, or a run that resumes, produces the very same batch again.
+ * Bounded prefetch is the trainer's: it keeps a few `batch` calls in flight.
+ */
+export const LoaderActor = defineActor({
+  name: 'loader',
+  methods: ['info', 'batch'],
+  create: async (raw, ctx) => {
+    const parsed = LoaderArgsSchema.safeParse(raw);
+    if (!parsed.success)
+      throw new InvalidArgumentError(
+        `loader: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`,
+      );
+    const a = parsed.data;
+    const train: ImageSplit = await loadMnistSplit(a.dataPath, 'train');
+    const global = a.batchSize * a.worldSize;
+    const stepsPerEpoch = Math.floor(train.count / global);
+    if (stepsPerEpoch < 1)
+      throw new InvalidArgumentError(
+        `loader: a global batch of ${global} exceeds the ${train.count} training images`,
+      );
+    const views = barlowGrayViews(train.height).map(
+      (v) => new GrayViewAugmenter({ ...v, scale: [a.cropScaleMin, 1] }),
+    ) as [GrayViewAugmenter, GrayViewAugmenter];
+    const size = views[0].config.size;
+    let cached: { epoch: number; order: Int32Array } | undefined;
+    const served = ctx.metrics.counter('twist_loader_batches_total', 'Batches served.');
+    const seconds = ctx.metrics.histogram('twist_loader_augment_seconds', 'Time to augment one batch.');
+    ctx.log.info({ images: train.count, steps_per_epoch: stepsPerEpoch, batch: a.batchSize }, 'loader ready');
+    return {
+      info: () => ({ count: train.count, stepsPerEpoch, size, height: train.height }),
+      batch: (req: unknown): LoaderBatch => {
+        const { epoch, stepInEpoch } = req as { epoch: number; stepInEpoch: number };
+        if (
+          !Number.isInteger(epoch) ||
+          epoch < 0 ||
+          !Number.isInteger(stepInEpoch) ||
+          stepInEpoch < 0 ||
+          stepInEpoch >= stepsPerEpoch
+        )
+          throw new InvalidArgumentError(
+            `loader.batch: no step ${stepInEpoch} of epoch ${epoch} (${stepsPerEpoch} steps per epoch)`,
+          );
+        const t0 = performance.now();
+        if (cached?.epoch !== epoch) cached = { epoch, order: epochOrder(train.count, a.seed, epoch) };
+        const start = stepInEpoch * global + a.rank * a.batchSize;
+        const indices = cached.order.slice(start, start + a.batchSize);
+        const rng = new Random(
+          (((a.seed * 1_000_003 + epoch) * 1_000_003 + stepInEpoch) * 131 + a.rank) >>> 0,
+        );
+        const x1 = views[0].apply(rng, train.images, train.height, train.width, indices);
+        const x2 = views[1].apply(rng, train.images, train.height, train.width, indices);
+        const s = (performance.now() - t0) / 1000;
+        served.inc();
+        seconds.observe(s);
+        return { epoch, stepInEpoch, x1, x2, size, indices, augmentSeconds: s };
+      },
+    };
+  },
+});

@@ -1,0 +1,303 @@
+import { createHash } from 'node:crypto';
+import * as tf from '@tensorflow/tfjs-core';
+import { z } from 'zod';
+import {
+  commitCheckpoint,
+  planLayout,
+  rangeViews,
+  resolveCheckpoint,
+  splitRanges,
+  writeShard,
+  type FlatLayout,
+  type ShardAck,
+} from '../../checkpoint/index.js';
+import { ClusterClient, type ActorHandle } from '../../client/index.js';
+import { BucketLayout, CollectiveServer, Communicator } from '../../collective/index.js';
+import { InvalidArgumentError, Random, type StateTensor } from '../../core/index.js';
+import {
+  captureTrainState,
+  cosineSchedule,
+  LocalTrainConfigSchema,
+  lrAt,
+  makeOptimizer,
+  modelFor,
+  parseBackendName,
+  restoreTrainState,
+  scaledLr,
+  selectBackend,
+  TwistStep,
+  warmupEpochsFor,
+  type TrainParts,
+} from '../../twist/index.js';
+import { defineActor } from './actor-class.js';
+import type { LoaderBatch } from './loader-actor.js';
+
+/** What a trainer is built with. */
+export const TrainerArgsSchema = z.object({
+  /** The run's training config (the local trainer's schema; `batchSize` is the global batch). */
+  config: z.record(z.string(), z.unknown()),
+  rank: z.number().int().min(0),
+  worldSize: z.number().int().min(1),
+  groupId: z.string().min(1),
+  loaderId: z.string().min(1),
+  stepsPerEpoch: z.number().int().min(1),
+  backend: z.string().default('auto'),
+  threads: z.number().int().min(1).optional(),
+  /** Batches requested ahead of the step that needs them (bounded prefetch). */
+  prefetch: z.number().int().min(1).max(16).default(2),
+});
+export type TrainerArgs = z.input<typeof TrainerArgsSchema>;
+
+/** What one step reports (rank-local loss terms; every rank applies the same averaged update). */
+export interface StepRecord {
+  step: number;
+  epoch: number;
+  loss: number;
+  kl: number;
+  eh: number;
+  he: number;
+  lr: number;
+  computeS: number;
+  allreduceS: number;
+  dataWaitS: number;
+}
+
+/**
+ * A trainer actor: one model replica. It serves the collective (ring all-reduce with the other
+ * trainers), pulls its share of each global batch from its loader actor with a few batches in
+ * flight, averages gradients with the bucketed ring all-reduce and steps the optimizer: every
+ * replica applies the same update and stays bitwise equal. Checkpoints are sharded: each trainer
+ * writes its byte range of the (identical) state, rank 0 commits the manifest.
+ */
+export const TrainerActor = defineActor({
+  name: 'trainer',
+  methods: ['endpoint', 'join', 'restore', 'train', 'writeShard', 'commit', 'checksum', 'position'],
+  create: async (raw, ctx) => {
+    const parsed = TrainerArgsSchema.safeParse(raw);
+    if (!parsed.success)
+      throw new InvalidArgumentError(
+        `trainer: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`,
+      );
+    const a = parsed.data;
+    const cfgParse = LocalTrainConfigSchema.safeParse(a.config);
+    if (!cfgParse.success)
+      throw new InvalidArgumentError(
+        `trainer config: ${cfgParse.error.issues[0]!.path.join('.')}: ${cfgParse.error.issues[0]!.message}`,
+      );
+    const cfg = cfgParse.data;
+    if (cfg.batchSize % a.worldSize !== 0)
+      throw new InvalidArgumentError(
+        `batch size ${cfg.batchSize} is not divisible by ${a.worldSize} trainers`,
+      );
+    const local = cfg.batchSize / a.worldSize;
+    const backend = await selectBackend({ name: parseBackendName(a.backend, 'backend'), threads: a.threads });
+    const model = modelFor(cfg);
+    const optimizer = makeOptimizer(cfg);
+    const step = new TwistStep(model, optimizer, {
+      lam1: cfg.lam1,
+      lam2: cfg.lam2,
+      tau: cfg.tau,
+      eps: cfg.eps,
+    });
+    const parts: TrainParts = {
+      store: model.store,
+      flat: step.flat,
+      optimizer,
+      rng: new Random(cfg.seed + 1),
+      samplerSeed: cfg.seed,
+    };
+    const layout = new BucketLayout(step.flat.segments);
+    const server = new CollectiveServer(ctx.cluster.host, 30_000, {
+      token: ctx.cluster.token,
+      tls: ctx.cluster.tls,
+    });
+    await server.start();
+    const client = await ClusterClient.connect({
+      head: ctx.cluster.head,
+      token: ctx.cluster.token,
+      tls: ctx.cluster.tls,
+      job: false,
+    });
+    const loader: ActorHandle = client.actor(a.loaderId);
+    let comm: Communicator | undefined;
+    let done = 0;
+    let lastLayout: FlatLayout | undefined;
+    const totalSteps = cfg.epochs * a.stepsPerEpoch;
+    const schedule = {
+      lr: scaledLr(cfg.baseLr, cfg.batchSize),
+      warmupSteps: Math.round(
+        Math.min(cfg.warmupEpochs ?? warmupEpochsFor(cfg.epochs), cfg.epochs) * a.stepsPerEpoch,
+      ),
+      mmeSteps: totalSteps,
+      totalSteps,
+    };
+    const labels = { backend: backend.name };
+    const m = ctx.metrics;
+    const stepSeconds = m.histogram('twist_trainer_step_seconds', 'Wall time of one training step.', [
+      'backend',
+    ]);
+    const phaseSeconds = m.counter('twist_trainer_phase_seconds_total', 'Step time by phase.', ['phase']);
+    const lossGauge = m.gauge(
+      'twist_trainer_loss',
+      "The last step's loss and its TWIST terms (rank-local).",
+      ['term'],
+    );
+    const lrGauge = m.gauge('twist_trainer_lr', 'Learning rate of the last step.');
+    const ips = m.gauge('twist_trainer_images_per_second', 'Global images per second over the last step.', [
+      'backend',
+    ]);
+    const steps = m.counter('twist_trainer_steps_total', 'Optimizer steps applied.');
+    const arBytes = m.counter(
+      'twist_trainer_allreduce_bytes_total',
+      'Gradient bytes all-reduced by this trainer.',
+    );
+    const position = (g: number): { epoch: number; stepInEpoch: number } => ({
+      epoch: Math.floor(g / a.stepsPerEpoch),
+      stepInEpoch: g % a.stepsPerEpoch,
+    });
+    const fetch = (g: number): Promise<LoaderBatch> =>
+      loader.call<LoaderBatch>('batch', position(g), { timeoutMs: 120_000 });
+    const state = (): StateTensor[] =>
+      captureTrainState(parts, { step: done, ...position(done) }, cfg.batchSize).tensors;
+    ctx.log.info(
+      { rank: a.rank, world: a.worldSize, backend: backend.name, params: step.flat.size },
+      'trainer ready',
+    );
+    return {
+      endpoint: () => server.address,
+      position: () => ({ step: done, ...position(done) }),
+      /** Forms the ring (a new generation after a failure) and makes every replica equal rank 0's. */
+      join: async (req: unknown) => {
+        const { peers, generation } = req as { peers: string[]; generation: number };
+        comm?.close();
+        comm = await Communicator.create({
+          groupId: a.groupId,
+          generation,
+          rank: a.rank,
+          peers,
+          server,
+          layoutHash: layout.hash,
+          token: ctx.cluster.token,
+          tls: ctx.cluster.tls,
+        });
+        await comm.broadcast(step.flat.values, 0);
+        step.flat.upload();
+        return { step: done };
+      },
+      /** Loads a committed checkpoint (any world size it was written at). */
+      restore: async (req: unknown) => {
+        const { checkpoint } = req as { checkpoint: string };
+        const r = await resolveCheckpoint(checkpoint);
+        restoreTrainState(parts, r.state);
+        done = r.checkpoint.manifest.step;
+        return { step: done, dir: r.checkpoint.dir };
+      },
+      /** Trains global steps [done, until): returns each step's record. */
+      train: async (req: unknown): Promise<StepRecord[]> => {
+        const { until } = req as { until: number };
+        if (!comm) throw new InvalidArgumentError('trainer: join the ring before training');
+        const end = Math.min(until, totalSteps);
+        const ahead = new Map<number, Promise<LoaderBatch>>();
+        const want = (g: number): Promise<LoaderBatch> => {
+          let p = ahead.get(g);
+          if (!p) {
+            p = fetch(g);
+            p.catch(() => undefined);
+            ahead.set(g, p);
+          }
+          return p;
+        };
+        const out: StepRecord[] = [];
+        while (done < end) {
+          const ts = performance.now();
+          for (let k = done; k < Math.min(end, done + a.prefetch); k++) void want(k);
+          const b = await want(done);
+          ahead.delete(done);
+          const tw = performance.now();
+          const x1 = tf.tensor4d(b.x1, [local, b.size, b.size, 1]);
+          const x2 = tf.tensor4d(b.x2, [local, b.size, b.size, 1]);
+          const lr = lrAt(done, schedule);
+          const weightDecay = cosineSchedule(
+            cfg.weightDecay,
+            cfg.weightDecayEnd ?? cfg.weightDecay,
+            done,
+            totalSteps,
+          );
+          const c = comm;
+          const r = await step.runReduced(x1, x2, { lr, weightDecay }, async (g) => {
+            await layout.allReduce(c, g, 'mean');
+          });
+          tf.dispose([x1, x2]);
+          if (!Number.isFinite(r.loss))
+            throw new InvalidArgumentError(`loss became ${r.loss} at step ${done}; lower the learning rate`);
+          const rec: StepRecord = {
+            step: done + 1,
+            epoch: b.epoch,
+            loss: r.loss,
+            kl: r.kl,
+            eh: r.eh,
+            he: r.he,
+            lr,
+            computeS: r.computeS,
+            allreduceS: r.reduceS,
+            dataWaitS: (tw - ts) / 1000,
+          };
+          done++;
+          out.push(rec);
+          const secs = (performance.now() - ts) / 1000;
+          stepSeconds.observe(labels, secs);
+          phaseSeconds.inc({ phase: 'compute' }, r.computeS);
+          phaseSeconds.inc({ phase: 'allreduce' }, r.reduceS);
+          phaseSeconds.inc({ phase: 'data_wait' }, rec.dataWaitS);
+          for (const term of ['loss', 'kl', 'eh', 'he'] as const) lossGauge.set({ term }, r[term]);
+          lrGauge.set(lr);
+          ips.set(labels, cfg.batchSize / secs);
+          steps.inc();
+          arBytes.inc(step.flat.size * 4);
+        }
+        return out;
+      },
+      /** Writes shard `rank` of `n` of the state into a staging directory (the driver began it). */
+      writeShard: async (req: unknown): Promise<ShardAck> => {
+        const { staging, n } = req as { staging: string; n: number };
+        const tensors = state();
+        lastLayout = planLayout(tensors);
+        const byName = new Map(tensors.map((t) => [t.name, t]));
+        const ranges = splitRanges(lastLayout.totalBytes, n);
+        const [start, end] = ranges[a.rank]!;
+        return writeShard(staging, lastLayout, a.rank, n, rangeViews(lastLayout, byName, start, end));
+      },
+      /** Rank 0 commits the checkpoint once every shard is written (manifest, rename, LATEST). */
+      commit: async (req: unknown) => {
+        const { root, staging, acks, keep } = req as {
+          root: string;
+          staging: string;
+          acks: ShardAck[];
+          keep: number;
+        };
+        if (!lastLayout) throw new InvalidArgumentError('trainer: commit before writeShard');
+        const { dir } = await commitCheckpoint(root, staging, lastLayout, acks, {
+          step: done,
+          epoch: position(done).epoch,
+          config: cfg,
+          meta: { stepInEpoch: position(done).stepInEpoch, worldSize: a.worldSize },
+          keep,
+        });
+        return { dir };
+      },
+      /** SHA-256 of the flat weights (replicas must agree). */
+      checksum: () =>
+        createHash('sha256')
+          .update(
+            new Uint8Array(step.flat.values.buffer, step.flat.values.byteOffset, step.flat.values.byteLength),
+          )
+          .digest('hex'),
+      close: async () => {
+        comm?.close();
+        await server.close();
+        await client.close();
+        model.dispose();
+      },
+    };
+  },
+});
