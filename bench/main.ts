@@ -5,6 +5,8 @@ import { checkpointBench } from './checkpoint.js';
 import { allreduceBench } from './allreduce.js';
 import { loaderBench } from './loader.js';
 import { controlPlaneBench } from './control-plane.js';
+import { scalingBench } from './scaling.js';
+import { recoveryBench } from './recovery.js';
 import { shutdownBackend } from '../twist/index.js';
 
 const BENCHES: Record<string, (args: Map<string, string>, emit: (o: object) => void) => Promise<void>> = {
@@ -15,6 +17,8 @@ const BENCHES: Record<string, (args: Map<string, string>, emit: (o: object) => v
   allreduce: allreduceBench,
   loader: loaderBench,
   'control-plane': controlPlaneBench,
+  scaling: scalingBench,
+  recovery: recoveryBench,
 };
 
 /** `npm run bench -- NAME [--flag value | --switch]...`: JSON lines on stdout. */

@@ -49,9 +49,17 @@ export interface RunStep {
 }
 
 export type RunEvent =
-  | { kind: 'group-ready'; generation: number; trainers: number; seconds: number; resumedFrom: number }
+  | {
+      kind: 'group-ready';
+      generation: number;
+      trainers: number;
+      seconds: number;
+      resumedFrom: number;
+      /** Seconds per phase: bundles reserved, actors up, checkpoint loaded, ring formed. */
+      phases: { placement: number; actors: number; restore: number; ring: number };
+    }
   | { kind: 'checkpoint'; step: number; dir: string; seconds: number }
-  | { kind: 'failure'; step: number; cause: string; failures: number }
+  | { kind: 'failure'; step: number; cause: string; failures: number; atMs: number }
   | { kind: 'evaluated'; figures: Record<string, number | string> };
 
 export interface RunResult {
@@ -111,6 +119,7 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
         `twist-run-g${generation}`,
       );
       await client.placementGroup(pg, 120_000);
+      const tPlaced = performance.now();
       const loaders = await Promise.all(
         Array.from({ length: n }, (_, rank) =>
           client.createActor(
@@ -156,11 +165,13 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
       );
       actors.push(...trainers);
       await Promise.all(trainers.map((t) => t.ready(300_000)));
+      const tActors = performance.now();
       const resumable = (await listStepDirs(o.runDir)).length > 0;
       if (resumable)
         await Promise.all(
           trainers.map((t) => t.call('restore', { checkpoint: o.runDir }, { timeoutMs: 300_000 })),
         );
+      const tRestored = performance.now();
       const peers = await Promise.all(trainers.map((t) => t.call<string>('endpoint')));
       await Promise.all(trainers.map((t) => t.call('join', { peers, generation }, { timeoutMs: 120_000 })));
       step = (await trainers[0]!.call<{ step: number }>('position')).step;
@@ -170,10 +181,18 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
         trainers: n,
         seconds: (performance.now() - tg) / 1000,
         resumedFrom: step,
+        phases: {
+          placement: (tPlaced - tg) / 1000,
+          actors: (tActors - tPlaced) / 1000,
+          restore: (tRestored - tActors) / 1000,
+          ring: (performance.now() - tRestored) / 1000,
+        },
       });
       while (step < totalSteps) {
         if (o.signal?.aborted) break;
-        const until = every > 0 ? Math.min(totalSteps, (Math.floor(step / every) + 1) * every) : totalSteps;
+        // Stretches of at most 5 steps (progress reaches the driver), checkpoints on the boundaries.
+        const nextCheckpoint = every > 0 ? (Math.floor(step / every) + 1) * every : totalSteps;
+        const until = Math.min(totalSteps, nextCheckpoint, step + 5);
         const ts = performance.now();
         const records = await Promise.all(
           trainers.map((t) =>
@@ -199,30 +218,19 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
         for (const r of records[0]!) {
           const imagesPerS = o.config.batchSize / Math.max(1e-9, r.computeS + r.allreduceS + r.dataWaitS);
           o.onStep?.({ ...r, totalSteps, imagesPerS });
-          void client
-            .reportRunMetrics({
-              train_loss: r.loss,
-              train_kl: r.kl,
-              train_eh: r.eh,
-              train_he: r.he,
-              train_lr: r.lr,
-              train_images_per_s: imagesPerS,
-              train_compute_s: r.computeS,
-              train_allreduce_s: r.allreduceS,
-              train_data_wait_s: r.dataWaitS,
-              train_step: r.step,
-            })
-            .catch(() => undefined);
         }
         step = until;
-        if (every > 0 || step >= totalSteps) lastDir = await checkpoint(trainers, o, step);
-        o.onEvent?.({ kind: 'checkpoint', step, dir: lastDir, seconds: 0 });
+        if ((every > 0 && step % every === 0) || step >= totalSteps) {
+          const tc = performance.now();
+          lastDir = await checkpoint(trainers, o, step);
+          o.onEvent?.({ kind: 'checkpoint', step, dir: lastDir, seconds: (performance.now() - tc) / 1000 });
+        }
       }
       break;
     } catch (err) {
       const cause = err instanceof Error ? err.message : String(err);
       failures.push({ step, cause });
-      o.onEvent?.({ kind: 'failure', step, cause, failures: failures.length });
+      o.onEvent?.({ kind: 'failure', step, cause, failures: failures.length, atMs: Date.now() });
       if (failures.length > maxFailures)
         throw new RunFailedError(
           `the run failed ${failures.length} times (more than --max-failures ${maxFailures}): ${failures

@@ -229,7 +229,10 @@ function renderCharts(series: Series): void {
             {},
             ...names.map((n, i) => ({ label: n, stroke: COLORS[i % COLORS.length]!, width: 1.5 })),
           ],
-          axes: [{}, { size: 60 }],
+          axes: [
+            {},
+            { size: 60, values: (_u, vals) => vals.map((v) => (v === 0 ? '0' : String(+v.toPrecision(3)))) },
+          ],
         },
         data,
         box,
@@ -239,6 +242,7 @@ function renderCharts(series: Series): void {
     } else chart.plot.setData(data);
     chart.box.dataset['points'] = String(xs.length);
   }
+  fitCharts();
 }
 
 async function getJson<T>(url: string): Promise<T> {
@@ -277,8 +281,10 @@ window.addEventListener('resize', fitCharts);
 
 /** Sizes every chart to its box (boxes follow the grid). */
 function fitCharts(): void {
-  for (const c of charts.values())
-    c.plot.setSize({ width: Math.max(240, c.box.clientWidth - 16), height: 200 });
+  for (const c of charts.values()) {
+    const width = Math.max(240, c.box.clientWidth - 16);
+    if (Math.abs(c.plot.width - width) > 2) c.plot.setSize({ width, height: 200 });
+  }
 }
 show(location.hash.slice(1) || 'cluster');
 void refresh();

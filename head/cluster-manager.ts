@@ -122,6 +122,8 @@ export class ClusterManager {
   private readonly health: HealthChecker;
   private readonly sweeper: NodeJS.Timeout;
   private scheduleQueued = false;
+  /** Actor starts this head has in flight (`id:incarnation`). */
+  private readonly starting = new Set<string>();
   private closed = false;
 
   constructor(
@@ -226,7 +228,9 @@ export class ClusterManager {
         if (a.nodeId === nodeId && isPlaced(a) && !reported.has(a.id)) {
           if (a.state === ActorState.ALIVE)
             this.failActor(a, `its process was not running on node ${nodeId} when the node re-registered`);
-          else this.unplace(a); // it was being started when the head went away: start it again
+          // Being started by a previous head (its StartActor call died with it): start it again.
+          // One this head is starting is simply not ready yet.
+          else if (!this.starting.has(`${a.id}:${a.incarnation}`)) this.unplace(a);
         }
     this.health.watch(nodeId);
     this.log.info(
@@ -746,6 +750,8 @@ export class ClusterManager {
       return x && x.incarnation === incarnation && x.nodeId === node.id && isPlaced(x) ? x : undefined;
     };
     this.log.info({ actor_id: id, node_id: node.id, incarnation, gpu_ids: a.gpuIds }, 'starting actor');
+    const key = `${id}:${incarnation}`;
+    this.starting.add(key);
     try {
       const { node: client } = this.conns.get(node.id, node.address);
       const rep = await callUnary(
@@ -787,6 +793,8 @@ export class ClusterManager {
       const answered = !(err instanceof GetTimeoutError) && (err as { code?: string }).code !== 'UNAVAILABLE';
       this.failActor(x, `could not start on node ${node.id}: ${msg}`, answered);
       this.stopOnNode(node.id, id, incarnation, 'start failed');
+    } finally {
+      this.starting.delete(key);
     }
   }
 

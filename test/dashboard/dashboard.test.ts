@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { chromium, type Browser } from 'playwright-core';
-import { ClusterClient } from '../../client/index.js';
+import { ClusterClient, runDistributed } from '../../client/index.js';
+import { FASHION_MNIST_DIR } from '../../data/index.js';
 import { TestCluster } from '../helpers/cluster-processes.js';
 
 /** Screenshots land here (git-ignored): the test's artifacts. */
@@ -102,5 +103,35 @@ test.serial('on a phone-sized screen the page stays usable (tables scroll, nav w
   const bodyWidth = await page.evaluate(() => document.body.scrollWidth);
   t.true(bodyWidth <= 390 + 1, `page width ${bodyWidth}`);
   await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-phone.png'), fullPage: true });
+  await page.close();
+});
+
+test.serial('while a short run trains, its loss chart gains points', async (t) => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+  await page.goto(`${dashboard}#charts`);
+  const run = runDistributed(client, {
+    config: { dataPath: FASHION_MNIST_DIR, batchSize: 32, epochs: 1, width: 4, hidDim: 16, dim: 10, seed: 1 },
+    trainers: 2,
+    runDir: path.join(cluster.dir, 'run'),
+    maxSteps: 30,
+    checkpointEvery: 10,
+    backend: 'wasm',
+    threads: 1,
+    evaluate: false,
+  });
+  const chart = page.locator('#chart-loss');
+  await chart.waitFor({ timeout: 120_000 });
+  const first = Number(await chart.getAttribute('data-points'));
+  await page.waitForFunction(
+    (n) => Number(document.querySelector('#chart-loss')?.getAttribute('data-points')) > n,
+    first,
+    { timeout: 120_000 },
+  );
+  const later = Number(await chart.getAttribute('data-points'));
+  t.true(later > first, `loss chart points ${first} → ${later}`);
+  t.is(await page.locator('#chart-split canvas').count(), 1);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-run.png'), fullPage: true });
+  const r = await run;
+  t.is(r.steps, 30);
   await page.close();
 });

@@ -254,6 +254,22 @@ export const TrainerActor = defineActor({
           ips.set(labels, cfg.batchSize / secs);
           steps.inc();
           arBytes.inc(step.flat.size * 4);
+          // Rank 0 reports each step to the head's history as it happens (the dashboard's charts).
+          if (a.rank === 0)
+            client
+              .reportRunMetrics({
+                train_loss: r.loss,
+                train_kl: r.kl,
+                train_eh: r.eh,
+                train_he: r.he,
+                train_lr: lr,
+                train_images_per_s: cfg.batchSize / secs,
+                train_compute_s: r.computeS,
+                train_allreduce_s: r.reduceS,
+                train_data_wait_s: rec.dataWaitS,
+                train_step: rec.step,
+              })
+              .catch(() => undefined);
         }
         return out;
       },

@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ClusterClient } from '../client/index.js';
+import { createLogger } from '../core/index.js';
+import { Head } from '../head/index.js';
+import { WorkerAgent } from '../worker/index.js';
+
+/** An in-process head with `workers` in-process worker agents (actors are real processes). */
+export interface BenchCluster {
+  head: Head;
+  workers: WorkerAgent[];
+  client: ClusterClient;
+  dir: string;
+  close(): Promise<void>;
+}
+
+export async function startBenchCluster(workers: number, cpusEach: number): Promise<BenchCluster> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'twist-bench-run-'));
+  const log = createLogger({ component: 'bench' });
+  log.level = 'warn';
+  const head = await Head.start(
+    {
+      port: 0,
+      dashboardPort: 0,
+      stateDir: path.join(dir, 'head'),
+      health: { initialDelayMs: 500, periodMs: 500, timeoutMs: 1000, failureThreshold: 3 },
+    },
+    log,
+  );
+  const ws = await Promise.all(
+    Array.from({ length: workers }, () =>
+      WorkerAgent.start({ head: head.address, token: head.token, gpus: 0, cpus: cpusEach }, log),
+    ),
+  );
+  await Promise.all(ws.map((w) => w.registeredOnce()));
+  const client = await ClusterClient.connect({ head: head.address, token: head.token, jobName: 'bench' });
+  return {
+    head,
+    workers: ws,
+    client,
+    dir,
+    close: async () => {
+      await client.close();
+      await Promise.all(ws.map((w) => w.close()));
+      await head.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
