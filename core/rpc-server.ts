@@ -103,13 +103,17 @@ export function parseRequest<S extends z.ZodType>(schema: S, req: unknown, what:
   throw new InvalidArgumentError(`${what}: ${field || 'request'}: ${issue.message}`);
 }
 
-/** Server options every cluster server uses: message cap and keepalive. */
-export function serverOptions(maxMessageBytes: number): grpc.ServerOptions {
+/**
+ * Server options every cluster server uses: message cap and keepalive. `patient` is for servers
+ * whose callers may be busy in long synchronous computations (trainers calling their loaders,
+ * drivers of actors): a caller that cannot answer a ping for a few seconds is not dead.
+ */
+export function serverOptions(maxMessageBytes: number, patient = false): grpc.ServerOptions {
   return {
     'grpc.max_receive_message_length': maxMessageBytes,
     'grpc.max_send_message_length': maxMessageBytes,
-    'grpc.keepalive_time_ms': 10_000,
-    'grpc.keepalive_timeout_ms': 5_000,
+    'grpc.keepalive_time_ms': patient ? 300_000 : 10_000,
+    'grpc.keepalive_timeout_ms': patient ? 120_000 : 5_000,
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 5_000,
   };

@@ -73,7 +73,7 @@ export class ActorServer {
 
   /** Listens on host:0 and returns `host:port`. @throws IoError when it cannot bind. */
   async start(host: string, tls?: TlsFiles): Promise<string> {
-    const server = new grpc.Server(serverOptions(4 << 20));
+    const server = new grpc.Server(serverOptions(4 << 20, true));
     server.addService(loadProto<ActorProto>('actor').twist.v1.Actor.service, {
       Session: (stream: SessionStream) => this.onSession(stream),
     });
