@@ -16,6 +16,7 @@ interface HeadFlags extends ClusterFlags {
   dashboardPort: number;
   dashboardHost: string;
   printPrometheusConfig?: boolean;
+  prometheusUrl?: string;
 }
 
 /** `twist head`: runs the head until SIGINT/SIGTERM (state flushed) or `twist stop`. */
@@ -58,7 +59,11 @@ export function addHeadCommand(program: Command): void {
         'address of the dashboard (beyond loopback the token is required)',
         '127.0.0.1',
       )
-      .option('--print-prometheus-config', 'print a prometheus.yml that scrapes this cluster, and exit'),
+      .option('--print-prometheus-config', 'print a prometheus.yml that scrapes this cluster, and exit')
+      .option(
+        '--prometheus-url <url>',
+        "read the dashboard's charts from this Prometheus (e.g. http://127.0.0.1:9090)",
+      ),
   ).action(async (f: HeadFlags) => {
     if (f.printPrometheusConfig) {
       const stateDir = f.stateDir ?? defaultStateDir();
@@ -87,6 +92,7 @@ export function addHeadCommand(program: Command): void {
       ...(f.jobHeartbeatTimeoutMs ? { jobHeartbeatTimeoutMs: f.jobHeartbeatTimeoutMs } : {}),
       dashboardPort: f.dashboardPort,
       dashboardHost: f.dashboardHost,
+      ...(f.prometheusUrl ? { prometheusUrl: f.prometheusUrl } : {}),
     });
     process.stdout.write(
       `${JSON.stringify({

@@ -65,18 +65,8 @@ export function addStatusCommand(program: Command): void {
       .addOption(headOption())
       .option('--json', 'print one JSON object'),
   ).action(async (f: ClusterFlags & { head: string; json?: boolean }) => {
-    const client = await ClusterClient.connect({
-      head: f.head,
-      token: tokenOf(f),
-      tls: tlsOf(f),
-      job: false,
-    });
-    try {
-      const s = await client.status();
-      process.stdout.write(f.json ? `${JSON.stringify(s)}\n` : formatStatus(s));
-    } finally {
-      await client.close();
-    }
+    const s = await withClient(f, (c) => c.status());
+    process.stdout.write(f.json ? `${JSON.stringify(s)}\n` : formatStatus(s));
   });
 }
 
@@ -88,17 +78,20 @@ export function addStopCommand(program: Command): void {
       .description('stop the cluster: every worker, then the head')
       .addOption(headOption()),
   ).action(async (f: ClusterFlags & { head: string }) => {
-    const client = await ClusterClient.connect({
-      head: f.head,
-      token: tokenOf(f),
-      tls: tlsOf(f),
-      job: false,
-    });
-    try {
-      await client.stopCluster();
-      process.stderr.write(`cluster at ${f.head} is stopping\n`);
-    } finally {
-      await client.close();
-    }
+    await withClient(f, (c) => c.stopCluster());
+    process.stderr.write(`cluster at ${f.head} is stopping\n`);
   });
+}
+
+/** Runs `fn` with a job-less client of the head the flags name, closing it afterwards. */
+async function withClient<T>(
+  f: ClusterFlags & { head: string },
+  fn: (c: ClusterClient) => Promise<T>,
+): Promise<T> {
+  const client = await ClusterClient.connect({ head: f.head, token: tokenOf(f), tls: tlsOf(f), job: false });
+  try {
+    return await fn(client);
+  } finally {
+    await client.close();
+  }
 }

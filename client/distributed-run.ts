@@ -32,10 +32,9 @@ export interface DistributedRunOptions {
   signal?: AbortSignal;
 }
 
-/** One step as rank 0 saw it. */
-export interface RunStep {
+/** What one trainer reports of one step (rank-local loss terms; every rank applies the same update). */
+export interface StepRecord {
   step: number;
-  totalSteps: number;
   epoch: number;
   loss: number;
   kl: number;
@@ -45,6 +44,11 @@ export interface RunStep {
   computeS: number;
   allreduceS: number;
   dataWaitS: number;
+}
+
+/** One step as rank 0 saw it, with the run's length and the step's global images per second. */
+export interface RunStep extends StepRecord {
+  totalSteps: number;
   imagesPerS: number;
 }
 
@@ -175,6 +179,15 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
       const peers = await Promise.all(trainers.map((t) => t.call<string>('endpoint')));
       await Promise.all(trainers.map((t) => t.call('join', { peers, generation }, { timeoutMs: 120_000 })));
       step = (await trainers[0]!.call<{ step: number }>('position')).step;
+      if (generation > 1)
+        void client
+          .reportRunMetrics({
+            recovery_reschedule_s: (tActors - tg) / 1000,
+            recovery_restore_s: (tRestored - tActors) / 1000,
+            recovery_ring_s: (performance.now() - tRestored) / 1000,
+            run_failures: failures.length,
+          })
+          .catch(() => undefined);
       o.onEvent?.({
         kind: 'group-ready',
         generation,
@@ -195,22 +208,7 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
         const until = Math.min(totalSteps, nextCheckpoint, step + 5);
         const ts = performance.now();
         const records = await Promise.all(
-          trainers.map((t) =>
-            t.call<
-              {
-                step: number;
-                epoch: number;
-                loss: number;
-                kl: number;
-                eh: number;
-                he: number;
-                lr: number;
-                computeS: number;
-                allreduceS: number;
-                dataWaitS: number;
-              }[]
-            >('train', { until }, { timeoutMs: 24 * 3600_000 }),
-          ),
+          trainers.map((t) => t.call<StepRecord[]>('train', { until }, { timeoutMs: 24 * 3600_000 })),
         );
         const secs = (performance.now() - ts) / 1000;
         trainSeconds += secs;
@@ -220,6 +218,16 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
           o.onStep?.({ ...r, totalSteps, imagesPerS });
         }
         step = until;
+        void client
+          .reportRunMetrics({
+            run_step: step,
+            run_total_steps: totalSteps,
+            run_epoch: Math.floor(step / info.stepsPerEpoch),
+            run_failures: failures.length,
+            run_steps_per_s: records[0]!.length / Math.max(1e-9, secs),
+            run_images_per_s: (records[0]!.length * o.config.batchSize) / Math.max(1e-9, secs),
+          })
+          .catch(() => undefined);
         if ((every > 0 && step % every === 0) || step >= totalSteps) {
           const tc = performance.now();
           lastDir = await checkpoint(trainers, o, step);

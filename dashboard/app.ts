@@ -43,7 +43,14 @@ interface Status {
     strategy: string;
     sinceMs: number;
   }[];
-  jobs: { jobId: string; name: string; state: string; startMs: number; endMs: number }[];
+  jobs: {
+    jobId: string;
+    name: string;
+    state: string;
+    startMs: number;
+    endMs: number;
+    progress: Record<string, number>;
+  }[];
   unauthenticatedTotal: number;
 }
 type Series = Record<string, [number[], number[]]>;
@@ -197,9 +204,30 @@ function renderStatus(s: Status): void {
         new Date(j.startMs).toLocaleString(),
         j.endMs ? new Date(j.endMs).toLocaleString() : '–',
         s.actors.filter((a) => a.jobId === j.jobId && a.state === 'ALIVE').length,
+        ...jobProgress(j.progress, j.state),
       ]),
     ),
   );
+}
+
+/** Progress, epoch, ETA, failures and the last recovery of a job that reports a run. */
+function jobProgress(p: Record<string, number>, state: string): string[] {
+  const total = p['run_total_steps'];
+  if (!total) return ['–', '–', '–', '–', '–'];
+  const step = p['run_step'] ?? 0;
+  const rate = p['run_steps_per_s'] ?? 0;
+  const eta = state === 'RUNNING' && rate > 0 && step < total ? `${Math.ceil((total - step) / rate)} s` : '–';
+  const rec =
+    p['recovery_reschedule_s'] !== undefined
+      ? `reschedule ${p['recovery_reschedule_s'].toFixed(1)} s, load ${(p['recovery_restore_s'] ?? 0).toFixed(1)} s, ring ${(p['recovery_ring_s'] ?? 0).toFixed(2)} s`
+      : '–';
+  return [
+    `${step} / ${total} (${((100 * step) / total).toFixed(0)} %)`,
+    String((p['run_epoch'] ?? 0) + 1),
+    eta,
+    String(p['run_failures'] ?? 0),
+    rec,
+  ];
 }
 
 const charts = new Map<string, { plot: uPlotType; box: HTMLElement; names: string[] }>();

@@ -101,7 +101,7 @@ export interface ClusterSnapshot {
   actors: ActorRecord[];
   placementGroups: PlacementGroupRecord[];
   pending: PendingDemand[];
-  jobs: JobRecord[];
+  jobs: (JobRecord & { progress: Record<string, number> })[];
 }
 
 /**
@@ -118,6 +118,7 @@ export class ClusterManager {
   private readonly groups = new Map<string, PlacementGroupRecord>();
   private readonly lastSeen = new Map<string, number>();
   private readonly jobBeat = new Map<string, number>();
+  private readonly jobProgress = new Map<string, Record<string, number>>();
   private readonly changes = new EventEmitter();
   private readonly health: HealthChecker;
   private readonly sweeper: NodeJS.Timeout;
@@ -369,6 +370,13 @@ export class ClusterManager {
     return j;
   }
 
+  /** The latest run figures a job's driver reported (kept in memory: the driver reports again). */
+  recordJobProgress(id: string, values: Record<string, number>): void {
+    if (!id) return;
+    const prev = this.jobProgress.get(id) ?? {};
+    this.jobProgress.set(id, { ...prev, ...values });
+  }
+
   jobHeartbeat(id: string): boolean {
     const j = this.jobs.get(id);
     if (!j || j.state !== 'RUNNING') return false;
@@ -482,7 +490,7 @@ export class ClusterManager {
       actors: [...this.actors.values()],
       placementGroups: [...this.groups.values()],
       pending,
-      jobs: [...this.jobs.values()],
+      jobs: [...this.jobs.values()].map((j) => ({ ...j, progress: this.jobProgress.get(j.id) ?? {} })),
     };
   }
 

@@ -4,6 +4,7 @@ import type { HttpEndpoint } from '../core/index.js';
 import type { ClusterManager } from './cluster-manager.js';
 import { statusReply } from './head-service.js';
 import type { MetricsHistory } from './metrics-history.js';
+import { seriesFromPrometheus } from './prometheus-series.js';
 
 /** The dashboard's static files: HTML/CSS from the source tree, the compiled script, uPlot from its package. */
 const SOURCE = (f: string): string => fileURLToPath(new URL(`../../dashboard/${f}`, import.meta.url));
@@ -34,6 +35,7 @@ export function addDashboardRoutes(
   manager: ClusterManager,
   history: MetricsHistory,
   unauthenticatedTotal: () => number,
+  prometheusUrl?: string,
 ): void {
   for (const [path, a] of Object.entries(ASSETS))
     http.route(path, async (_req, res) => {
@@ -45,9 +47,23 @@ export function addDashboardRoutes(
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     res.end(JSON.stringify(statusReply(manager, unauthenticatedTotal())));
   });
-  http.route('/api/series', (_req, res, url) => {
+  http.route('/api/series', async (_req, res, url) => {
     const since = Number(url.searchParams.get('since') ?? '-Infinity');
-    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-    res.end(JSON.stringify(history.snapshot(Number.isNaN(since) ? -Infinity : since)));
+    let body = history.snapshot(Number.isNaN(since) ? -Infinity : since);
+    let source = 'head';
+    if (prometheusUrl)
+      try {
+        // Prometheus has the long history; the head's own points fill what it lacks.
+        body = { ...body, ...(await seriesFromPrometheus(prometheusUrl)) };
+        source = 'prometheus';
+      } catch (err) {
+        source = `head (prometheus failed: ${(err as Error).message.slice(0, 200)})`;
+      }
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'cache-control': 'no-store',
+      'x-twist-series-source': source,
+    });
+    res.end(JSON.stringify(body));
   });
 }

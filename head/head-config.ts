@@ -40,6 +40,8 @@ export const HeadConfigSchema = z.object({
   dashboardPort: z.number().int().min(0).max(65535).default(8265),
   /** Bound to loopback by default; elsewhere the cluster token is required. */
   dashboardHost: z.string().min(1).default('127.0.0.1'),
+  /** Read the dashboard's charts from this Prometheus (its HTTP API) instead of the head's history. */
+  prometheusUrl: z.string().url().optional(),
   /** Where the Prometheus file_sd targets are written (default `<stateDir>/prometheus/targets.json`). */
   fileSdPath: z.string().optional(),
   /** Largest request the head accepts (gRPC message cap). */

@@ -1,5 +1,5 @@
 import type { Guard, ProcessMetrics } from '../core/index.js';
-import type { ClusterManager, ManagerEvents } from './cluster-manager.js';
+import type { ClusterManager, ClusterSnapshot, ManagerEvents } from './cluster-manager.js';
 
 /**
  * The head's series: cluster tables by state (read at scrape time), scheduling and health-check
@@ -10,30 +10,55 @@ export function headMetrics(
   m: ProcessMetrics,
   manager: () => ClusterManager | undefined,
 ): { events: Partial<ManagerEvents>; guard: Pick<Guard, 'onHandled' | 'onUnauthenticated'> } {
-  const count = <K extends string>(
-    xs: readonly { state: string }[],
-    states: readonly K[],
-  ): Record<K, number> => {
-    const out = Object.fromEntries(states.map((s) => [s, 0])) as Record<K, number>;
-    for (const x of xs) if (x.state in out) out[x.state as K]++;
-    return out;
+  /** A gauge of how many records of a table are in each state, read at scrape time. */
+  const byState = (
+    name: string,
+    help: string,
+    table: (s: ClusterSnapshot) => readonly { state: string }[],
+    states: readonly string[],
+  ): void => {
+    m.gauge(name, help, ['state'], (g) => {
+      const snap = manager()?.snapshot();
+      if (!snap) return;
+      const rows = table(snap);
+      for (const state of states) g.set({ state }, rows.filter((x) => x.state === state).length);
+    });
   };
-  m.gauge('twist_head_nodes', 'Nodes by state.', ['state'], (g) => {
-    const s = manager()?.snapshot();
-    if (!s) return;
-    for (const [k, v] of Object.entries(count(s.nodes, ['ALIVE', 'DEAD']))) g.set({ state: k }, v);
+  byState('twist_head_nodes', 'Nodes by state.', (s) => s.nodes, ['ALIVE', 'DEAD']);
+  byState('twist_head_actors', 'Actors by state.', (s) => s.actors, [
+    'PENDING',
+    'ALIVE',
+    'RESTARTING',
+    'DEAD',
+  ]);
+  byState('twist_head_placement_groups', 'Placement groups by state.', (s) => s.placementGroups, [
+    'PENDING',
+    'CREATED',
+    'REMOVED',
+  ]);
+  m.gauge(
+    'twist_run_progress_ratio',
+    'Steps done / steps of each running job that reports a run.',
+    ['job'],
+    (g) => {
+      g.reset();
+      for (const j of manager()?.snapshot().jobs ?? [])
+        if (j.state === 'RUNNING' && j.progress['run_total_steps'])
+          g.set({ job: j.id }, (j.progress['run_step'] ?? 0) / j.progress['run_total_steps']);
+    },
+  );
+  m.gauge('twist_run_failures', 'Failures each running job has recovered from.', ['job'], (g) => {
+    g.reset();
+    for (const j of manager()?.snapshot().jobs ?? [])
+      if (j.state === 'RUNNING' && j.progress['run_failures'] !== undefined)
+        g.set({ job: j.id }, j.progress['run_failures']);
   });
-  m.gauge('twist_head_actors', 'Actors by state.', ['state'], (g) => {
-    const s = manager()?.snapshot();
-    if (!s) return;
-    for (const [k, v] of Object.entries(count(s.actors, ['PENDING', 'ALIVE', 'RESTARTING', 'DEAD'])))
-      g.set({ state: k }, v);
-  });
-  m.gauge('twist_head_placement_groups', 'Placement groups by state.', ['state'], (g) => {
-    const s = manager()?.snapshot();
-    if (!s) return;
-    for (const [k, v] of Object.entries(count(s.placementGroups, ['PENDING', 'CREATED', 'REMOVED'])))
-      g.set({ state: k }, v);
+  m.gauge('twist_run_recovery_seconds', "The last recovery's phases (any job).", ['phase'], (g) => {
+    for (const j of manager()?.snapshot().jobs ?? [])
+      for (const phase of ['reschedule', 'restore', 'ring']) {
+        const v = j.progress[`recovery_${phase}_s`];
+        if (v !== undefined) g.set({ phase }, v);
+      }
   });
   m.gauge('twist_head_pending_demand', 'Requests waiting for resources.', ['kind'], (g) => {
     const s = manager()?.snapshot();

@@ -49,7 +49,8 @@ const nodeInfo = (n: NodeStatus): wire.NodeInfo => ({
   metricsAddress: n.metricsAddress ?? '',
 });
 
-const jobInfo = (j: JobRecord): wire.JobInfo => ({
+const jobInfo = (j: JobRecord & { progress: Record<string, number> }): wire.JobInfo => ({
+  progress: j.progress,
   jobId: j.id,
   name: j.name,
   state: j.state,
@@ -88,7 +89,7 @@ export interface HeadServiceDeps {
   /** Starts the head's shutdown (after the reply is sent). */
   requestShutdown: () => void;
   /** A run's figures for the dashboard's history. */
-  recordRunMetrics: (timeMs: number, values: Record<string, number>) => void;
+  recordRunMetrics: (jobId: string, timeMs: number, values: Record<string, number>) => void;
 }
 
 /**
@@ -169,7 +170,7 @@ export function clusterHandlers(d: HeadServiceDeps): ClusterHandlers {
     GetClusterStatus: unary(g, 'GetClusterStatus', () => statusReply(m, d.unauthenticatedTotal())),
     ReportRunMetrics: unary(g, 'ReportRunMetrics', (req) => {
       const r = parseRequest(S.ReportRunMetricsSchema, req, 'ReportRunMetrics');
-      d.recordRunMetrics(r.timeMs || Date.now(), r.values);
+      d.recordRunMetrics(r.jobId, r.timeMs || Date.now(), r.values);
       return {};
     }),
     Shutdown: unary(g, 'Shutdown', () => {

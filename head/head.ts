@@ -134,8 +134,9 @@ export class Head {
         jobHeartbeatTimeoutMs: cfg.jobHeartbeatTimeoutMs,
         unauthenticatedTotal: () => ref.head?.unauthenticated ?? 0,
         requestShutdown: () => void ref.head?.stop('stopped by twist stop'),
-        recordRunMetrics: (t, values) => {
+        recordRunMetrics: (jobId, t, values) => {
           for (const [k, v] of Object.entries(values)) if (Number.isFinite(v)) ref.history?.push(k, t, v);
+          manager.recordJobProgress(jobId, values);
         },
       }),
     );
@@ -173,7 +174,7 @@ export class Head {
       };
     });
     ref.history = history;
-    addDashboardRoutes(http, manager, history, () => ref.head?.unauthenticated ?? 0);
+    addDashboardRoutes(http, manager, history, () => ref.head?.unauthenticated ?? 0, cfg.prometheusUrl);
     http.route('/sd/targets', (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(scrapeTargets(http.address, manager.snapshot())));

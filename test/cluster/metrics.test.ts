@@ -3,7 +3,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import test from 'ava';
-import { ClusterClient } from '../../client/index.js';
+import { ClusterClient, runDistributed } from '../../client/index.js';
+import { FASHION_MNIST_DIR } from '../../data/index.js';
+import { seriesFromPrometheus } from '../../head/index.js';
 import { TestCluster, waitFor } from '../helpers/cluster-processes.js';
 import { parsePromText, sampleValue } from '../helpers/prom-text.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -147,6 +149,60 @@ test.serial(
     t.is(result[0]!.metric['class'], 'echo');
     t.is(Number(result[0]!.value[1]), 3);
     t.log(`Prometheus query ${q} → ${result[0]!.value[1]}`);
+
+    // A short run: Prometheus discovers its trainers and scrapes their series.
+    const ac = new AbortController();
+    const run = runDistributed(client, {
+      config: {
+        dataPath: FASHION_MNIST_DIR,
+        batchSize: 32,
+        epochs: 1,
+        width: 4,
+        hidDim: 16,
+        dim: 10,
+        seed: 2,
+      },
+      trainers: 2,
+      runDir: path.join(dir, 'run'),
+      maxSteps: 1000,
+      backend: 'wasm',
+      threads: 1,
+      evaluate: false,
+      signal: ac.signal,
+    });
+    const tq = 'twist_trainer_steps_total';
+    const trainer = await waitFor(
+      async () => {
+        const r = await fetch(`${api}/query?query=${encodeURIComponent(tq)}`);
+        const body = (await r.json()) as {
+          data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+        };
+        return body.data.result.length === 2 && body.data.result.every((x) => Number(x.value[1]) > 0)
+          ? body.data.result
+          : undefined;
+      },
+      120_000,
+      `Prometheus to scrape both trainers' ${tq}`,
+    );
+    // A trainer's own /metrics parses and carries the run's series.
+    const tr = (await client.status()).actors.find((x) => x.className === 'trainer' && x.state === 'ALIVE')!;
+    const tm = await scrape(`http://${tr.metricsAddress}/metrics`);
+    t.true((sampleValue(tm.samples, 'twist_trainer_steps_total') ?? 0) > 0);
+    for (const term of ['loss', 'kl', 'eh', 'he'])
+      t.not(sampleValue(tm.samples, 'twist_trainer_loss', { term }), undefined, term);
+    t.is(tm.types.get('twist_trainer_step_seconds'), 'histogram');
+    t.not(sampleValue(tm.samples, 'twist_trainer_images_per_second', { backend: 'wasm' }), undefined);
+    ac.abort();
+    await run;
+    t.deepEqual(
+      trainer.map((x) => x.metric['class']),
+      ['trainer', 'trainer'],
+    );
+    t.log(`Prometheus query ${tq} → ${trainer.map((x) => x.value[1]).join(', ')}`);
+    // The dashboard's series, read from Prometheus (twist head --prometheus-url).
+    const series = await seriesFromPrometheus(`http://127.0.0.1:${promPort}`);
+    t.is(series['nodes_alive']?.[1].at(-1), 2);
+    t.true((series['train_loss']?.[1].length ?? 0) > 0);
   },
 );
 

@@ -133,5 +133,15 @@ test.serial('while a short run trains, its loss chart gains points', async (t) =
   await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-run.png'), fullPage: true });
   const r = await run;
   t.is(r.steps, 30);
+  // The jobs page shows the run's progress and failures.
+  await page.getByRole('button', { name: 'Jobs' }).click();
+  await page.waitForFunction(
+    () => document.querySelector('#jobs')?.textContent?.includes('30 / 30 (100 %)'),
+    undefined,
+    {
+      timeout: 15_000,
+    },
+  );
+  await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-jobs.png'), fullPage: true });
   await page.close();
 });

@@ -13,6 +13,7 @@ import {
   scaledLr,
   Sgd,
   warmupEpochsFor,
+  type LrScheduleConfig,
   type Optimizer,
 } from '../optim/index.js';
 import type { LocalTrainConfig } from './train-config.js';
@@ -66,6 +67,54 @@ export interface TrainHooks {
   onCheckpoint?: (state: TrainState) => Promise<void>;
   /** Continue a run from this state (from a checkpoint of the same configuration). */
   resume?: TrainState;
+}
+
+/**
+ * A run's schedule: the base lr scaled by the global batch (per 256 images, as the seed), linear
+ * warmup (the seed's rule, capped at the run), cosine decay over all epochs.
+ */
+export function runSchedule(cfg: LocalTrainConfig, stepsPerEpoch: number): LrScheduleConfig {
+  const warmupEpochs = Math.min(cfg.warmupEpochs ?? warmupEpochsFor(cfg.epochs), cfg.epochs);
+  return {
+    lr: scaledLr(cfg.baseLr, cfg.batchSize),
+    warmupSteps: Math.round(warmupEpochs * stepsPerEpoch),
+    mmeSteps: cfg.epochs * stepsPerEpoch,
+    totalSteps: cfg.epochs * stepsPerEpoch,
+  };
+}
+
+/** The lr and weight decay of step `step` (weight decay: cosine from its start to its end value). */
+export function hyperAt(
+  cfg: LocalTrainConfig,
+  schedule: LrScheduleConfig,
+  step: number,
+): { lr: number; weightDecay: number } {
+  return {
+    lr: lrAt(step, schedule),
+    weightDecay: cosineSchedule(
+      cfg.weightDecay,
+      cfg.weightDecayEnd ?? cfg.weightDecay,
+      step,
+      schedule.totalSteps,
+    ),
+  };
+}
+
+/** The model, optimizer and step of a config: what every trainer, local or distributed, starts from. */
+export function buildTrainer(cfg: LocalTrainConfig): {
+  model: TwistModel;
+  optimizer: Optimizer;
+  step: TwistStep;
+} {
+  const model = modelFor(cfg);
+  const optimizer = makeOptimizer(cfg);
+  const step = new TwistStep(model, optimizer, {
+    lam1: cfg.lam1,
+    lam2: cfg.lam2,
+    tau: cfg.tau,
+    eps: cfg.eps,
+  });
+  return { model, optimizer, step };
 }
 
 /** The optimizer a config names (LARS, SGD with momentum 0.9, AdamW). */
@@ -189,21 +238,8 @@ export async function trainLocal(cfg: LocalTrainConfig, hooks: TrainHooks = {}):
   if (stepsPerEpoch < 1)
     throw new InvalidArgumentError(`batch size ${cfg.batchSize} exceeds the ${train.count} training images`);
   const totalSteps = Math.min(cfg.epochs * stepsPerEpoch, cfg.maxSteps ?? Infinity);
-  const warmupEpochs = Math.min(cfg.warmupEpochs ?? warmupEpochsFor(cfg.epochs), cfg.epochs);
-  const schedule = {
-    lr: scaledLr(cfg.baseLr, cfg.batchSize),
-    warmupSteps: Math.round(warmupEpochs * stepsPerEpoch),
-    mmeSteps: cfg.epochs * stepsPerEpoch,
-    totalSteps: cfg.epochs * stepsPerEpoch,
-  };
-  const model = modelFor(cfg);
-  const optimizer = makeOptimizer(cfg);
-  const step = new TwistStep(model, optimizer, {
-    lam1: cfg.lam1,
-    lam2: cfg.lam2,
-    tau: cfg.tau,
-    eps: cfg.eps,
-  });
+  const schedule = runSchedule(cfg, stepsPerEpoch);
+  const { model, optimizer, step } = buildTrainer(cfg);
   const [v1, v2] = barlowGrayViews(train.height).map(
     (v) => new GrayViewAugmenter({ ...v, scale: [cfg.cropScaleMin, 1] }),
   ) as [GrayViewAugmenter, GrayViewAugmenter];
@@ -242,13 +278,9 @@ export async function trainLocal(cfg: LocalTrainConfig, hooks: TrainHooks = {}):
       const ts = performance.now();
       const idx = order.subarray(s * cfg.batchSize, (s + 1) * cfg.batchSize);
       const shape: [number, number, number, number] = [cfg.batchSize, size, size, 1];
-      lr = lrAt(done, schedule);
-      const weightDecay = cosineSchedule(
-        cfg.weightDecay,
-        cfg.weightDecayEnd ?? cfg.weightDecay,
-        done,
-        schedule.totalSteps,
-      );
+      const hyper = hyperAt(cfg, schedule, done);
+      lr = hyper.lr;
+      const weightDecay = hyper.weightDecay;
       const x1 = tf.tensor4d(v1.apply(rng, train.images, train.height, train.width, idx), shape);
       const x2 = tf.tensor4d(v2.apply(rng, train.images, train.height, train.width, idx), shape);
       const r = step.run(x1, x2, { lr, weightDecay });

@@ -11,22 +11,18 @@ import {
   type FlatLayout,
   type ShardAck,
 } from '../../checkpoint/index.js';
-import { ClusterClient, type ActorHandle } from '../../client/index.js';
+import { ClusterClient, type ActorHandle, type StepRecord } from '../../client/index.js';
 import { BucketLayout, CollectiveServer, Communicator } from '../../collective/index.js';
 import { InvalidArgumentError, Random, type StateTensor } from '../../core/index.js';
 import {
+  buildTrainer,
   captureTrainState,
-  cosineSchedule,
+  hyperAt,
   LocalTrainConfigSchema,
-  lrAt,
-  makeOptimizer,
-  modelFor,
   parseBackendName,
   restoreTrainState,
-  scaledLr,
+  runSchedule,
   selectBackend,
-  TwistStep,
-  warmupEpochsFor,
   type TrainParts,
 } from '../../twist/index.js';
 import { defineActor } from './actor-class.js';
@@ -47,20 +43,6 @@ export const TrainerArgsSchema = z.object({
   prefetch: z.number().int().min(1).max(16).default(2),
 });
 export type TrainerArgs = z.input<typeof TrainerArgsSchema>;
-
-/** What one step reports (rank-local loss terms; every rank applies the same averaged update). */
-export interface StepRecord {
-  step: number;
-  epoch: number;
-  loss: number;
-  kl: number;
-  eh: number;
-  he: number;
-  lr: number;
-  computeS: number;
-  allreduceS: number;
-  dataWaitS: number;
-}
 
 /**
  * A trainer actor: one model replica. It serves the collective (ring all-reduce with the other
@@ -91,14 +73,7 @@ export const TrainerActor = defineActor({
       );
     const local = cfg.batchSize / a.worldSize;
     const backend = await selectBackend({ name: parseBackendName(a.backend, 'backend'), threads: a.threads });
-    const model = modelFor(cfg);
-    const optimizer = makeOptimizer(cfg);
-    const step = new TwistStep(model, optimizer, {
-      lam1: cfg.lam1,
-      lam2: cfg.lam2,
-      tau: cfg.tau,
-      eps: cfg.eps,
-    });
+    const { model, optimizer, step } = buildTrainer(cfg);
     const parts: TrainParts = {
       store: model.store,
       flat: step.flat,
@@ -123,14 +98,7 @@ export const TrainerActor = defineActor({
     let done = 0;
     let lastLayout: FlatLayout | undefined;
     const totalSteps = cfg.epochs * a.stepsPerEpoch;
-    const schedule = {
-      lr: scaledLr(cfg.baseLr, cfg.batchSize),
-      warmupSteps: Math.round(
-        Math.min(cfg.warmupEpochs ?? warmupEpochsFor(cfg.epochs), cfg.epochs) * a.stepsPerEpoch,
-      ),
-      mmeSteps: totalSteps,
-      totalSteps,
-    };
+    const schedule = runSchedule(cfg, a.stepsPerEpoch);
     const labels = { backend: backend.name };
     const m = ctx.metrics;
     const stepSeconds = m.histogram('twist_trainer_step_seconds', 'Wall time of one training step.', [
@@ -147,6 +115,19 @@ export const TrainerActor = defineActor({
       'backend',
     ]);
     const steps = m.counter('twist_trainer_steps_total', 'Optimizer steps applied.');
+    const ckSave = m.histogram(
+      'twist_checkpoint_save_seconds',
+      "Writing this trainer's shard of a checkpoint.",
+      [],
+      [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60],
+    );
+    const ckBytes = m.counter('twist_checkpoint_written_bytes_total', 'Checkpoint bytes this trainer wrote.');
+    const ckLoad = m.histogram(
+      'twist_checkpoint_load_seconds',
+      'Loading (and verifying) a checkpoint.',
+      [],
+      [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60],
+    );
     const arBytes = m.counter(
       'twist_trainer_allreduce_bytes_total',
       'Gradient bytes all-reduced by this trainer.',
@@ -187,8 +168,10 @@ export const TrainerActor = defineActor({
       /** Loads a committed checkpoint (any world size it was written at). */
       restore: async (req: unknown) => {
         const { checkpoint } = req as { checkpoint: string };
+        const t0 = performance.now();
         const r = await resolveCheckpoint(checkpoint);
         restoreTrainState(parts, r.state);
+        ckLoad.observe((performance.now() - t0) / 1000);
         done = r.checkpoint.manifest.step;
         return { step: done, dir: r.checkpoint.dir };
       },
@@ -216,13 +199,7 @@ export const TrainerActor = defineActor({
           const tw = performance.now();
           const x1 = tf.tensor4d(b.x1, [local, b.size, b.size, 1]);
           const x2 = tf.tensor4d(b.x2, [local, b.size, b.size, 1]);
-          const lr = lrAt(done, schedule);
-          const weightDecay = cosineSchedule(
-            cfg.weightDecay,
-            cfg.weightDecayEnd ?? cfg.weightDecay,
-            done,
-            totalSteps,
-          );
+          const { lr, weightDecay } = hyperAt(cfg, schedule, done);
           const c = comm;
           const r = await step.runReduced(x1, x2, { lr, weightDecay }, async (g) => {
             await layout.allReduce(c, g, 'mean');
@@ -281,7 +258,17 @@ export const TrainerActor = defineActor({
         const byName = new Map(tensors.map((t) => [t.name, t]));
         const ranges = splitRanges(lastLayout.totalBytes, n);
         const [start, end] = ranges[a.rank]!;
-        return writeShard(staging, lastLayout, a.rank, n, rangeViews(lastLayout, byName, start, end));
+        const t0 = performance.now();
+        const ack = await writeShard(
+          staging,
+          lastLayout,
+          a.rank,
+          n,
+          rangeViews(lastLayout, byName, start, end),
+        );
+        ckSave.observe((performance.now() - t0) / 1000);
+        ckBytes.inc(end - start);
+        return ack;
       },
       /** Rank 0 commits the checkpoint once every shard is written (manifest, rename, LATEST). */
       commit: async (req: unknown) => {

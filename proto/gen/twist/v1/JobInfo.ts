@@ -7,6 +7,7 @@ export interface JobInfo {
   'state'?: (string);
   'startMs'?: (number | string);
   'endMs'?: (number | string);
+  'progress'?: ({[key: string]: number | string});
 }
 
 export interface JobInfo__Output {
@@ -15,4 +16,5 @@ export interface JobInfo__Output {
   'state': (string);
   'startMs': (number);
   'endMs': (number);
+  'progress': ({[key: string]: number});
 }
