@@ -191,6 +191,9 @@ test.serial(
     for (const term of ['loss', 'kl', 'eh', 'he'])
       t.not(sampleValue(tm.samples, 'twist_trainer_loss', { term }), undefined, term);
     t.is(tm.types.get('twist_trainer_step_seconds'), 'histogram');
+    t.true((sampleValue(tm.samples, 'twist_trainer_weight_norm') ?? 0) > 0);
+    t.true((sampleValue(tm.samples, 'twist_trainer_allreduce_busbw_bytes_per_second') ?? 0) > 0);
+    t.not(sampleValue(tm.samples, 'twist_loader_queue_depth'), undefined);
     t.not(sampleValue(tm.samples, 'twist_trainer_images_per_second', { backend: 'wasm' }), undefined);
     ac.abort();
     await run;

@@ -132,6 +132,19 @@ export const TrainerActor = defineActor({
       'twist_trainer_allreduce_bytes_total',
       'Gradient bytes all-reduced by this trainer.',
     );
+    const busbw = m.gauge(
+      'twist_trainer_allreduce_busbw_bytes_per_second',
+      "The last step's all-reduce bus bandwidth: bytes · 2(n−1)/n / seconds (nccl-tests' busbw).",
+    );
+    const weightNorm = m.gauge('twist_trainer_weight_norm', 'L2 norm of all parameters after the last step.');
+    const queueDepth = m.gauge(
+      'twist_loader_queue_depth',
+      'Batches this trainer has requested from its loader and not yet used (the bounded prefetch).',
+    );
+    const stall = m.counter(
+      'twist_checkpoint_stall_seconds_total',
+      "Training time spent waiting for this trainer's checkpoint shard writes.",
+    );
     const position = (g: number): { epoch: number; stepInEpoch: number } => ({
       epoch: Math.floor(g / a.stepsPerEpoch),
       stepInEpoch: g % a.stepsPerEpoch,
@@ -231,6 +244,12 @@ export const TrainerActor = defineActor({
           ips.set(labels, cfg.batchSize / secs);
           steps.inc();
           arBytes.inc(step.flat.size * 4);
+          if (a.worldSize > 1 && r.reduceS > 0)
+            busbw.set((step.flat.size * 4 * 2 * (a.worldSize - 1)) / a.worldSize / r.reduceS);
+          let sq = 0;
+          for (const v of step.flat.values) sq += v * v;
+          weightNorm.set(Math.sqrt(sq));
+          queueDepth.set(ahead.size);
           // Rank 0 reports each step to the head's history as it happens (the dashboard's charts).
           if (a.rank === 0)
             client
@@ -267,6 +286,7 @@ export const TrainerActor = defineActor({
           rangeViews(lastLayout, byName, start, end),
         );
         ckSave.observe((performance.now() - t0) / 1000);
+        stall.inc((performance.now() - t0) / 1000);
         ckBytes.inc(end - start);
         return ack;
       },
