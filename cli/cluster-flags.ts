@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { InvalidArgumentError, readToken, type TlsFiles } from '../core/index.js';
 import { defaultStateDir } from '../head/index.js';
+import { intFlag, numFlag } from './flags.js';
 
 /** Options every cluster command shares: the token and mutual TLS files. */
 export interface ClusterFlags {
@@ -26,25 +27,20 @@ export const tlsOf = (f: ClusterFlags): TlsFiles => ({ cert: f.tlsCert, key: f.t
 export const tokenOf = (f: ClusterFlags): string =>
   readToken(f.tokenFile, path.join(defaultStateDir(), 'token'));
 
-/** Parses a whole number flag. @throws InvalidArgumentError naming the flag. */
-export function intOption(flag: string, min = 0): (v: string) => number {
-  return (v) => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isInteger(n) || n < min)
-      throw new InvalidArgumentError(`${flag}: expected a whole number ≥ ${min}, got '${v}'`);
-    return n;
-  };
-}
+/** A commander parser for a whole-number flag (≥ `min`). @throws InvalidArgumentError naming the flag. */
+export const intOption =
+  (flag: string, min = 0) =>
+  (v: string): number =>
+    intFlag(flag.replace(/^--/, ''), v, min)!;
 
-/** Parses a positive number flag. */
-export function numberOption(flag: string): (v: string) => number {
-  return (v) => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n) || n <= 0)
-      throw new InvalidArgumentError(`${flag}: expected a positive number, got '${v}'`);
+/** A commander parser for a positive number flag. @throws InvalidArgumentError naming the flag. */
+export const numberOption =
+  (flag: string) =>
+  (v: string): number => {
+    const n = numFlag(flag.replace(/^--/, ''), v)!;
+    if (n <= 0) throw new InvalidArgumentError(`${flag}: expected a positive number, got '${v}'`);
     return n;
   };
-}
 
 /** `HOST:PORT` option. */
 export const headOption = (): Option =>

@@ -1,16 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { ClusterClient } from '../client/index.js';
 import { DataFileMissingError, readToken } from '../core/index.js';
 import { FASHION_MNIST_DIR } from '../data/index.js';
 import { intOption } from './cluster-flags.js';
 import { trainOnCluster } from './cluster-train.js';
-
-const CLI = fileURLToPath(new URL('./main.js', import.meta.url));
+import { spawnTwist } from './spawn-twist.js';
 
 interface DemoFlags {
   dataPath: string;
@@ -23,27 +21,6 @@ interface DemoFlags {
   dashboardPort: number;
   json?: boolean;
   keep?: boolean;
-}
-
-/** Starts `twist ARGS` as a child and resolves with the JSON object of its first stdout line. */
-function startChild(args: string[]): Promise<{ child: ChildProcess; info: Record<string, unknown> }> {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, TWIST_LOG_LEVEL: process.env['TWIST_LOG_LEVEL'] ?? 'warn' },
-  });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const nl = out.indexOf('\n');
-      if (nl >= 0) resolve({ child, info: JSON.parse(out.slice(0, nl)) as Record<string, unknown> });
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`twist ${args[0]} exited (${code}) before starting:\n${err}`)),
-    );
-  });
 }
 
 /**
@@ -80,7 +57,7 @@ export function addDemoCommand(program: Command): void {
       const children: ChildProcess[] = [];
       try {
         const dashboardPort = await firstFreePort(f.dashboardPort);
-        const head = await startChild([
+        const head = await spawnTwist([
           'head',
           '--port',
           '0',
@@ -94,7 +71,7 @@ export function addDemoCommand(program: Command): void {
         const tokenFile = String(head.info['tokenFile']);
         const cpus = Math.max(1, Math.floor(os.availableParallelism() / 2));
         for (let i = 0; i < 2; i++) {
-          const w = await startChild([
+          const w = await spawnTwist([
             'worker',
             '--head',
             address,

@@ -18,7 +18,7 @@ import {
 import { intFlag, numFlag } from './flags.js';
 import { ProgressBar } from './progress-bar.js';
 import { trainOnCluster } from './cluster-train.js';
-import { readToken } from '../core/index.js';
+import { parseConfig, readToken } from '../core/index.js';
 import { defaultStateDir } from '../head/index.js';
 import path from 'node:path';
 
@@ -126,24 +126,19 @@ export async function trainCommand(argv: string[]): Promise<number> {
     checkpointEvery: numFlag('checkpoint-every', values['checkpoint-every']),
   };
   const say = (line: string): void => void process.stderr.write(`${line}\n`);
+  const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
   if (values.head) {
     if (!values['run-dir'])
       throw new InvalidArgumentError(
         'twist train --head: --run-dir DIR (on storage every worker reaches) is required',
       );
-    const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
-    const parsed = LocalTrainConfigSchema.safeParse({ dataPath: FASHION_MNIST_DIR, ...given });
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new InvalidArgumentError(`twist train: ${issue.path.join('.') || 'config'}: ${issue.message}`);
-    }
-    const config: Record<string, unknown> = { ...parsed.data };
-    for (const k of ['runDir', 'checkpointEvery', 'maxSteps']) delete config[k];
-    const maxSteps = parsed.data.maxSteps;
+    const run = parseConfig(LocalTrainConfigSchema, { dataPath: FASHION_MNIST_DIR, ...given }, 'twist train');
+    // The run directory, checkpoint period and step cap are the driver's; the rest goes to trainers.
+    const { runDir, checkpointEvery, maxSteps, ...config } = run;
     const result = await trainOnCluster({
       head: values.head,
       token: readToken(values['token-file'], path.join(defaultStateDir(), 'token')),
-      config: config as typeof parsed.data,
+      config,
       trainers: intFlag('trainers', values.trainers) ?? 2,
       runDir: values['run-dir'],
       checkpointEvery: intFlag('checkpoint-every', values['checkpoint-every'], 0) ?? 0,
@@ -166,14 +161,12 @@ export async function trainCommand(argv: string[]): Promise<number> {
     else resumed = await resolveCheckpoint(values['run-dir']);
     for (const f of resumed?.fellBack ?? []) say(`resume: passing over ${f.from}: ${f.reason}`);
   }
-  const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
   const saved = (resumed?.checkpoint.manifest.config ?? {}) as Record<string, unknown>;
-  const parsed = LocalTrainConfigSchema.safeParse({ dataPath: FASHION_MNIST_DIR, ...saved, ...given });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new InvalidArgumentError(`twist train: ${issue.path.join('.') || 'config'}: ${issue.message}`);
-  }
-  const cfg = parsed.data;
+  const cfg = parseConfig(
+    LocalTrainConfigSchema,
+    { dataPath: FASHION_MNIST_DIR, ...saved, ...given },
+    'twist train',
+  );
   const backend = await selectBackend({
     name: values.backend ? parseBackendName(values.backend, '--backend') : undefined,
     threads: numFlag('threads', values.threads),

@@ -13,3 +13,4 @@ export * from './resources.js';
 export * from './health-service.js';
 export * from './payload.js';
 export * from './metrics.js';
+export * from './parse-input.js';

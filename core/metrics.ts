@@ -1,9 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import { isIP } from 'node:net';
 import client from 'prom-client';
 import { IoError } from './errors.js';
-import { tokenDigest } from './rpc-auth.js';
+import { tokenDigest, tokenMatches } from './rpc-auth.js';
 
 export { client as promClient };
 
@@ -136,13 +135,10 @@ export class HttpEndpoint {
     try {
       const url = new URL(req.url ?? '/', 'http://x');
       if (this.digest) {
-        const h = req.headers.authorization ?? '';
         const cookie = /(?:^|;\s*)twist_token=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
         const fromQuery = url.searchParams.get('token');
-        const raw = h.startsWith('Bearer ')
-          ? h.slice(7)
-          : (fromQuery ?? (cookie ? decodeURIComponent(cookie) : ''));
-        if (!timingSafeEqual(tokenDigest(raw), this.digest)) {
+        const given = req.headers.authorization ?? fromQuery ?? (cookie ? decodeURIComponent(cookie) : '');
+        if (!tokenMatches(given, this.digest)) {
           res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' });
           res.end(
             'the cluster token is required (Authorization: Bearer <token>, or ?token= once in a browser)\n',

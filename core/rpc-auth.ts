@@ -61,9 +61,16 @@ const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 export function checkToken(metadata: grpc.Metadata, expected: Buffer): void {
   const value = metadata.get(AUTH_KEY)[0];
   if (value === undefined) throw new UnauthenticatedError('missing cluster token');
-  const text = value.toString();
-  const token = text.startsWith('Bearer ') ? text.slice(7) : text;
-  if (!timingSafeEqual(digest(token), expected)) throw new UnauthenticatedError('wrong cluster token');
+  if (!tokenMatches(value.toString(), expected)) throw new UnauthenticatedError('wrong cluster token');
+}
+
+/**
+ * Whether `given` (a token, or `Bearer <token>`) is the cluster token whose digest is `expected`;
+ * compared in constant time over SHA-256 digests (lengths never leak).
+ */
+export function tokenMatches(given: string, expected: Buffer): boolean {
+  const token = given.startsWith('Bearer ') ? given.slice(7) : given;
+  return timingSafeEqual(digest(token), expected);
 }
 
 /** The digest a server compares tokens against. */

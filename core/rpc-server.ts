@@ -1,6 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import type { z } from 'zod';
-import { InvalidArgumentError, IoError, TwistError } from './errors.js';
+import { IoError, TwistError } from './errors.js';
 import { checkToken, tokenDigest } from './rpc-auth.js';
 import { toServiceError } from './rpc-errors.js';
 
@@ -83,24 +82,6 @@ export function authorizeStream(
     call.emit('error', toServiceError(err));
     return false;
   }
-}
-
-const snake = (s: string): string => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
-/**
- * Validates a request with its schema. @throws InvalidArgumentError naming the first bad field in
- * the wire's spelling (`resources.GPU`, `bundles[1].resources.CPU`) and what is wrong with it.
- */
-export function parseRequest<S extends z.ZodType>(schema: S, req: unknown, what: string): z.output<S> {
-  const r = schema.safeParse(req);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  let field = '';
-  for (const k of issue.path) {
-    if (typeof k === 'number') field += `[${k}]`;
-    else field += `${field ? '.' : ''}${/^[a-z]/.test(String(k)) ? snake(String(k)) : String(k)}`;
-  }
-  throw new InvalidArgumentError(`${what}: ${field || 'request'}: ${issue.message}`);
 }
 
 /**

@@ -4,55 +4,12 @@
  * served by the head from the package (no CDN).
  */
 import type uPlotType from 'uplot';
+import type { wire } from '../proto/index.js';
 
 declare const uPlot: typeof uPlotType;
 
-interface Resources {
-  [k: string]: number;
-}
-interface Status {
-  nodes: {
-    nodeId: string;
-    address: string;
-    state: string;
-    total: Resources;
-    available: Resources;
-    labels: Record<string, string>;
-    gpus: { index: number; name: string; declared: boolean; memoryBytes: number }[];
-    lastSeenMs: number;
-    deathCause: string;
-  }[];
-  actors: {
-    actorId: string;
-    className: string;
-    name: string;
-    jobId: string;
-    state: string;
-    nodeId: string;
-    pid: number;
-    restarts: number;
-    maxRestarts: number;
-    gpuIds: number[];
-    deathCause: string;
-  }[];
-  placementGroups: { placementGroupId: string; strategy: string; state: string; bundleNodes: string[] }[];
-  pending: {
-    kind: string;
-    id: string;
-    bundles: { resources: Resources }[];
-    strategy: string;
-    sinceMs: number;
-  }[];
-  jobs: {
-    jobId: string;
-    name: string;
-    state: string;
-    startMs: number;
-    endMs: number;
-    progress: Record<string, number>;
-  }[];
-  unauthenticatedTotal: number;
-}
+/** What /api/status serves: the GetClusterStatus reply of the wire contract. */
+type Status = wire.GetClusterStatusReply__Output;
 type Series = Record<string, [number[], number[]]>;
 
 const POLL_MS = 2000;

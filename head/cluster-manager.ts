@@ -494,13 +494,6 @@ export class ClusterManager {
     };
   }
 
-  /** Heartbeat ages (ms) of alive nodes, for metrics. */
-  nodeCount(): { alive: number; dead: number } {
-    let alive = 0;
-    for (const n of this.nodes.values()) if (n.state === 'ALIVE') alive++;
-    return { alive, dead: this.nodes.size - alive };
-  }
-
   /** Stops the cluster: workers are told to shut down (their actors end), the tables say so. */
   async shutdownCluster(reason: string): Promise<void> {
     const alive = [...this.nodes.values()].filter((n) => n.state === 'ALIVE');

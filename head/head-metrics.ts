@@ -9,7 +9,14 @@ import type { ClusterManager, ClusterSnapshot, ManagerEvents } from './cluster-m
 export function headMetrics(
   m: ProcessMetrics,
   manager: () => ClusterManager | undefined,
-): { events: Partial<ManagerEvents>; guard: Pick<Guard, 'onHandled' | 'onUnauthenticated'> } {
+): {
+  events: Partial<ManagerEvents>;
+  guard: Required<Pick<Guard, 'onHandled' | 'onUnauthenticated'>>;
+  /** Running totals (status and the dashboard's history read them without a scrape). */
+  totals: { rpcs: () => number; unauthenticated: () => number };
+} {
+  let rpcTotal = 0;
+  let unauthTotal = 0;
   /** A gauge of how many records of a table are in each state, read at scrape time. */
   const byState = (
     name: string,
@@ -100,10 +107,15 @@ export function headMetrics(
     },
     guard: {
       onHandled: (method, code, seconds) => {
+        rpcTotal++;
         rpcs.inc({ method, code });
         rpcSeconds.observe({ method }, seconds);
       },
-      onUnauthenticated: (method) => unauth.inc({ method }),
+      onUnauthenticated: (method) => {
+        unauthTotal++;
+        unauth.inc({ method });
+      },
     },
+    totals: { rpcs: () => rpcTotal, unauthenticated: () => unauthTotal },
   };
 }

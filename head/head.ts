@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { mkdirSync } from 'node:fs';
 import {
   bindServer,
   HttpEndpoint,
@@ -11,6 +10,7 @@ import {
   createLogger,
   generateToken,
   guardFor,
+  parseConfig,
   healthHandlers,
   readToken,
   serverCredentials,
@@ -26,8 +26,7 @@ import { clusterHandlers } from './head-service.js';
 import { headMetrics } from './head-metrics.js';
 import { scrapeTargets } from './service-discovery.js';
 import { addDashboardRoutes } from './dashboard-routes.js';
-import { MetricsHistory } from './metrics-history.js';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { headHistory, type MetricsHistory } from './metrics-history.js';
 import { NodeConnections } from './node-connections.js';
 import { StateStore } from './state-store.js';
 
@@ -38,7 +37,6 @@ import { StateStore } from './state-store.js';
  */
 export class Head {
   private closing: Promise<void> | undefined;
-  private unauthenticated = 0;
   private readonly stopped: Promise<void>;
   private resolveStopped!: () => void;
 
@@ -55,6 +53,9 @@ export class Head {
     readonly address: string,
     private readonly http: HttpEndpoint,
     readonly metrics: ProcessMetrics,
+    private readonly history: MetricsHistory,
+    /** Requests refused for a missing or wrong token. */
+    readonly unauthenticatedTotal: () => number,
   ) {
     this.stopped = new Promise((r) => (this.resolveStopped = r));
     this.sdTimer = setInterval(() => void this.writeFileSd(), 5000);
@@ -63,7 +64,6 @@ export class Head {
   }
 
   private readonly sdTimer: NodeJS.Timeout;
-  private onClose: (() => void) | undefined;
   private lastSd = '';
 
   /** `host:port` of the dashboard, /metrics and /sd/targets. */
@@ -99,7 +99,7 @@ export class Head {
    * @throws InvalidArgumentError for a bad config; IoError when the state dir or port is unusable.
    */
   static async start(input: HeadConfigInput = {}, log?: Logger): Promise<Head> {
-    const cfg = HeadConfigSchema.parse(input);
+    const cfg = parseConfig(HeadConfigSchema, input, 'head config');
     const logger = log ?? createLogger({ component: 'head' });
     const store = new StateStore(cfg.stateDir);
     const tokenFile = cfg.tokenFile ?? path.join(cfg.stateDir, 'token');
@@ -111,19 +111,19 @@ export class Head {
     }
     const conns = new NodeConnections({ token, tls: cfg.tls });
     const metrics = new ProcessMetrics({ role: 'head', node: 'head' });
-    const ref: { head?: Head; manager?: ClusterManager; history?: MetricsHistory } = {};
+    const ref: { head?: Head; manager?: ClusterManager } = {};
     const observed = headMetrics(metrics, () => ref.manager);
     const manager = new ClusterManager(cfg, store, conns, logger, observed.events);
     ref.manager = manager;
+    const history = headHistory(() => manager.snapshot(), observed.totals.rpcs);
     const server = new grpc.Server(serverOptions(cfg.maxMessageBytes));
-    // The head object exists before the handlers run (they are only called after bind).
+    // `ref.head` is set before any handler runs (they are only called after bind).
     const guard = guardFor(token, {
       onUnauthenticated: (method, peer) => {
-        if (ref.head) ref.head.unauthenticated++;
-        observed.guard.onUnauthenticated?.(method, peer);
+        observed.guard.onUnauthenticated(method, peer);
         logger.warn({ method, peer }, 'request refused: bad cluster token');
       },
-      onHandled: (method, code, seconds) => observed.guard.onHandled?.(method, code, seconds),
+      onHandled: observed.guard.onHandled,
       onInternalError: (method, err) => logger.error({ method, err }, 'internal error'),
     });
     server.addService(
@@ -132,10 +132,10 @@ export class Head {
         manager,
         guard,
         jobHeartbeatTimeoutMs: cfg.jobHeartbeatTimeoutMs,
-        unauthenticatedTotal: () => ref.head?.unauthenticated ?? 0,
+        unauthenticatedTotal: observed.totals.unauthenticated,
         requestShutdown: () => void ref.head?.stop('stopped by twist stop'),
         recordRunMetrics: (jobId, t, values) => {
-          for (const [k, v] of Object.entries(values)) if (Number.isFinite(v)) ref.history?.push(k, t, v);
+          for (const [k, v] of Object.entries(values)) if (Number.isFinite(v)) history.push(k, t, v);
           manager.recordJobProgress(jobId, values);
         },
       }),
@@ -145,36 +145,7 @@ export class Head {
       healthHandlers(guard, () => !ref.head?.closing),
     );
     const http = new HttpEndpoint(metrics, cfg.dashboardHost, token);
-    const lag = monitorEventLoopDelay({ resolution: 10 });
-    lag.enable();
-    let rpcs = 0;
-    let lastRpcs = 0;
-    let lastAt = Date.now();
-    const countRpc = observed.guard.onHandled;
-    observed.guard.onHandled = (method, code, seconds) => {
-      rpcs++;
-      countRpc?.(method, code, seconds);
-    };
-    const history = new MetricsHistory(() => {
-      const s = manager.snapshot();
-      const now = Date.now();
-      const rate = ((rpcs - lastRpcs) * 1000) / Math.max(1, now - lastAt);
-      lastRpcs = rpcs;
-      lastAt = now;
-      const p99 = lag.percentile(99) / 1e6;
-      lag.reset();
-      return {
-        nodes_alive: s.nodes.filter((n) => n.state === 'ALIVE').length,
-        actors_alive: s.actors.filter((a) => a.state === 'ALIVE').length,
-        actors_pending: s.actors.filter((a) => a.state === 'PENDING').length,
-        actors_restarting: s.actors.filter((a) => a.state === 'RESTARTING').length,
-        pending_demand: s.pending.length,
-        rpc_per_s: rate,
-        head_event_loop_lag_ms: p99,
-      };
-    });
-    ref.history = history;
-    addDashboardRoutes(http, manager, history, () => ref.head?.unauthenticated ?? 0, cfg.prometheusUrl);
+    addDashboardRoutes(http, manager, history, observed.totals.unauthenticated, cfg.prometheusUrl);
     http.route('/sd/targets', (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(scrapeTargets(http.address, manager.snapshot())));
@@ -189,6 +160,7 @@ export class Head {
       manager.close();
       server.forceShutdown();
       await http.close();
+      history.stop();
       store.close();
       throw err;
     }
@@ -205,22 +177,15 @@ export class Head {
       address,
       http,
       metrics,
+      history,
+      observed.totals.unauthenticated,
     );
     ref.head = head;
-    head.onClose = () => {
-      history.stop();
-      lag.disable();
-    };
     logger.info(
       { address, dashboard: http.address, state_dir: cfg.stateDir, instance: manager.instance },
       'head started',
     );
     return head;
-  }
-
-  /** Requests refused for a missing or wrong token. */
-  get unauthenticatedTotal(): number {
-    return this.unauthenticated;
   }
 
   /** Resolves once the head has stopped (by `stop`, `close` or a Shutdown RPC). */
@@ -248,7 +213,7 @@ export class Head {
     this.closing = (async () => {
       await before;
       clearInterval(this.sdTimer);
-      this.onClose?.();
+      this.history.stop();
       this.manager.close();
       await this.http.close();
       await shutdownServer(this.server, 1000);

@@ -1,3 +1,6 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { ClusterSnapshot } from './cluster-manager.js';
+
 /** A bounded time series: the newest `capacity` points (time in ms, value). */
 export class RingSeries {
   private readonly t: Float64Array;
@@ -48,6 +51,8 @@ export class MetricsHistory {
     private readonly sample: () => Record<string, number>,
     private readonly periodMs = 2000,
     private readonly capacity = 1800,
+    /** Called by `stop` (the sampler's own resources). */
+    private readonly onStop?: () => void,
   ) {}
 
   start(): void {
@@ -60,6 +65,7 @@ export class MetricsHistory {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.onStop?.();
   }
 
   /** Adds a point from elsewhere (a trainer's report). */
@@ -78,4 +84,38 @@ export class MetricsHistory {
     const now = Date.now();
     for (const [k, v] of Object.entries(this.sample())) if (Number.isFinite(v)) this.push(k, now, v);
   }
+}
+
+/**
+ * The head's history: nodes and actors by state, pending demand, Cluster RPCs per second (from
+ * `rpcTotal`, a running count) and its own event-loop delay p99 per period; runs add their series
+ * with {@link MetricsHistory.push}.
+ */
+export function headHistory(snapshot: () => ClusterSnapshot, rpcTotal: () => number): MetricsHistory {
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  let last = { rpcs: rpcTotal(), at: Date.now() };
+  return new MetricsHistory(
+    () => {
+      const s = snapshot();
+      const now = { rpcs: rpcTotal(), at: Date.now() };
+      const rate = ((now.rpcs - last.rpcs) * 1000) / Math.max(1, now.at - last.at);
+      last = now;
+      const p99 = lag.percentile(99) / 1e6;
+      lag.reset();
+      const actors = (state: string): number => s.actors.filter((a) => a.state === state).length;
+      return {
+        nodes_alive: s.nodes.filter((n) => n.state === 'ALIVE').length,
+        actors_alive: actors('ALIVE'),
+        actors_pending: actors('PENDING'),
+        actors_restarting: actors('RESTARTING'),
+        pending_demand: s.pending.length,
+        rpc_per_s: rate,
+        head_event_loop_lag_ms: p99,
+      };
+    },
+    2000,
+    1800,
+    () => lag.disable(),
+  );
 }

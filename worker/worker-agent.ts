@@ -12,6 +12,7 @@ import {
   HttpEndpoint,
   ProcessMetrics,
   InvalidArgumentError,
+  parseConfig,
   parseRequest,
   serverCredentials,
   serverOptions,
@@ -107,12 +108,7 @@ export class WorkerAgent {
    * @throws InvalidArgumentError for a bad config; IoError when the port cannot be bound.
    */
   static async start(input: WorkerConfigInput, log?: Logger): Promise<WorkerAgent> {
-    const parsed = WorkerConfigSchema.safeParse(input);
-    if (!parsed.success) {
-      const i = parsed.error.issues[0]!;
-      throw new InvalidArgumentError(`worker config: ${i.path.join('.') || 'value'}: ${i.message}`);
-    }
-    const cfg = parsed.data;
+    const cfg = parseConfig(WorkerConfigSchema, input, 'worker config');
     const logger = log ?? createLogger({ component: 'worker' });
     const gpus = await resolveGpus(cfg.gpus);
     const resources: Resources = {

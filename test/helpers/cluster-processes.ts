@@ -1,18 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CLI } from './run-cli.js';
+import { spawnTwist, type TwistProcess } from '../../cli/spawn-twist.js';
 
-/** A `twist head` or `twist worker` process of a test, with the JSON line it printed on start. */
-export interface ClusterProcess {
-  child: ChildProcess;
-  info: Record<string, unknown>;
-  stderr: () => string;
-  /** Resolves with the exit code/signal once it ended. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+/** A `twist head` or `twist worker` process of a test. */
+export type ClusterProcess = TwistProcess;
 
 /** Health checks fast enough for tests: dead after 3 failures 200 ms apart (≈ 0.6-1 s). */
 export const FAST_HEALTH = [
@@ -26,51 +19,12 @@ export const FAST_HEALTH = [
   '3',
 ];
 
-/** Starts `twist ARGS` and waits for its first stdout line (a JSON object). */
-export function startProcess(
+/** Starts `twist ARGS` (logs at `warn`) and waits for its first stdout line (a JSON object). */
+export const startProcess = (
   args: string[],
   env: Record<string, string> = {},
   timeoutMs = 30_000,
-): Promise<ClusterProcess> {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: { ...process.env, TWIST_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`twist ${args.join(' ')} printed nothing within ${timeoutMs} ms; stderr:\n${stderr}`));
-    }, timeoutMs);
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      const nl = stdout.indexOf('\n');
-      if (nl < 0) return;
-      clearTimeout(t);
-      try {
-        resolve({
-          child,
-          info: JSON.parse(stdout.slice(0, nl)) as Record<string, unknown>,
-          stderr: () => stderr,
-          exited,
-        });
-      } catch (err) {
-        reject(err as Error);
-      }
-    });
-    void exited.then(({ code, signal }) => {
-      clearTimeout(t);
-      reject(
-        new Error(`twist ${args.join(' ')} exited (${code ?? signal}) before starting; stderr:\n${stderr}`),
-      );
-    });
-  });
-}
+): Promise<ClusterProcess> => spawnTwist(args, { TWIST_LOG_LEVEL: 'warn', ...env }, timeoutMs);
 
 /** A head and its workers in a temporary state directory; `close` kills whatever is left. */
 export class TestCluster {

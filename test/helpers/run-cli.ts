@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { TWIST_CLI } from '../../cli/spawn-twist.js';
 
 /** The built CLI entry point. */
-export const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+export const CLI = TWIST_CLI;
 
 export interface CliResult {
   code: number | null;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadModelFromCheckpoint } from '../../checkpoint/index.js';
-import { InvalidArgumentError } from '../../core/index.js';
+import { z } from 'zod';
+import { parseConfig } from '../../core/index.js';
 import { loadMnistSplit, type ImageSplit } from '../../data/index.js';
 import {
   clusteringReport,
@@ -28,6 +29,15 @@ export interface EvalFigures {
   seconds: number;
 }
 
+/** What an evaluator is built with: the dataset, its backend, optional train/test subsets (the first N). */
+export const EvaluatorArgsSchema = z.object({
+  dataPath: z.string().min(1),
+  backend: z.string().default('auto'),
+  threads: z.number().int().min(1).optional(),
+  trainImages: z.number().int().min(1).optional(),
+  testImages: z.number().int().min(1).optional(),
+});
+
 const head = (s: ImageSplit, n: number): ImageSplit =>
   n >= s.count
     ? s
@@ -47,15 +57,8 @@ export const EvaluatorActor = defineActor({
   name: 'evaluator',
   methods: ['evaluate'],
   create: async (raw, ctx) => {
-    const a = (raw ?? {}) as {
-      dataPath?: string;
-      backend?: string;
-      threads?: number;
-      trainImages?: number;
-      testImages?: number;
-    };
-    if (!a.dataPath) throw new InvalidArgumentError('evaluator: dataPath is required');
-    await selectBackend({ name: parseBackendName(a.backend ?? 'auto', 'backend'), threads: a.threads });
+    const a = parseConfig(EvaluatorArgsSchema, raw, 'evaluator');
+    await selectBackend({ name: parseBackendName(a.backend, 'backend'), threads: a.threads });
     const train = head(await loadMnistSplit(a.dataPath, 'train'), a.trainImages ?? Infinity);
     const test = head(await loadMnistSplit(a.dataPath, 't10k'), a.testImages ?? Infinity);
     const norm = { mean: FASHION_MNIST_MEAN, std: FASHION_MNIST_STD };

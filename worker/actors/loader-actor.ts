@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidArgumentError, Random } from '../../core/index.js';
+import { InvalidArgumentError, parseConfig, Random } from '../../core/index.js';
 import { epochOrder, loadMnistSplit, type ImageSplit } from '../../data/index.js';
 import { barlowGrayViews, GrayViewAugmenter } from '../../twist/index.js';
 import { defineActor } from './actor-class.js';
@@ -42,12 +42,7 @@ export const LoaderActor = defineActor({
   name: 'loader',
   methods: ['info', 'batch'],
   create: async (raw, ctx) => {
-    const parsed = LoaderArgsSchema.safeParse(raw);
-    if (!parsed.success)
-      throw new InvalidArgumentError(
-        `loader: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`,
-      );
-    const a = parsed.data;
+    const a = parseConfig(LoaderArgsSchema, raw, 'loader');
     const train: ImageSplit = await loadMnistSplit(a.dataPath, 'train');
     const global = a.batchSize * a.worldSize;
     const stepsPerEpoch = Math.floor(train.count / global);

@@ -13,7 +13,7 @@ import {
 } from '../../checkpoint/index.js';
 import { ClusterClient, type ActorHandle, type StepRecord } from '../../client/index.js';
 import { BucketLayout, CollectiveServer, Communicator } from '../../collective/index.js';
-import { InvalidArgumentError, Random, type StateTensor } from '../../core/index.js';
+import { InvalidArgumentError, parseConfig, Random, type StateTensor } from '../../core/index.js';
 import {
   buildTrainer,
   captureTrainState,
@@ -55,18 +55,8 @@ export const TrainerActor = defineActor({
   name: 'trainer',
   methods: ['endpoint', 'join', 'restore', 'train', 'writeShard', 'commit', 'checksum', 'position'],
   create: async (raw, ctx) => {
-    const parsed = TrainerArgsSchema.safeParse(raw);
-    if (!parsed.success)
-      throw new InvalidArgumentError(
-        `trainer: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`,
-      );
-    const a = parsed.data;
-    const cfgParse = LocalTrainConfigSchema.safeParse(a.config);
-    if (!cfgParse.success)
-      throw new InvalidArgumentError(
-        `trainer config: ${cfgParse.error.issues[0]!.path.join('.')}: ${cfgParse.error.issues[0]!.message}`,
-      );
-    const cfg = cfgParse.data;
+    const a = parseConfig(TrainerArgsSchema, raw, 'trainer');
+    const cfg = parseConfig(LocalTrainConfigSchema, a.config, 'trainer config');
     if (cfg.batchSize % a.worldSize !== 0)
       throw new InvalidArgumentError(
         `batch size ${cfg.batchSize} is not divisible by ${a.worldSize} trainers`,
