@@ -10,6 +10,10 @@ export interface ClusterTrainOptions {
   tls?: TlsFiles;
   config: Record<string, unknown> & { dataPath: string; batchSize: number; epochs: number };
   trainers: number;
+  minTrainers?: number;
+  syncBatchNorm?: boolean;
+  /** The submitted job this driver runs for (the head started it). */
+  attachJob?: string;
   runDir: string;
   checkpointEvery: number;
   keep?: number;
@@ -34,6 +38,7 @@ export async function trainOnCluster(o: ClusterTrainOptions): Promise<RunResult>
     token: o.token,
     tls: o.tls,
     jobName: `twist-run ${path.basename(o.runDir)}`,
+    ...(o.attachJob ? { attachJob: o.attachJob } : {}),
   });
   const bar = new ProgressBar();
   const controller = new AbortController();
@@ -43,6 +48,8 @@ export async function trainOnCluster(o: ClusterTrainOptions): Promise<RunResult>
     process.once('SIGINT', () => process.exit(130));
   };
   process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
+  let failed: string | undefined;
   const say = (s: string): void => {
     bar.clear();
     process.stderr.write(`${s}\n`);
@@ -51,6 +58,8 @@ export async function trainOnCluster(o: ClusterTrainOptions): Promise<RunResult>
     return await runDistributed(client, {
       config: o.config,
       trainers: o.trainers,
+      ...(o.minTrainers !== undefined ? { minTrainers: o.minTrainers } : {}),
+      ...(o.syncBatchNorm !== undefined ? { syncBatchNorm: o.syncBatchNorm } : {}),
       runDir: path.resolve(o.runDir),
       checkpointEvery: o.checkpointEvery,
       ...(o.keep ? { keep: o.keep } : {}),
@@ -81,12 +90,18 @@ export async function trainOnCluster(o: ClusterTrainOptions): Promise<RunResult>
         else if (e.kind === 'checkpoint') say(`checkpoint committed: ${e.dir}`);
         else if (e.kind === 'failure')
           say(`failure ${e.failures} at step ${e.step}: ${e.cause} — rescheduling from the last checkpoint`);
+        else if (e.kind === 'resize')
+          say(`room for more trainers: re-forming the group at step ${e.step} with ${e.to} (was ${e.from})`);
         else say(`evaluation: ${JSON.stringify(e.figures)}`);
       },
     });
+  } catch (err) {
+    failed = err instanceof Error ? err.message : String(err);
+    throw err;
   } finally {
     bar.clear();
     process.off('SIGINT', onSigint);
-    await client.close();
+    process.off('SIGTERM', onSigint);
+    await client.close(failed === undefined ? {} : { failed });
   }
 }

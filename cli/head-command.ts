@@ -3,6 +3,7 @@ import { Head, DEFAULT_HEAD_PORT, defaultStateDir, prometheusConfig } from '../h
 import { isLoopback } from '../core/index.js';
 import path from 'node:path';
 import { intOption, tlsOf, withClusterFlags, type ClusterFlags } from './cluster-flags.js';
+import { TWIST_CLI } from './spawn-twist.js';
 
 interface HeadFlags extends ClusterFlags {
   host: string;
@@ -93,6 +94,8 @@ export function addHeadCommand(program: Command): void {
       dashboardPort: f.dashboardPort,
       dashboardHost: f.dashboardHost,
       ...(f.prometheusUrl ? { prometheusUrl: f.prometheusUrl } : {}),
+      // Submitted jobs' drivers run this very `twist`.
+      driverCommand: [process.execPath, TWIST_CLI],
     });
     process.stdout.write(
       `${JSON.stringify({

@@ -8,6 +8,7 @@ import { addStatusCommand, addStopCommand } from './status-command.js';
 import { trainCommand } from './train-command.js';
 import { addWorkerCommand } from './worker-command.js';
 import { addDemoCommand } from './demo-command.js';
+import { addJobCommand } from './job-command.js';
 
 /** The `twist` program: cluster commands (commander) and the training commands. */
 function program(setCode: (c: number) => void): Command {
@@ -20,6 +21,7 @@ function program(setCode: (c: number) => void): Command {
   addStatusCommand(p);
   addStopCommand(p);
   addDemoCommand(p);
+  addJobCommand(p);
   // The training commands keep their own flag parsing (and --help texts).
   const passthrough = (name: string, desc: string, run: (argv: string[]) => Promise<number>): void => {
     p.command(name)

@@ -84,7 +84,7 @@ export function addStopCommand(program: Command): void {
 }
 
 /** Runs `fn` with a job-less client of the head the flags name, closing it afterwards. */
-async function withClient<T>(
+export async function withClient<T>(
   f: ClusterFlags & { head: string },
   fn: (c: ClusterClient) => Promise<T>,
 ): Promise<T> {

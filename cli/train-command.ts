@@ -18,6 +18,8 @@ import {
 import { intFlag, numFlag } from './flags.js';
 import { ProgressBar } from './progress-bar.js';
 import { trainOnCluster } from './cluster-train.js';
+import { followJobLog } from './job-command.js';
+import { ClusterClient } from '../client/index.js';
 import { parseConfig, readToken } from '../core/index.js';
 import { defaultStateDir } from '../head/index.js';
 import path from 'node:path';
@@ -42,8 +44,13 @@ Trains TWIST on this process on an MNIST-format dataset and prints one JSON line
   --resume               continue the run in --run-dir from its LATEST checkpoint (or the newest that
                          validates); its config is kept, flags given here override it
   --log-every N          also print a JSON line every N steps (default 0: epochs only)
-  --head HOST:PORT       train on the cluster instead: a loader and a trainer per bundle, ring all-reduce
+  --head HOST:PORT       submit the run to the cluster instead: the head runs its driver (a loader and a
+                         trainer per bundle, ring all-reduce, SyncBatchNorm), prints the job id, then
+                         follows its log until it ends (\`twist job status|logs|stop ID\` meanwhile)
+    --detach             print the job id and return at once
     --trainers N         (default 2)          --gpus-per-trainer N (default 0)
+    --min-trainers N     elastic: go on with as few as N trainers when nodes are lost (default --trainers)
+    --local-bn           BatchNorm over each trainer's share (default: SyncBatchNorm over the global batch)
     --max-failures N     failures survived, each resumed from the last checkpoint (default 3)
     --token-file FILE    the cluster token (default: TWIST_TOKEN, else ~/.twist/token)
                          --run-dir is required (shared storage); --batch-size is the global batch
@@ -89,7 +96,12 @@ export async function trainCommand(argv: string[]): Promise<number> {
       trainers: { type: 'string' },
       'max-failures': { type: 'string' },
       'gpus-per-trainer': { type: 'string' },
+      'min-trainers': { type: 'string' },
+      'local-bn': { type: 'boolean' },
       'token-file': { type: 'string' },
+      detach: { type: 'boolean' },
+      // Set by the head for the driver of a submitted job.
+      'job-id': { type: 'string' },
       json: { type: 'boolean' },
     },
   });
@@ -133,13 +145,22 @@ export async function trainCommand(argv: string[]): Promise<number> {
         'twist train --head: --run-dir DIR (on storage every worker reaches) is required',
       );
     const run = parseConfig(LocalTrainConfigSchema, { dataPath: FASHION_MNIST_DIR, ...given }, 'twist train');
+    const token = readToken(values['token-file'], path.join(defaultStateDir(), 'token'));
+    const trainers = intFlag('trainers', values.trainers) ?? 2;
+    const minTrainers = intFlag('min-trainers', values['min-trainers']);
+    if (minTrainers !== undefined && minTrainers > trainers)
+      throw new InvalidArgumentError(`--min-trainers ${minTrainers} exceeds --trainers ${trainers}`);
+    if (!values['job-id']) return submitAndFollow(values.head, token, argv, Boolean(values.detach));
     // The run directory, checkpoint period and step cap are the driver's; the rest goes to trainers.
     const { runDir, checkpointEvery, maxSteps, ...config } = run;
     const result = await trainOnCluster({
       head: values.head,
-      token: readToken(values['token-file'], path.join(defaultStateDir(), 'token')),
+      token,
+      attachJob: values['job-id'],
       config,
-      trainers: intFlag('trainers', values.trainers) ?? 2,
+      trainers,
+      ...(minTrainers !== undefined ? { minTrainers } : {}),
+      syncBatchNorm: !values['local-bn'],
       runDir: values['run-dir'],
       checkpointEvery: intFlag('checkpoint-every', values['checkpoint-every'], 0) ?? 0,
       keep: intFlag('keep', values.keep) ?? DEFAULT_KEEP,
@@ -253,5 +274,57 @@ export async function trainCommand(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSigint);
     await saver?.close();
+  }
+}
+
+/** Flags of `twist train --head` that are the submitter's, not the driver's (with their values). */
+const SUBMITTER_FLAGS: Record<string, boolean> = { '--head': true, '--token-file': true, '--detach': false };
+/** Flags whose path values are made absolute before they go to the head (its working directory differs). */
+const PATH_FLAGS = new Set(['--run-dir', '--data-path']);
+
+/**
+ * `twist train --head` without a driver of its own: submits the run's flags to the head, prints
+ * `{"job_id", "log_path"}`, and unless `detach` follows the driver's log (on stderr) until the job
+ * ends, then prints the job as JSON. @returns 0 when it finished, 1 otherwise.
+ */
+async function submitAndFollow(
+  head: string,
+  token: string,
+  argv: string[],
+  detach: boolean,
+): Promise<number> {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const [flag, inline] =
+      a.startsWith('--') && a.includes('=')
+        ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
+        : [a, undefined];
+    if (flag in SUBMITTER_FLAGS) {
+      if (SUBMITTER_FLAGS[flag] && inline === undefined) i++;
+      continue;
+    }
+    if (PATH_FLAGS.has(flag)) {
+      const v = inline ?? argv[++i]!;
+      args.push(flag, path.resolve(v));
+      continue;
+    }
+    args.push(a);
+  }
+  const client = await ClusterClient.connect({ head, token, job: false });
+  try {
+    const runDir = args[args.indexOf('--run-dir') + 1]!;
+    const { jobId, logPath } = await client.submitJob(`twist-run ${path.basename(runDir)}`, args);
+    process.stdout.write(`${JSON.stringify({ job_id: jobId, log_path: logPath })}\n`);
+    if (detach) return 0;
+    process.stderr.write(
+      `job ${jobId} submitted; following its driver's log (Ctrl-C stops following, not the job)\n`,
+    );
+    const state = await followJobLog(client, jobId, (b) => process.stderr.write(b));
+    const job = await client.jobStatus(jobId);
+    process.stdout.write(`${JSON.stringify(job.job)}\n`);
+    return state === 'FINISHED' ? 0 : 1;
+  } finally {
+    await client.close();
   }
 }

@@ -14,6 +14,8 @@ import {
   type ActorProto,
   type ClusterClient as ClusterStub,
   type ClusterProto,
+  type JobsClient as JobsStub,
+  type JobsProto,
   type wire,
 } from '../proto/index.js';
 import { ActorHandle, type HandleHost } from './actor-handle.js';
@@ -27,6 +29,8 @@ export interface ConnectOptions {
   /** Registers a job (its actors die with it unless detached); default true. */
   job?: boolean;
   jobName?: string;
+  /** Attach to this submitted job instead of registering one (the driver the head started for it). */
+  attachJob?: string;
   /** Default deadline of control-plane calls (default 10 s). */
   rpcTimeoutMs?: number;
   /** Default deadline of actor calls (default 300 s). */
@@ -90,7 +94,15 @@ export interface ClusterStatus {
     bundleNodes: string[];
   }[];
   pending: { kind: string; id: string; bundles: Resources[]; strategy: string; sinceMs: number }[];
-  jobs: { id: string; name: string; state: string; startMs: number; endMs: number }[];
+  jobs: {
+    id: string;
+    name: string;
+    state: string;
+    startMs: number;
+    endMs: number;
+    message: string;
+    submitted: boolean;
+  }[];
   headInstance: string;
   unauthenticatedTotal: number;
 }
@@ -105,6 +117,7 @@ export class ClusterClient implements HandleHost {
   readonly verdictWaitMs: number;
   private readonly rpcTimeoutMs: number;
   private readonly stub: ClusterStub;
+  private readonly jobsStub: JobsStub;
   private readonly actorClients = new Map<string, ActorClient>();
   private readonly actorCtor = loadProto<ActorProto>('actor').twist.v1.Actor;
   private beat: NodeJS.Timeout | undefined;
@@ -114,6 +127,7 @@ export class ClusterClient implements HandleHost {
   private constructor(private readonly opts: ConnectOptions) {
     const [creds, options] = clientArgs({ token: opts.token, tls: opts.tls });
     this.stub = new (loadProto<ClusterProto>('cluster').twist.v1.Cluster)(opts.head, creds, options);
+    this.jobsStub = new (loadProto<JobsProto>('jobs').twist.v1.Jobs)(opts.head, creds, options);
     this.rpcTimeoutMs = opts.rpcTimeoutMs ?? 10_000;
     this.callTimeoutMs = opts.callTimeoutMs ?? 300_000;
     this.verdictWaitMs = opts.verdictWaitMs ?? 15_000;
@@ -129,7 +143,7 @@ export class ClusterClient implements HandleHost {
       if (opts.job ?? true) {
         const rep = await c.rpc(
           'RegisterJob',
-          { name: opts.jobName ?? `driver-${process.pid}` },
+          { name: opts.jobName ?? `driver-${process.pid}`, attachJobId: opts.attachJob ?? '' },
           'RegisterJob',
         );
         c.jobId = rep.jobId;
@@ -284,6 +298,8 @@ export class ClusterClient implements HandleHost {
         state: j.state,
         startMs: j.startMs,
         endMs: j.endMs,
+        message: j.message,
+        submitted: j.submitted,
       })),
       headInstance: s.headInstance,
       unauthenticatedTotal: s.unauthenticatedTotal,
@@ -321,14 +337,51 @@ export class ClusterClient implements HandleHost {
     return c;
   }
 
-  /** Ends the job (its non-detached actors are killed) and closes every channel. Idempotent. */
-  async close(): Promise<void> {
+  /**
+   * Submits a job whose driver the head runs (`twist train` with `trainArgs`).
+   * @throws InvalidArgumentError for flags the head sets itself; UnavailableError when the head
+   * cannot run drivers.
+   */
+  async submitJob(name: string, trainArgs: readonly string[]): Promise<{ jobId: string; logPath: string }> {
+    return this.jobsRpc('SubmitJob', { name, trainArgs: [...trainArgs] }, 'SubmitJob');
+  }
+
+  /** A job's state, progress and (submitted jobs) driver. @throws NotFoundError for an unknown job. */
+  async jobStatus(jobId: string): Promise<wire.GetJobReply__Output> {
+    return this.jobsRpc('GetJob', { jobId }, 'GetJob');
+  }
+
+  /** A piece of a submitted job's driver log from `offset`. @throws NotFoundError, InvalidArgumentError. */
+  async jobLogs(jobId: string, offset: number, maxBytes = 0): Promise<wire.GetJobLogsReply__Output> {
+    return this.jobsRpc('GetJobLogs', { jobId, offset, maxBytes }, 'GetJobLogs');
+  }
+
+  /** Stops a job (its actors are killed; a submitted job's driver too). @returns its state after. */
+  async stopJob(jobId: string): Promise<string> {
+    return (await this.jobsRpc('StopJob', { jobId }, 'StopJob')).state;
+  }
+
+  /**
+   * Ends the job (its non-detached actors are killed) — as failed, with `outcome.failed` as its
+   * cause, when given — and closes every channel. Idempotent.
+   */
+  async close(outcome: { failed?: string } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     if (this.beat) clearInterval(this.beat);
-    if (this.jobId) await this.rpc('FinishJob', { jobId: this.jobId }, 'FinishJob').catch(() => undefined);
+    if (this.jobId)
+      await this.rpc(
+        'FinishJob',
+        {
+          jobId: this.jobId,
+          failed: outcome.failed !== undefined,
+          message: (outcome.failed ?? '').slice(0, 4000),
+        },
+        'FinishJob',
+      ).catch(() => undefined);
     for (const c of this.actorClients.values()) c.close();
     this.stub.close();
+    this.jobsStub.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -343,5 +396,15 @@ export class ClusterClient implements HandleHost {
     signal?: CallOptions['signal'],
   ): Promise<ReplyOf<ClusterStub[K]>> {
     return callUnary(this.stub, method, req, `${name} at ${this.opts.head}`, { timeoutMs, signal });
+  }
+
+  private jobsRpc<K extends Extract<keyof JobsStub, string>>(
+    method: K,
+    req: RequestOf<JobsStub[K]>,
+    name: string,
+  ): Promise<ReplyOf<JobsStub[K]>> {
+    return callUnary(this.jobsStub, method, req, `${name} at ${this.opts.head}`, {
+      timeoutMs: this.rpcTimeoutMs,
+    });
   }
 }

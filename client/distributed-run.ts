@@ -1,15 +1,39 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { beginCheckpoint, DEFAULT_KEEP, listStepDirs, type ShardAck } from '../checkpoint/index.js';
-import { ensureDir, InvalidArgumentError, TwistError } from '../core/index.js';
+import {
+  ensureDir,
+  fits,
+  GetTimeoutError,
+  InvalidArgumentError,
+  subtract,
+  TwistError,
+  type Resources,
+} from '../core/index.js';
 import type { ActorHandle } from './actor-handle.js';
-import type { ClusterClient } from './cluster-client.js';
+import type { ClusterClient, ClusterStatus } from './cluster-client.js';
 
 /** A distributed TWIST run: what to train, on how many trainers, where its checkpoints go. */
 export interface DistributedRunOptions {
   /** The training config (the local trainer's schema); `batchSize` is the global batch. */
   config: Record<string, unknown> & { dataPath: string; batchSize: number; epochs: number; seed?: number };
+  /** Trainers to run with (one bundle each). */
   trainers: number;
+  /**
+   * Fewest trainers the run may go on with (elastic, default `trainers`: not elastic). When a
+   * regroup cannot place `trainers` bundles within `elasticWaitMs` it settles for the most that
+   * place (the global batch divided evenly among them); at each checkpoint it grows back when the
+   * cluster has room again. The global batch, its samples and their views do not change with the
+   * number of trainers.
+   */
+  minTrainers?: number;
+  /** How long a regroup waits for a larger group before trying a smaller one (default 10 s). */
+  elasticWaitMs?: number;
+  /**
+   * BatchNorm statistics and the diversity term over the global batch (SyncBatchNorm, default true):
+   * any number of trainers then takes the step one trainer takes on the whole batch.
+   */
+  syncBatchNorm?: boolean;
   /** Checkpoints (shared storage every worker reaches). */
   runDir: string;
   /** Save every N steps (0: only at the end). */
@@ -28,11 +52,16 @@ export interface DistributedRunOptions {
   evalTrainImages?: number;
   evalTestImages?: number;
   onStep?: (r: RunStep) => void;
+  /** The dataset indices each step trained on (every trainer's share, by rank): sample accounting. */
+  onSamples?: (step: number, epoch: number, samples: Int32Array) => void;
   onEvent?: (e: RunEvent) => void;
   signal?: AbortSignal;
 }
 
-/** What one trainer reports of one step (rank-local loss terms; every rank applies the same update). */
+/**
+ * What one trainer reports of one step. With SyncBatchNorm (the default) the loss terms are the
+ * global batch's (KL and EH averaged over the trainers, HE of the global mean); without, this rank's.
+ */
 export interface StepRecord {
   step: number;
   epoch: number;
@@ -44,10 +73,12 @@ export interface StepRecord {
   computeS: number;
   allreduceS: number;
   dataWaitS: number;
+  /** Dataset indices of this trainer's share of the step's batch. */
+  samples: Int32Array;
 }
 
 /** One step as rank 0 saw it, with the run's length and the step's global images per second. */
-export interface RunStep extends StepRecord {
+export interface RunStep extends Omit<StepRecord, 'samples'> {
   totalSteps: number;
   imagesPerS: number;
 }
@@ -63,6 +94,8 @@ export type RunEvent =
       phases: { placement: number; actors: number; restore: number; ring: number };
     }
   | { kind: 'checkpoint'; step: number; dir: string; seconds: number }
+  /** The cluster has room for more trainers again: the group re-forms larger at this checkpoint. */
+  | { kind: 'resize'; step: number; from: number; to: number }
   | { kind: 'failure'; step: number; cause: string; failures: number; atMs: number }
   | { kind: 'evaluated'; figures: Record<string, number | string> };
 
@@ -99,8 +132,15 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
   const n = o.trainers;
   if (!Number.isInteger(n) || n < 1)
     throw new InvalidArgumentError(`trainers: expected a whole number ≥ 1, got ${n}`);
+  const min = o.minTrainers ?? n;
+  if (!Number.isInteger(min) || min < 1 || min > n)
+    throw new InvalidArgumentError(`min trainers: expected a whole number in [1, ${n}], got ${min}`);
   if (o.config.batchSize % n !== 0)
     throw new InvalidArgumentError(`batch size ${o.config.batchSize} is not divisible by ${n} trainers`);
+  // Group sizes to try, largest first: those that divide the global batch evenly.
+  const sizes = Array.from({ length: n - min + 1 }, (_, i) => n - i).filter(
+    (k) => o.config.batchSize % k === 0,
+  );
   const maxFailures = o.maxFailures ?? 3;
   const every = o.checkpointEvery ?? 0;
   await ensureDir(o.runDir);
@@ -110,29 +150,42 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
   let trainSeconds = 0;
   let lastDir = '';
   let totalSteps = 0;
+  const bundle = { CPU: 1, ...(o.gpusPerTrainer ? { GPU: o.gpusPerTrainer } : {}) };
   for (let generation = 1; ; generation++) {
     const actors: ActorHandle[] = [];
     let pg = '';
     let step = 0;
+    let resizeTo = 0;
     try {
       const tg = performance.now();
-      const bundle = { CPU: 1, ...(o.gpusPerTrainer ? { GPU: o.gpusPerTrainer } : {}) };
-      pg = await client.createPlacementGroup(
-        Array.from({ length: n }, () => bundle),
-        'SPREAD',
-        `twist-run-g${generation}`,
-      );
-      await client.placementGroup(pg, 120_000);
+      let k = 0;
+      for (const size of sizes) {
+        pg = await client.createPlacementGroup(
+          Array.from({ length: size }, () => bundle),
+          'SPREAD',
+          `twist-run-g${generation}`,
+        );
+        const last = size === sizes[sizes.length - 1];
+        try {
+          await client.placementGroup(pg, last ? 120_000 : (o.elasticWaitMs ?? 10_000));
+          k = size;
+          break;
+        } catch (err) {
+          await client.removePlacementGroup(pg).catch(() => undefined);
+          pg = '';
+          if (last || !(err instanceof GetTimeoutError)) throw err;
+        }
+      }
       const tPlaced = performance.now();
       const loaders = await Promise.all(
-        Array.from({ length: n }, (_, rank) =>
+        Array.from({ length: k }, (_, rank) =>
           client.createActor(
             'loader',
             {
               dataPath: o.config.dataPath,
               rank,
-              worldSize: n,
-              batchSize: o.config.batchSize / n,
+              worldSize: k,
+              batchSize: o.config.batchSize / k,
               seed: o.config.seed ?? 0,
               ...(o.config['cropScaleMin'] !== undefined ? { cropScaleMin: o.config['cropScaleMin'] } : {}),
             },
@@ -151,11 +204,12 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
             {
               config: o.config,
               rank,
-              worldSize: n,
+              worldSize: k,
               groupId: `run-${client.jobId || 'driver'}`,
               loaderId: l.id,
               stepsPerEpoch: info.stepsPerEpoch,
               backend: o.backend ?? 'auto',
+              syncBatchNorm: o.syncBatchNorm ?? true,
               ...(o.threads ? { threads: o.threads } : {}),
             },
             {
@@ -186,12 +240,13 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
             recovery_restore_s: (tRestored - tActors) / 1000,
             recovery_ring_s: (performance.now() - tRestored) / 1000,
             run_failures: failures.length,
+            run_trainers: k,
           })
           .catch(() => undefined);
       o.onEvent?.({
         kind: 'group-ready',
         generation,
-        trainers: n,
+        trainers: k,
         seconds: (performance.now() - tg) / 1000,
         resumedFrom: step,
         phases: {
@@ -213,10 +268,19 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
         const secs = (performance.now() - ts) / 1000;
         trainSeconds += secs;
         trainedImages += (until - step) * o.config.batchSize;
-        for (const r of records[0]!) {
+        records[0]!.forEach(({ samples: _, ...r }, i) => {
           const imagesPerS = o.config.batchSize / Math.max(1e-9, r.computeS + r.allreduceS + r.dataWaitS);
           o.onStep?.({ ...r, totalSteps, imagesPerS });
-        }
+          if (o.onSamples) {
+            const all = new Int32Array(o.config.batchSize);
+            let at = 0;
+            for (const rank of records) {
+              all.set(rank[i]!.samples, at);
+              at += rank[i]!.samples.length;
+            }
+            o.onSamples(r.step, r.epoch, all);
+          }
+        });
         step = until;
         void client
           .reportRunMetrics({
@@ -232,9 +296,17 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
           const tc = performance.now();
           lastDir = await checkpoint(trainers, o, step);
           o.onEvent?.({ kind: 'checkpoint', step, dir: lastDir, seconds: (performance.now() - tc) / 1000 });
+          if (k < n && step < totalSteps) {
+            const larger = largerGroup(await client.status(), bundle, k, sizes);
+            if (larger > k) {
+              resizeTo = larger;
+              o.onEvent?.({ kind: 'resize', step, from: k, to: resizeTo });
+              break;
+            }
+          }
         }
       }
-      break;
+      if (!resizeTo) break;
     } catch (err) {
       const cause = err instanceof Error ? err.message : String(err);
       failures.push({ step, cause });
@@ -302,4 +374,21 @@ async function checkpoint(trainers: ActorHandle[], o: DistributedRunOptions, ste
     { timeoutMs: 600_000 },
   );
   return path.resolve(dir);
+}
+
+/**
+ * The largest group size in `sizes` above `k` whose extra bundles fit in what the alive nodes have
+ * free now (each node packed greedily), or `k` when none does.
+ */
+function largerGroup(status: ClusterStatus, bundle: Resources, k: number, sizes: readonly number[]): number {
+  let room = 0;
+  for (const node of status.nodes) {
+    if (node.state !== 'ALIVE') continue;
+    let free = node.resources.available;
+    while (fits(bundle, free)) {
+      free = subtract(free, bundle);
+      room++;
+    }
+  }
+  return sizes.find((size) => size > k && size - k <= room) ?? k;
 }

@@ -2,3 +2,4 @@ export * from './ring-plan.js';
 export * from './collective-server.js';
 export * from './communicator.js';
 export * from './buckets.js';
+export * from './collective-thread.js';

@@ -21,6 +21,8 @@ import {
   type ActorRecord,
   type GpuRecord,
   type JobRecord,
+  type JobState,
+  type JobSubmission,
   type NodeRecord,
   type PlacementGroupRecord,
   type PlacementStrategy,
@@ -362,12 +364,51 @@ export class ClusterManager {
 
   // ---- jobs ----
 
-  registerJob(name: string): JobRecord {
-    const j: JobRecord = { id: newId('job'), name, state: 'RUNNING', startMs: Date.now(), endMs: 0 };
+  /**
+   * Registers a driver's job, or attaches the driver the head started for a submitted job to it.
+   * @throws NotFoundError for an unknown job to attach to; InvalidArgumentError when it was not
+   * submitted or has ended.
+   */
+  registerJob(name: string, attachTo = '', submission?: JobSubmission): JobRecord {
+    if (attachTo) {
+      const j = this.runningJob(attachTo);
+      if (!j.submission)
+        throw new InvalidArgumentError(`attach_job_id: job ${attachTo} was not submitted to the head`);
+      this.jobBeat.set(j.id, Date.now());
+      return j;
+    }
+    const j: JobRecord = {
+      id: newId('job'),
+      name,
+      state: 'RUNNING',
+      startMs: Date.now(),
+      endMs: 0,
+      ...(submission ? { submission } : {}),
+    };
     this.jobs.set(j.id, j);
     this.jobBeat.set(j.id, Date.now());
     this.store.saveJob(j);
     return j;
+  }
+
+  /** A job's record. @throws NotFoundError for an unknown job. */
+  job(id: string): JobRecord & { progress: Record<string, number> } {
+    const j = this.jobs.get(id);
+    if (!j) throw new NotFoundError(`job ${id} does not exist`);
+    return { ...j, progress: this.jobProgress.get(id) ?? {} };
+  }
+
+  /** Every job the head knows. */
+  jobList(): readonly JobRecord[] {
+    return [...this.jobs.values()];
+  }
+
+  /** Records a change of a submitted job's driver (pid, starts). */
+  updateSubmission(id: string, patch: Partial<JobSubmission>): void {
+    const j = this.jobs.get(id);
+    if (!j?.submission) return;
+    j.submission = { ...j.submission, ...patch };
+    this.store.saveJob(j);
   }
 
   /** The latest run figures a job's driver reported (kept in memory: the driver reports again). */
@@ -384,20 +425,33 @@ export class ClusterManager {
     return true;
   }
 
-  /** Ends a job: its actors (unless detached) are killed, its placement groups removed. */
-  finishJob(id: string, state: 'FINISHED' | 'FAILED' = 'FINISHED', why = 'its job finished'): void {
+  /**
+   * Ends a job: its actors (unless detached) are killed, its placement groups removed; `why` is
+   * kept as its message unless it finished.
+   * @throws NotFoundError for an unknown job.
+   */
+  finishJob(id: string, state: Exclude<JobState, 'RUNNING'> = 'FINISHED', why = 'its job finished'): void {
     const j = this.jobs.get(id);
     if (!j) throw new NotFoundError(`job ${id} does not exist`);
     if (j.state !== 'RUNNING') return;
     j.state = state;
     j.endMs = Date.now();
+    if (state !== 'FINISHED') j.message = why;
     this.jobBeat.delete(id);
     this.store.saveJob(j);
+    this.releaseJob(id, why);
+    this.log.info({ job_id: id, state }, 'job ended');
+  }
+
+  /**
+   * Kills a job's actors (unless detached) and removes its placement groups; the job goes on (a
+   * restarted driver starts them again).
+   */
+  releaseJob(id: string, why: string): void {
     for (const a of this.actors.values())
       if (a.jobId === id && !a.detached && a.state !== ActorState.DEAD) this.killActor(a.id, false);
     for (const g of this.groups.values())
       if (g.jobId === id && g.state !== 'REMOVED') this.removeGroup(g.id, why);
-    this.log.info({ job_id: id, state }, 'job ended');
   }
 
   // ---- placement groups ----
@@ -509,8 +563,9 @@ export class ClusterManager {
       for (const a of this.actors.values()) if (a.state !== ActorState.DEAD) this.failActor(a, reason, true);
       for (const j of this.jobs.values())
         if (j.state === 'RUNNING') {
-          j.state = 'FINISHED';
+          j.state = 'STOPPED';
           j.endMs = Date.now();
+          j.message = reason;
           this.store.saveJob(j);
         }
       for (const n of alive) {

@@ -44,6 +44,13 @@ export const HeadConfigSchema = z.object({
   prometheusUrl: z.string().url().optional(),
   /** Where the Prometheus file_sd targets are written (default `<stateDir>/prometheus/targets.json`). */
   fileSdPath: z.string().optional(),
+  /**
+   * The command that runs `twist` for the drivers of submitted jobs (`twist head` sets its own);
+   * none: job submissions are refused.
+   */
+  driverCommand: z.array(z.string().min(1)).min(1).optional(),
+  /** Driver starts per submitted job before a crashing driver fails it. */
+  maxDriverStarts: z.number().int().min(1).default(3),
   /** Largest request the head accepts (gRPC message cap). */
   maxMessageBytes: z
     .number()

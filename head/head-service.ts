@@ -49,13 +49,15 @@ const nodeInfo = (n: NodeStatus): wire.NodeInfo => ({
   metricsAddress: n.metricsAddress ?? '',
 });
 
-const jobInfo = (j: JobRecord & { progress: Record<string, number> }): wire.JobInfo => ({
+export const jobInfo = (j: JobRecord & { progress: Record<string, number> }): wire.JobInfo => ({
   progress: j.progress,
   jobId: j.id,
   name: j.name,
   state: j.state,
   startMs: j.startMs,
   endMs: j.endMs,
+  message: j.message ?? '',
+  submitted: Boolean(j.submission),
 });
 
 const pendingInfo = (p: PendingDemand): wire.PendingDemand => ({
@@ -123,13 +125,18 @@ export function clusterHandlers(d: HeadServiceDeps): ClusterHandlers {
     }),
     RegisterJob: unary(g, 'RegisterJob', (req) => {
       const r = parseRequest(S.RegisterJobSchema, req, 'RegisterJob');
-      return { jobId: m.registerJob(r.name).id, heartbeatTimeoutMs: d.jobHeartbeatTimeoutMs };
+      return {
+        jobId: m.registerJob(r.name, r.attachJobId).id,
+        heartbeatTimeoutMs: d.jobHeartbeatTimeoutMs,
+      };
     }),
     JobHeartbeat: unary(g, 'JobHeartbeat', (req) => ({
       known: m.jobHeartbeat(parseRequest(S.JobRefSchema, req, 'JobHeartbeat').jobId),
     })),
     FinishJob: unary(g, 'FinishJob', (req) => {
-      m.finishJob(parseRequest(S.JobRefSchema, req, 'FinishJob').jobId);
+      const r = parseRequest(S.FinishJobSchema, req, 'FinishJob');
+      if (r.failed) m.finishJob(r.jobId, 'FAILED', r.message || 'its driver failed');
+      else m.finishJob(r.jobId);
       return {};
     }),
     CreateActor: unary(g, 'CreateActor', (req) => ({

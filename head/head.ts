@@ -19,10 +19,12 @@ import {
   writeTokenFile,
   type Logger,
 } from '../core/index.js';
-import { loadProto, type ClusterProto, type HealthProto } from '../proto/index.js';
+import { loadProto, type ClusterProto, type HealthProto, type JobsProto } from '../proto/index.js';
 import { ClusterManager } from './cluster-manager.js';
 import { HeadConfigSchema, type HeadConfig, type HeadConfigInput } from './head-config.js';
 import { clusterHandlers } from './head-service.js';
+import { JobSupervisor } from './job-supervisor.js';
+import { jobsHandlers } from './jobs-service.js';
 import { headMetrics } from './head-metrics.js';
 import { scrapeTargets } from './service-discovery.js';
 import { addDashboardRoutes } from './dashboard-routes.js';
@@ -56,6 +58,7 @@ export class Head {
     private readonly history: MetricsHistory,
     /** Requests refused for a missing or wrong token. */
     readonly unauthenticatedTotal: () => number,
+    private readonly supervisor: JobSupervisor,
   ) {
     this.stopped = new Promise((r) => (this.resolveStopped = r));
     this.sdTimer = setInterval(() => void this.writeFileSd(), 5000);
@@ -140,6 +143,22 @@ export class Head {
         },
       }),
     );
+    let boundAddress = '';
+    const supervisor = new JobSupervisor(
+      manager,
+      {
+        ...(cfg.driverCommand ? { driverCommand: cfg.driverCommand } : {}),
+        headAddress: () => boundAddress,
+        token,
+        jobsDir: path.join(cfg.stateDir, 'jobs'),
+        maxDriverStarts: cfg.maxDriverStarts,
+      },
+      logger.child({ component: 'job-supervisor' }),
+    );
+    server.addService(
+      loadProto<JobsProto>('jobs').twist.v1.Jobs.service,
+      jobsHandlers(manager, supervisor, guard),
+    );
     server.addService(
       loadProto<HealthProto>('health').grpc.health.v1.Health.service,
       healthHandlers(guard, () => !ref.head?.closing),
@@ -156,7 +175,10 @@ export class Head {
       port = await bindServer(server, cfg.host, cfg.port, serverCredentials(cfg.tls));
       await http.start(cfg.dashboardPort);
       history.start();
+      boundAddress = `${cfg.host === '0.0.0.0' ? '127.0.0.1' : cfg.host}:${port}`;
+      supervisor.resume();
     } catch (err) {
+      supervisor.close();
       manager.close();
       server.forceShutdown();
       await http.close();
@@ -179,6 +201,7 @@ export class Head {
       metrics,
       history,
       observed.totals.unauthenticated,
+      supervisor,
     );
     ref.head = head;
     logger.info(
@@ -197,6 +220,7 @@ export class Head {
   stop(reason = 'cluster stopped'): Promise<void> {
     if (this.closing) return this.closing;
     this.log.info({ reason }, 'stopping the cluster');
+    this.supervisor.stopAll(reason);
     return this.finish(this.manager.shutdownCluster(reason).catch(() => undefined));
   }
 
@@ -213,6 +237,7 @@ export class Head {
     this.closing = (async () => {
       await before;
       clearInterval(this.sdTimer);
+      this.supervisor.close();
       this.history.stop();
       this.manager.close();
       await this.http.close();

@@ -12,7 +12,12 @@ export const ActorState = {
 } as const;
 export type ActorState = (typeof ActorState)[keyof typeof ActorState];
 
-export const JobState = { RUNNING: 'RUNNING', FINISHED: 'FINISHED', FAILED: 'FAILED' } as const;
+export const JobState = {
+  RUNNING: 'RUNNING',
+  FINISHED: 'FINISHED',
+  FAILED: 'FAILED',
+  STOPPED: 'STOPPED',
+} as const;
 export type JobState = (typeof JobState)[keyof typeof JobState];
 
 export const PlacementGroupState = { PENDING: 'PENDING', CREATED: 'CREATED', REMOVED: 'REMOVED' } as const;
@@ -85,12 +90,27 @@ export interface ActorRecord {
   metricsAddress?: string;
 }
 
+/** A job submitted to the head (`twist train --head`): the head runs and supervises its driver. */
+export interface JobSubmission {
+  /** The flags of `twist train` the driver runs with. */
+  trainArgs: string[];
+  /** The driver's stdout and stderr, appended across its starts. */
+  logPath: string;
+  /** The driver process (0 before it starts). */
+  driverPid: number;
+  /** How often a driver was started for this job. */
+  driverStarts: number;
+}
+
 export interface JobRecord {
   id: string;
   name: string;
   state: JobState;
   startMs: number;
   endMs: number;
+  /** Why it failed or stopped. */
+  message?: string;
+  submission?: JobSubmission;
 }
 
 export interface PlacementGroupRecord {

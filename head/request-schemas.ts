@@ -81,8 +81,31 @@ export const ReportActorExitSchema = z.object({
   incarnation: uint(2 ** 31),
 });
 
-export const RegisterJobSchema = z.object({ name: text(LIMITS.name) });
+export const RegisterJobSchema = z.object({ name: text(LIMITS.name), attachJobId: optionalId('job') });
 export const JobRefSchema = z.object({ jobId: JobIdSchema });
+export const FinishJobSchema = z.object({
+  jobId: JobIdSchema,
+  failed: z.boolean(),
+  message: text(LIMITS.reason),
+});
+
+/** Flags of `twist train` a submitted job may not set: the head sets them for its driver. */
+export const HEAD_SET_TRAIN_FLAGS = ['--head', '--job-id', '--local', '--token-file', '--detach'] as const;
+
+export const SubmitJobSchema = z.object({
+  name: text(LIMITS.name),
+  trainArgs: z
+    .array(z.string().max(4096, 'longer than 4096 characters'))
+    .max(256, 'more than 256 arguments')
+    .refine((a) => !a.some((x) => HEAD_SET_TRAIN_FLAGS.some((f) => x === f || x.startsWith(`${f}=`))), {
+      message: `may not set ${HEAD_SET_TRAIN_FLAGS.join(', ')} (the head sets them for its driver)`,
+    }),
+});
+export const GetJobLogsSchema = z.object({
+  jobId: JobIdSchema,
+  offset: z.number().int().min(0),
+  maxBytes: uint(64 << 20),
+});
 
 export const CreateActorSchema = z.object({
   jobId: optionalId('job'),

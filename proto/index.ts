@@ -9,6 +9,8 @@ export type { ProtoGrpcType as ClusterProto } from './gen/cluster.js';
 export type { ProtoGrpcType as NodeProto } from './gen/node.js';
 export type { ProtoGrpcType as ActorProto } from './gen/actor.js';
 export type { ProtoGrpcType as HealthProto } from './gen/health.js';
+export type { ProtoGrpcType as JobsProto } from './gen/jobs.js';
+export type { JobsClient, JobsHandlers } from './gen/twist/v1/Jobs.js';
 export type { ClusterClient, ClusterHandlers } from './gen/twist/v1/Cluster.js';
 export type { NodeClient, NodeHandlers } from './gen/twist/v1/Node.js';
 export type { ActorClient, ActorHandlers } from './gen/twist/v1/Actor.js';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '../core/index.js';
+import type { ReplicaSum } from './nn/index.js';
 
 export interface TwistLossOptions {
   /** α = 1 + lam1 weights the sharpness term (default 0; the ViT recipes use −0.6). */
@@ -10,6 +11,11 @@ export interface TwistLossOptions {
   tau?: number;
   /** Added inside every log (default 1e-5, the seed's `EPS`). */
   eps?: number;
+  /**
+   * A data-parallel group: HE becomes the entropy of the global batch's mean distribution (see
+   * {@link replicaBatchMean}). Default none: the mean over this replica's batch.
+   */
+  sync?: ReplicaSum;
 }
 
 /** Scalar tensors of one TWIST loss evaluation; `loss = kl + (1+lam1)·eh − lam2·he`. */
@@ -43,21 +49,57 @@ function meanEntropy(s: tf.Tensor2D, eps: number): tf.Scalar {
   return tf.neg(tf.mean(tf.sum(tf.mul(s, tf.log(tf.add(s, eps))), 1))) as tf.Scalar;
 }
 
-/** −Σ_c m·log(m+eps), m = mean_i s (entropy of the batch-mean distribution). */
-function entropyOfMean(s: tf.Tensor2D, eps: number): tf.Scalar {
-  const m = tf.mean(s, 0);
+/**
+ * The mean over the global batch of the rows of `s` [n, C] (this replica's n rows), in the
+ * all-reduce-then-entropy form of spec §1.2. Forward: the per-class sums and the row count summed
+ * over the W replicas, m = Σ_all s / N. Backward: ds_i = dm / n, the gradient of this replica's
+ * own batch mean.
+ *
+ * Why that is exact. For the global loss H(m), ∂H/∂θ = Σ_all rows (∂H/∂m)·(1/N)·∂s_i/∂θ. Every
+ * replica computes the same m, hence the same dm = ∂H/∂m; replica r back-propagates
+ * Σ_{i∈r} dm·(1/n)·∂s_i/∂θ = W · (its rows' share of ∂H/∂θ), since n = N/W. The trainers average
+ * their gradients (ring all-reduce, mean): (1/W)·Σ_r W·share_r = ∂H/∂θ, the global-batch gradient,
+ * the same as one replica computing H over the whole batch. (The seed's form sums the local means,
+ * m' = W·m, and lets the gradient pass through the all-reduce as identity; its value is
+ * W·H(m) − W·log W and its gradient the same W·share_r, the log W annihilated by the softmax.)
+ * The test `data-parallel.test.ts` checks the equality on two processes against one.
+ * @throws whatever `sync` throws when the group fails.
+ */
+export function replicaBatchMean(s: tf.Tensor2D, sync: ReplicaSum): tf.Tensor1D {
+  const n = s.shape[0];
+  const c = s.shape[1];
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const xx = args[0] as tf.Tensor2D;
+    const v = new Float32Array(c + 1);
+    v.set(tf.tidy(() => tf.sum(xx, 0)).dataSync());
+    v[c] = n;
+    const g = sync.sum(v);
+    const m = tf.div(tf.tensor1d(g.subarray(0, c)), g[c]!) as tf.Tensor1D;
+    return {
+      value: m,
+      gradFunc: (dm: tf.Tensor) => [tf.broadcastTo(tf.div(tf.reshape(dm, [1, c]), n), [n, c])],
+    };
+  });
+  return f(s) as tf.Tensor1D;
+}
+
+/** −Σ_c m·log(m+eps), m = mean_i s (entropy of the batch-mean distribution; global with `sync`). */
+function entropyOfMean(s: tf.Tensor2D, eps: number, sync?: ReplicaSum): tf.Scalar {
+  const m = sync && sync.worldSize > 1 ? replicaBatchMean(s, sync) : tf.mean(s, 0);
   return tf.neg(tf.sum(tf.mul(m, tf.log(tf.add(m, eps))))) as tf.Scalar;
 }
 
 /**
  * The TWIST loss of one pair of views exactly as the seed's `EntLoss` (spec §1.2): inputs are the
  * batch-normalised logits [B, C]; p = softmax(z) for KL, s = softmax(z/τ) for EH and HE; log(p + eps),
- * no stop-gradient; HE is the entropy of the batch-mean probability over the whole batch.
+ * no stop-gradient; HE is the entropy of the batch-mean probability over the whole batch (over the
+ * global batch with `opts.sync`; KL and EH stay this replica's means, whose data-parallel mean is the
+ * global batch's).
  * @throws InvalidArgumentError when the inputs are not two [B, C] tensors of one shape.
  */
 export function twistLoss(z1: tf.Tensor2D, z2: tf.Tensor2D, opts: TwistLossOptions = {}): TwistLossTerms {
   checkPair(z1, z2);
-  const { lam1, lam2, tau, eps } = { ...DEFAULTS, ...opts };
+  const { lam1, lam2, tau, eps, sync } = { ...DEFAULTS, ...opts };
   return tf.tidy(() => {
     const p1 = tf.softmax(z1);
     const p2 = tf.softmax(z2);
@@ -65,7 +107,7 @@ export function twistLoss(z1: tf.Tensor2D, z2: tf.Tensor2D, opts: TwistLossOptio
     const s2 = tau === 1 ? p2 : (tf.softmax(tf.div(z2, tau)) as tf.Tensor2D);
     const kl = tf.mul(tf.add(klMean(p1, p2, eps), klMean(p2, p1, eps)), 0.5) as tf.Scalar;
     const eh = tf.mul(tf.add(meanEntropy(s1, eps), meanEntropy(s2, eps)), 0.5) as tf.Scalar;
-    const he = tf.mul(tf.add(entropyOfMean(s1, eps), entropyOfMean(s2, eps)), 0.5) as tf.Scalar;
+    const he = tf.mul(tf.add(entropyOfMean(s1, eps, sync), entropyOfMean(s2, eps, sync)), 0.5) as tf.Scalar;
     const loss = tf.sub(tf.add(kl, tf.mul(eh, 1 + lam1)), tf.mul(he, lam2)) as tf.Scalar;
     return { loss, kl, eh, he };
   });

@@ -6,7 +6,7 @@ import {
   runDistributed,
   type DistributedRunOptions,
 } from '../../client/index.js';
-import { FASHION_MNIST_DIR } from '../../data/index.js';
+import { epochOrder, FASHION_MNIST_DIR } from '../../data/index.js';
 import { selectBackend } from '../../twist/index.js';
 import { TestCluster } from '../helpers/cluster-processes.js';
 import path from 'node:path';
@@ -34,6 +34,8 @@ const base = (runDir: string): DistributedRunOptions => ({
 
 const cluster = new TestCluster();
 let client: ClusterClient;
+/** The loss curve of the two-trainer run of the first test. */
+const twoTrainerLosses: number[] = [];
 
 test.before(async () => {
   await cluster.startHead();
@@ -64,7 +66,10 @@ test.serial(
       evaluate: true,
       evalTrainImages: 1000,
       evalTestImages: 200,
-      onStep: (s) => steps.push(s.step),
+      onStep: (s) => {
+        steps.push(s.step);
+        twoTrainerLosses.push(s.loss);
+      },
     });
     t.is(r.steps, 12);
     t.deepEqual(
@@ -85,6 +90,25 @@ test.serial(
     const s = await client.status();
     const trainers = s.actors.filter((a) => a.className === 'trainer' && a.name.endsWith('-g1'));
     t.is(new Set(trainers.map((a) => a.nodeId)).size, 2);
+  },
+);
+
+test.serial(
+  "its loss curve is one trainer's on the same global batch (SyncBatchNorm, global diversity term, same samples and views)",
+  async (t) => {
+    const losses: number[] = [];
+    await runDistributed(client, {
+      ...base(path.join(cluster.dir, 'run-one')),
+      trainers: 1,
+      onStep: (s) => losses.push(s.loss),
+    });
+    t.is(losses.length, twoTrainerLosses.length);
+    const worst = Math.max(...losses.map((l, i) => Math.abs(l - twoTrainerLosses[i]!) / Math.abs(l)));
+    t.log(`one trainer: ${losses.map((l) => l.toFixed(4)).join(' ')}`);
+    t.log(`two trainers: ${twoTrainerLosses.map((l) => l.toFixed(4)).join(' ')}`);
+    t.log(`largest relative difference: ${worst.toExponential(2)}`);
+    t.true(worst < 1e-3, `loss curves differ by ${worst} (relative)`);
+    t.true(losses[0]! !== losses[losses.length - 1]!, 'the loss moved');
   },
 );
 
@@ -120,11 +144,17 @@ test.serial(
 );
 
 test.serial(
-  'a loader killed mid-run: the run resumes and finishes (batches are a function of the step)',
+  "a loader killed mid-run: the run resumes and finishes, and the epoch's sample accounting holds (every sample trained on once)",
   async (t) => {
     const runDir = path.join(cluster.dir, 'run-loader');
+    const seen = new Map<number, Int32Array>();
     const r = await runDistributed(client, {
       ...base(runDir),
+      onSamples: (step, epoch, samples) => {
+        t.is(epoch, 0);
+        t.false(seen.has(step), `step ${step} reported twice`);
+        seen.set(step, samples);
+      },
       onEvent: (e) => {
         if (e.kind === 'checkpoint' && e.step === 4)
           void (async () => {
@@ -139,6 +169,12 @@ test.serial(
     });
     t.is(r.failures.length, 1);
     t.is(await optimizerSteps(runDir), 12);
+    // The 12 steps trained on the first 12 × 32 images of the epoch's order, each exactly once.
+    const all = [...seen.keys()].sort((a, b) => a - b).flatMap((k) => [...seen.get(k)!]);
+    t.is(all.length, 12 * 32);
+    t.is(new Set(all).size, all.length, 'no sample twice');
+    const order = epochOrder(60_000, config.seed, 0);
+    t.deepEqual(new Set(all), new Set(order.subarray(0, 12 * 32)));
   },
 );
 
@@ -164,3 +200,47 @@ test.serial('more failures than --max-failures: the run fails with every cause l
   t.is((err as RunFailedError).causes.length, 1);
   t.regex(err!.message, /failed 1 times \(more than --max-failures 0\): 1\. at step/);
 });
+
+// Last: it kills two of the three workers.
+test.serial(
+  'elastic (--min-trainers 1): two nodes lost, the run goes on with one trainer, and grows back to two when a worker attaches',
+  async (t) => {
+    const runDir = path.join(cluster.dir, 'run-elastic');
+    const events: string[] = [];
+    const worlds: number[] = [];
+    const seen = new Map<number, Int32Array>();
+    let attached: Promise<unknown> | undefined;
+    const r = await runDistributed(client, {
+      ...base(runDir),
+      minTrainers: 1,
+      elasticWaitMs: 3000,
+      onSamples: (step, _epoch, samples) => seen.set(step, samples),
+      onEvent: (e) => {
+        events.push(e.kind === 'resize' ? `resize ${e.from}->${e.to} at ${e.step}` : e.kind);
+        if (e.kind === 'group-ready') worlds.push(e.trainers);
+        if (e.kind === 'checkpoint' && e.step === 4 && worlds.length === 1)
+          void (async () => {
+            // Kill the worker of trainer rank 1 and the spare one: one node is left.
+            const st = await client.status();
+            const t1 = st.actors.find((a) => a.name === 'trainer-1-g1' && a.state === 'ALIVE')!;
+            const t0 = st.actors.find((a) => a.name === 'trainer-0-g1' && a.state === 'ALIVE')!;
+            for (const w of cluster.workers)
+              if (w.info['nodeId'] !== t0.nodeId && w.child.exitCode === null) w.child.kill('SIGKILL');
+            t.truthy(t1);
+          })();
+        if (e.kind === 'group-ready' && e.trainers === 1 && !attached)
+          attached = cluster.startWorker(['--cpus', '1']);
+      },
+    });
+    t.log(events.join(', '));
+    t.deepEqual(worlds.slice(0, 2), [2, 1], 'two trainers, then one after the loss');
+    t.is(worlds[worlds.length - 1], 2, 'grown back to two');
+    t.true(events.some((e) => e.startsWith('resize 1->2')));
+    t.is(r.failures.length, 1);
+    t.is(await optimizerSteps(runDir), 12);
+    const all = [...seen.keys()].sort((a, b) => a - b).flatMap((k) => [...seen.get(k)!]);
+    t.is(all.length, 12 * 32);
+    t.is(new Set(all).size, all.length, 'no sample twice, whatever the number of trainers');
+    await attached;
+  },
+);

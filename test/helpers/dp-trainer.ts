@@ -2,14 +2,16 @@
  * A data-parallel trainer for the all-reduce equivalence test: rank `rank` of `n` trains the
  * foundation model (ResNet-18 width 4, TWIST head) on its 1/n of a fixed batch for `steps` steps,
  * averaging gradients with the bucketed ring all-reduce, and writes its final flat weights to
- * `out`. BN runs in eval mode and the diversity term is off, so the loss is a per-sample mean and
- * averaging the ranks' gradients must equal the gradient on the whole batch.
- * Usage: node dp-trainer.js RANK N STEPS OUT; prints its address, then reads the peers (JSON) on stdin.
+ * `out`. BatchNorm runs in training mode across the ranks (SyncBatchNorm) and the diversity term is
+ * the global batch's (all-reduce-then-entropy), both through the {@link CollectiveThread} that also
+ * averages the gradients: averaging the ranks' gradients must equal the gradient of the whole batch
+ * on one rank.
+ * Usage: node dp-trainer.js RANK N STEPS OUT [local]; prints its address, then reads the peers (JSON) on stdin.
  */
 import { createInterface } from 'node:readline';
 import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { BucketLayout, CollectiveServer, Communicator } from '../../collective/index.js';
+import { BucketLayout, CollectiveThread } from '../../collective/index.js';
 import { Random } from '../../core/index.js';
 import {
   FlatParams,
@@ -22,11 +24,13 @@ import {
 
 const [rank, n, steps] = process.argv.slice(2, 5).map(Number) as [number, number, number];
 const out = process.argv[5]!;
+/** `local`: BatchNorm statistics and HE over each rank's own half (no cross-rank sums), for contrast. */
+const local = process.argv[6] === 'local';
+const LR = 0.02;
 const BATCH = 16;
 await selectBackend({ name: 'cpu' });
-const server = new CollectiveServer();
-await server.start();
-process.stdout.write(`${JSON.stringify({ address: server.address })}\n`);
+const group = await CollectiveThread.start();
+process.stdout.write(`${JSON.stringify({ address: group.address })}\n`);
 const peers = await new Promise<string[]>((resolve) =>
   createInterface({ input: process.stdin }).once('line', (l) => resolve(JSON.parse(l) as string[])),
 );
@@ -35,14 +39,7 @@ const model = modelFor(
 );
 const flat = new FlatParams(model.store);
 const layout = new BucketLayout(flat.segments, 64 * 1024);
-const comm = await Communicator.create({
-  groupId: 'dp',
-  generation: 1,
-  rank,
-  peers,
-  server,
-  layoutHash: layout.hash,
-});
+await group.join({ groupId: 'dp', generation: 1, rank, peers, layoutHash: layout.hash });
 const rng = new Random(42);
 const images = Float32Array.from({ length: BATCH * 12 * 12 }, () => rng.normal());
 const per = BATCH / n;
@@ -53,17 +50,19 @@ for (let s = 0; s < steps; s++) {
   const x1 = tf.tensor4d(mine, [per, 12, 12, 1]);
   const x2 = tf.mul(x1, 0.8) as tf.Tensor4D;
   const { value, grads: g } = tf.variableGrads(() => {
-    const [z1, z2] = model.forward([x1, x2], { training: false }) as [tf.Tensor2D, tf.Tensor2D];
-    return twistLoss(z1, z2, { lam1: 0.5, lam2: 0 }).loss;
+    const [z1, z2] = model.forward([x1, x2], { training: true, sync: local ? undefined : group }) as [
+      tf.Tensor2D,
+      tf.Tensor2D,
+    ];
+    return twistLoss(z1, z2, { lam1: 0.5, lam2: 1, sync: local ? undefined : group }).loss;
   }, flat.variables());
   value.dispose();
   tf.dispose([x1, x2]);
   flat.flattenGrads(g, grads);
-  await layout.allReduce(comm, grads, 'mean');
-  sgd.step(flat.values, grads, flat.segments, { lr: 0.5, weightDecay: 1e-4 });
+  await group.allReduce(grads, 'mean', layout);
+  sgd.step(flat.values, grads, flat.segments, { lr: LR, weightDecay: 1e-4 });
   flat.upload();
 }
 writeFileSync(out, flat.values);
-comm.close();
-await server.close();
+await group.close();
 process.exit(0);

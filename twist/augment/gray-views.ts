@@ -77,11 +77,13 @@ export class GrayViewAugmenter {
   }
 
   /**
-   * @param images [count, h, w] bytes; @param indices which images, in batch order.
+   * @param rng one generator drawn from image after image, or a generator per image (by its batch
+   * position): then an image's view depends on nothing but its own generator, whatever batch it
+   * lands in. @param images [count, h, w] bytes; @param indices which images, in batch order.
    * @returns [indices.length, size, size, 1] floats.
    */
   apply(
-    rng: Random,
+    rngs: Random | ((b: number) => Random),
     images: Uint8Array,
     h: number,
     w: number,
@@ -93,6 +95,7 @@ export class GrayViewAugmenter {
     const dst = out ?? new Float32Array(indices.length * n);
     for (let b = 0; b < indices.length; b++) {
       const o = b * n;
+      const rng = typeof rngs === 'function' ? rngs(b) : rngs;
       const box = randomResizedCropBox(rng, h, w, c.scale);
       resizeCrop(images, indices[b]! * h * w, h, w, 1, box, dst, o, c.size, c.size, rng.next() < c.flipP);
       if (rng.next() < c.jitterP) {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '../../core/index.js';
+import type { ReplicaSum } from './replica-sum.js';
 
 /**
  * Per-channel sum over every axis but the last. For NHWC images the spatial sum runs as an average
@@ -31,19 +32,44 @@ export interface BatchStats {
  * y = γ·x̂ + β, x̂ = (x − μ)/√(σ² + eps), dx = γ/√(σ² + eps)·(dy − mean(dy) − x̂·mean(dy·x̂)).
  * `gamma`/`beta` null means no affine part (TWIST's last norm). Returns the statistics too, kept
  * (the caller disposes them) for the running-statistics update; they carry no gradient.
+ *
+ * With `sync` (a data-parallel group) it is PyTorch's SyncBatchNorm: μ and σ² are over the global
+ * batch (the per-channel sums, the element count, then the squared deviations, each summed across
+ * replicas), and so are mean(dy) and mean(dy·x̂) in the backward. dγ and dβ stay the local sums:
+ * each replica's dy is its local loss's, W times the global loss's share, so the data-parallel mean
+ * of the replicas' gradients is the global-batch gradient, exactly as with one replica on the whole
+ * batch.
+ * @throws whatever `sync` throws when the group fails.
  */
 export function batchNormTrain(
   x: tf.Tensor,
   gamma: tf.Tensor1D | null,
   beta: tf.Tensor1D | null,
   eps: number,
+  sync?: ReplicaSum,
 ): { y: tf.Tensor; stats: BatchStats } {
-  const count = x.size / x.shape[x.rank - 1]!;
+  const localCount = x.size / x.shape[x.rank - 1]!;
+  let count = localCount;
   let stats: BatchStats | undefined;
+  /** Per-channel sums over this replica's batch, or over every replica's with `sync`. */
+  const summed = (t: tf.Tensor): tf.Tensor1D =>
+    sync && sync.worldSize > 1
+      ? tf.tensor1d(sync.sum(channelSum(t).dataSync() as Float32Array))
+      : channelSum(t);
   const forward = (xx: tf.Tensor): { xhat: tf.Tensor; rstd: tf.Tensor1D } => {
-    const mean = tf.div(channelSum(xx), count) as tf.Tensor1D;
+    let sum: tf.Tensor1D;
+    if (sync && sync.worldSize > 1) {
+      const local = channelSum(xx).dataSync();
+      const v = new Float32Array(local.length + 1);
+      v.set(local);
+      v[local.length] = localCount;
+      const g = sync.sum(v);
+      count = g[local.length]!;
+      sum = tf.tensor1d(g.subarray(0, local.length));
+    } else sum = channelSum(xx);
+    const mean = tf.div(sum, count) as tf.Tensor1D;
     const xc = tf.sub(xx, mean);
-    const variance = tf.div(channelSum(tf.square(xc)), count) as tf.Tensor1D;
+    const variance = tf.div(summed(tf.square(xc)), count) as tf.Tensor1D;
     const rstd = tf.rsqrt(tf.add(variance, eps)) as tf.Tensor1D;
     stats = { mean: tf.keep(mean), variance: tf.keep(variance), count };
     return { xhat: tf.mul(xc, rstd), rstd };
@@ -51,8 +77,16 @@ export function batchNormTrain(
   const backward = (dy: tf.Tensor, xhat: tf.Tensor, rstd: tf.Tensor1D, g: tf.Tensor1D | null) => {
     const sdy = channelSum(dy);
     const sdyx = channelSum(tf.mul(dy, xhat));
+    let gsdy = sdy;
+    let gsdyx = sdyx;
+    if (sync && sync.worldSize > 1) {
+      const c = sdy.shape[0];
+      const both = sync.sum(tf.concat([sdy, sdyx]).dataSync() as Float32Array);
+      gsdy = tf.tensor1d(both.subarray(0, c));
+      gsdyx = tf.tensor1d(both.subarray(c));
+    }
     const scale = g ? tf.mul(rstd, g) : rstd;
-    const dx = tf.mul(tf.sub(tf.sub(dy, tf.div(sdy, count)), tf.mul(xhat, tf.div(sdyx, count))), scale);
+    const dx = tf.mul(tf.sub(tf.sub(dy, tf.div(gsdy, count)), tf.mul(xhat, tf.div(gsdyx, count))), scale);
     return { dx, dgamma: sdyx, dbeta: sdy };
   };
   let y: tf.Tensor;

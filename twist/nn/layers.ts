@@ -3,6 +3,7 @@ import type { Random } from '../../core/index.js';
 import { batchNormEval, batchNormTrain, updateRunningStats } from './batch-norm.js';
 import { kaimingNormalFanOut, linearDefault, truncNormal } from './init.js';
 import type { ParamStore } from './param-store.js';
+import type { ReplicaSum } from './replica-sum.js';
 
 /** What a forward pass needs to know besides its input. */
 export interface ForwardContext {
@@ -10,6 +11,11 @@ export interface ForwardContext {
   training: boolean;
   /** Update BN running statistics in training mode (default true). */
   updateStats?: boolean;
+  /**
+   * A data-parallel group: batch statistics over the global batch (SyncBatchNorm) in training.
+   * Default none: statistics over this replica's batch.
+   */
+  sync?: ReplicaSum;
 }
 
 /** BatchNorm defaults in PyTorch's sense. */
@@ -68,7 +74,7 @@ export function batchNorm(store: ParamStore, name: string, x: tf.Tensor, ctx: Fo
   const rm = store.get(`${name}.running_mean`);
   const rv = store.get(`${name}.running_var`);
   if (!ctx.training) return batchNormEval(x, rm, rv, gamma, beta, BN_EPS);
-  const { y, stats } = batchNormTrain(x, gamma, beta, BN_EPS);
+  const { y, stats } = batchNormTrain(x, gamma, beta, BN_EPS, ctx.sync);
   if (ctx.updateStats === false) {
     stats.mean.dispose();
     stats.variance.dispose();

@@ -4,6 +4,7 @@ import { epochOrder, loadMnistSplit, type ImageSplit } from '../../data/index.js
 import { barlowGrayViews, GrayViewAugmenter } from '../augment/index.js';
 import { twistLoss } from '../loss.js';
 import type { TwistModel } from '../models/index.js';
+import type { ReplicaSum } from '../nn/index.js';
 import {
   AdamW,
   cosineSchedule,
@@ -168,16 +169,21 @@ export class TwistStep {
   /**
    * One data-parallel step: forward/backward on this replica's views, then `reduce` averages the
    * flat gradients across replicas (the ring all-reduce), then the optimizer step on the averaged
-   * gradients. Every replica that starts equal stays equal.
-   * @returns the local loss terms and the seconds spent computing and reducing.
+   * gradients. Every replica that starts equal stays equal. With `sync` the step is the global
+   * batch's: BatchNorm statistics over all replicas (SyncBatchNorm) and HE over the global batch
+   * mean, so W replicas on N/W images each apply the update one replica applies on N; the returned
+   * terms are then the global batch's too (KL and EH averaged over the replicas).
+   * @returns the loss terms and the seconds spent computing and reducing.
+   * @throws whatever `reduce` or `sync` throw when the group fails.
    */
   async runReduced(
     x1: tf.Tensor4D,
     x2: tf.Tensor4D,
     hyper: { lr: number; weightDecay: number },
     reduce: (grads: Float32Array) => Promise<void>,
+    sync?: ReplicaSum,
   ): Promise<{ loss: number; kl: number; eh: number; he: number; computeS: number; reduceS: number }> {
-    const { terms, t0 } = this.forwardBackward(x1, x2);
+    const { terms, t0 } = this.forwardBackward(x1, x2, sync);
     const t1 = performance.now();
     await reduce(this.grads);
     const t2 = performance.now();
@@ -190,18 +196,27 @@ export class TwistStep {
   private forwardBackward(
     x1: tf.Tensor4D,
     x2: tf.Tensor4D,
+    sync?: ReplicaSum,
   ): { terms: { loss: number; kl: number; eh: number; he: number }; t0: number; t1: number } {
     const t0 = performance.now();
     let terms: tf.Scalar[] = [];
     const { value, grads } = tf.variableGrads(() => {
-      const [z1, z2] = this.model.forward([x1, x2], { training: true }) as [tf.Tensor2D, tf.Tensor2D];
-      const t = twistLoss(z1, z2, this.lossOpts);
+      const [z1, z2] = this.model.forward([x1, x2], { training: true, sync }) as [tf.Tensor2D, tf.Tensor2D];
+      const t = twistLoss(z1, z2, { ...this.lossOpts, sync });
       terms = [tf.keep(t.kl), tf.keep(t.eh), tf.keep(t.he)];
       return t.loss;
     }, this.vars);
-    const loss = value.dataSync()[0]!;
-    const [kl, eh, he] = terms.map((t) => t.dataSync()[0]!) as [number, number, number];
+    let loss = value.dataSync()[0]!;
+    const [klLocal, ehLocal, he] = terms.map((t) => t.dataSync()[0]!) as [number, number, number];
+    let [kl, eh] = [klLocal, ehLocal];
     tf.dispose([value, ...terms]);
+    if (sync && sync.worldSize > 1) {
+      // HE is already the global batch's; KL and EH are local means: the global is their average.
+      const g = sync.sum(Float32Array.of(kl, eh));
+      kl = g[0]! / sync.worldSize;
+      eh = g[1]! / sync.worldSize;
+      loss = kl + (1 + this.lossOpts.lam1) * eh - this.lossOpts.lam2 * he;
+    }
     const t1 = performance.now();
     this.flat.flattenGrads(grads, this.grads);
     return { terms: { loss, kl, eh, he }, t0, t1 };

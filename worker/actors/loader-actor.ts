@@ -34,8 +34,9 @@ export interface LoaderBatch {
  * trainer's share of that global batch, augmented into two barlow views. The global order of an
  * epoch is the sampler's (a function of seed and epoch); share r of step s is images
  * [s·G + r·b, s·G + (r+1)·b) of it (G = world size × b), so every image of an epoch goes to
- * exactly one trainer once. The augmentation RNG of a batch is seeded by (seed, epoch, step, rank):
- * a loader that is replaced, or a run that resumes, produces the very same batch again.
+ * exactly one trainer once. Each image's views are drawn from a generator seeded by (seed, epoch,
+ * image index, view): a loader that is replaced, a run that resumes, or a run at another number of
+ * trainers (the same global batch split otherwise) produces the very same views again.
  * Bounded prefetch is the trainer's: it keeps a few `batch` calls in flight.
  */
 export const LoaderActor = defineActor({
@@ -76,11 +77,12 @@ export const LoaderActor = defineActor({
         if (cached?.epoch !== epoch) cached = { epoch, order: epochOrder(train.count, a.seed, epoch) };
         const start = stepInEpoch * global + a.rank * a.batchSize;
         const indices = cached.order.slice(start, start + a.batchSize);
-        const rng = new Random(
-          (((a.seed * 1_000_003 + epoch) * 1_000_003 + stepInEpoch) * 131 + a.rank) >>> 0,
-        );
-        const x1 = views[0].apply(rng, train.images, train.height, train.width, indices);
-        const x2 = views[1].apply(rng, train.images, train.height, train.width, indices);
+        const rngFor =
+          (view: number) =>
+          (b: number): Random =>
+            new Random(viewSeed(a.seed, epoch, indices[b]!, view));
+        const x1 = views[0].apply(rngFor(0), train.images, train.height, train.width, indices);
+        const x2 = views[1].apply(rngFor(1), train.images, train.height, train.width, indices);
         const s = (performance.now() - t0) / 1000;
         served.inc();
         seconds.observe(s);
@@ -89,3 +91,10 @@ export const LoaderActor = defineActor({
     };
   },
 });
+
+/** The seed of one image's view in one epoch (a 32-bit mix of its parts). */
+function viewSeed(seed: number, epoch: number, index: number, view: number): number {
+  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
+  for (const v of [epoch, index, view]) h = Math.imul((h ^ v) >>> 0, 0xc2b2ae35) ^ (h >>> 15);
+  return h >>> 0;
+}

@@ -12,7 +12,7 @@ import {
   type ShardAck,
 } from '../../checkpoint/index.js';
 import { ClusterClient, type ActorHandle, type StepRecord } from '../../client/index.js';
-import { BucketLayout, CollectiveServer, Communicator } from '../../collective/index.js';
+import { BucketLayout, CollectiveThread } from '../../collective/index.js';
 import { InvalidArgumentError, parseConfig, Random, type StateTensor } from '../../core/index.js';
 import {
   buildTrainer,
@@ -41,14 +41,21 @@ export const TrainerArgsSchema = z.object({
   threads: z.number().int().min(1).optional(),
   /** Batches requested ahead of the step that needs them (bounded prefetch). */
   prefetch: z.number().int().min(1).max(16).default(2),
+  /**
+   * BatchNorm statistics and TWIST's diversity term over the global batch (SyncBatchNorm, as the
+   * seed): W trainers then take the step one trainer takes on the whole batch. Default true; false
+   * normalises over each trainer's own share (PyTorch's plain BN under DDP), with fewer round trips.
+   */
+  syncBatchNorm: z.boolean().default(true),
 });
 export type TrainerArgs = z.input<typeof TrainerArgsSchema>;
 
 /**
- * A trainer actor: one model replica. It serves the collective (ring all-reduce with the other
- * trainers), pulls its share of each global batch from its loader actor with a few batches in
- * flight, averages gradients with the bucketed ring all-reduce and steps the optimizer: every
- * replica applies the same update and stays bitwise equal. Checkpoints are sharded: each trainer
+ * A trainer actor: one model replica. Its collectives run on a thread of their own (ring with the
+ * other trainers: SyncBatchNorm's and the diversity term's sums inside forward and backward, the
+ * bucketed gradient all-reduce, the weights' broadcast); it pulls its share of each global batch
+ * from its loader actor with a few batches in flight, averages gradients and steps the optimizer:
+ * every replica applies the same update and stays bitwise equal. Checkpoints are sharded: each trainer
  * writes its byte range of the (identical) state, rank 0 commits the manifest.
  */
 export const TrainerActor = defineActor({
@@ -72,11 +79,11 @@ export const TrainerActor = defineActor({
       samplerSeed: cfg.seed,
     };
     const layout = new BucketLayout(step.flat.segments);
-    const server = new CollectiveServer(ctx.cluster.host, 30_000, {
+    const group = await CollectiveThread.start({
+      host: ctx.cluster.host,
       token: ctx.cluster.token,
       tls: ctx.cluster.tls,
     });
-    await server.start();
     const client = await ClusterClient.connect({
       head: ctx.cluster.head,
       token: ctx.cluster.token,
@@ -84,7 +91,7 @@ export const TrainerActor = defineActor({
       job: false,
     });
     const loader: ActorHandle = client.actor(a.loaderId);
-    let comm: Communicator | undefined;
+    let joined = false;
     let done = 0;
     let lastLayout: FlatLayout | undefined;
     const totalSteps = cfg.epochs * a.stepsPerEpoch;
@@ -148,24 +155,16 @@ export const TrainerActor = defineActor({
       'trainer ready',
     );
     return {
-      endpoint: () => server.address,
+      endpoint: () => group.address,
       position: () => ({ step: done, ...position(done) }),
       /** Forms the ring (a new generation after a failure) and makes every replica equal rank 0's. */
       join: async (req: unknown) => {
         const { peers, generation } = req as { peers: string[]; generation: number };
-        comm?.close();
-        comm = await Communicator.create({
-          groupId: a.groupId,
-          generation,
-          rank: a.rank,
-          peers,
-          server,
-          layoutHash: layout.hash,
-          token: ctx.cluster.token,
-          tls: ctx.cluster.tls,
-        });
-        await comm.broadcast(step.flat.values, 0);
+        joined = false;
+        await group.join({ groupId: a.groupId, generation, rank: a.rank, peers, layoutHash: layout.hash });
+        await group.broadcast(step.flat.values, 0);
         step.flat.upload();
+        joined = true;
         return { step: done };
       },
       /** Loads a committed checkpoint (any world size it was written at). */
@@ -181,7 +180,7 @@ export const TrainerActor = defineActor({
       /** Trains global steps [done, until): returns each step's record. */
       train: async (req: unknown): Promise<StepRecord[]> => {
         const { until } = req as { until: number };
-        if (!comm) throw new InvalidArgumentError('trainer: join the ring before training');
+        if (!joined) throw new InvalidArgumentError('trainer: join the ring before training');
         const end = Math.min(until, totalSteps);
         const ahead = new Map<number, Promise<LoaderBatch>>();
         const want = (g: number): Promise<LoaderBatch> => {
@@ -203,10 +202,13 @@ export const TrainerActor = defineActor({
           const x1 = tf.tensor4d(b.x1, [local, b.size, b.size, 1]);
           const x2 = tf.tensor4d(b.x2, [local, b.size, b.size, 1]);
           const { lr, weightDecay } = hyperAt(cfg, schedule, done);
-          const c = comm;
-          const r = await step.runReduced(x1, x2, { lr, weightDecay }, async (g) => {
-            await layout.allReduce(c, g, 'mean');
-          });
+          const r = await step.runReduced(
+            x1,
+            x2,
+            { lr, weightDecay },
+            (g) => group.allReduce(g, 'mean', layout),
+            a.syncBatchNorm ? group : undefined,
+          );
           tf.dispose([x1, x2]);
           if (!Number.isFinite(r.loss))
             throw new InvalidArgumentError(`loss became ${r.loss} at step ${done}; lower the learning rate`);
@@ -221,6 +223,7 @@ export const TrainerActor = defineActor({
             computeS: r.computeS,
             allreduceS: r.reduceS,
             dataWaitS: (tw - ts) / 1000,
+            samples: b.indices,
           };
           done++;
           out.push(rec);
@@ -306,8 +309,7 @@ export const TrainerActor = defineActor({
           )
           .digest('hex'),
       close: async () => {
-        comm?.close();
-        await server.close();
+        await group.close();
         await client.close();
         model.dispose();
       },

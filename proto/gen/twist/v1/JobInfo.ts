@@ -8,6 +8,8 @@ export interface JobInfo {
   'startMs'?: (number | string);
   'endMs'?: (number | string);
   'progress'?: ({[key: string]: number | string});
+  'message'?: (string);
+  'submitted'?: (boolean);
 }
 
 export interface JobInfo__Output {
@@ -17,4 +19,6 @@ export interface JobInfo__Output {
   'startMs': (number);
   'endMs': (number);
   'progress': ({[key: string]: number});
+  'message': (string);
+  'submitted': (boolean);
 }

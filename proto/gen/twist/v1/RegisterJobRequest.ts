@@ -3,8 +3,10 @@
 
 export interface RegisterJobRequest {
   'name'?: (string);
+  'attachJobId'?: (string);
 }
 
 export interface RegisterJobRequest__Output {
   'name': (string);
+  'attachJobId': (string);
 }

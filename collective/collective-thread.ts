@@ -1,0 +1,293 @@
+import { Worker } from 'node:worker_threads';
+import { CollectiveError, InvalidArgumentError, type TlsFiles } from '../core/index.js';
+import type { BucketLayout } from './buckets.js';
+import type { ReduceOp } from './communicator.js';
+
+/** States of the shared control word of a blocking sum. */
+export const SumState = { IDLE: 0, PENDING: 1, DONE: 2, FAILED: 3 } as const;
+/** Bytes kept for a failed sum's message. */
+const ERROR_BYTES = 4096;
+
+export interface CollectiveThreadOptions {
+  /** Interface the thread's collective server binds (default 127.0.0.1). */
+  host?: string;
+  /** The cluster token the peers' servers require, and mutual TLS files (default none). */
+  token?: string;
+  tls?: TlsFiles;
+  /** Progress watchdog of the ring, and the longest one blocking `sum` may take (default 60 s). */
+  timeoutMs?: number;
+}
+
+/** What the worker thread is started with. */
+export interface CollectiveThreadData {
+  host: string;
+  token?: string;
+  tls?: TlsFiles;
+  timeoutMs: number;
+  /** Int32 words [state, error length], then the error's bytes. */
+  control: SharedArrayBuffer;
+}
+
+/** Messages to the worker thread. */
+export type CollectiveThreadRequest =
+  | {
+      type: 'join';
+      id: number;
+      groupId: string;
+      generation: number;
+      rank: number;
+      peers: string[];
+      layoutHash: string;
+    }
+  | { type: 'sum'; data: SharedArrayBuffer; length: number }
+  | {
+      type: 'allreduce';
+      id: number;
+      data: SharedArrayBuffer;
+      length: number;
+      op: ReduceOp;
+      buckets: [number, number][];
+    }
+  | { type: 'broadcast'; id: number; data: SharedArrayBuffer; length: number; root: number }
+  | { type: 'close'; id: number };
+
+/** Messages from the worker thread. */
+export type CollectiveThreadReply =
+  | { type: 'started'; address: string }
+  | { type: 'done'; id: number }
+  | { type: 'error'; id: number; message: string };
+
+type Request = CollectiveThreadRequest extends infer R
+  ? R extends { id: number }
+    ? Omit<R, 'id'>
+    : never
+  : never;
+
+/**
+ * A trainer's collectives on a thread of their own. A worker thread owns the collective server and
+ * the ring communicator (gRPC streams, the cluster token, TLS); every collective of the trainer goes
+ * through it, in call order, so the network is served even while the main thread is blocked:
+ *
+ * - {@link allReduce} and {@link broadcast} (gradients, weights) are asynchronous for the caller;
+ * - {@link sum} blocks the calling thread with `Atomics.wait` until the ring has summed a small
+ *   vector. tfjs's gradient tape is synchronous, and SyncBatchNorm and TWIST's global-batch
+ *   diversity term need sums in the middle of forward and backward; it implements `twist`'s
+ *   `ReplicaSum`.
+ *
+ * Had the ring lived on the main thread, a rank blocked in a sum could hold back the last frames of
+ * the gradient all-reduce its neighbour still waits for, and both would wait forever.
+ * A failure (a peer died, the watchdog, a timeout) breaks the group: pending and later operations
+ * throw {@link CollectiveError}; join a new generation to go on.
+ */
+export class CollectiveThread {
+  private readonly control: Int32Array;
+  private readonly errorBytes: Uint8Array;
+  private sumBuffer = new SharedArrayBuffer(1 << 16);
+  private bulkBuffer = new SharedArrayBuffer(1 << 16);
+  private world = 0;
+  private rankInGroup = 0;
+  private broken: CollectiveError | undefined;
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  private closed: Promise<void> | undefined;
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly address: string,
+    controlBuffer: SharedArrayBuffer,
+    private readonly timeoutMs: number,
+  ) {
+    this.control = new Int32Array(controlBuffer, 0, 2);
+    this.errorBytes = new Uint8Array(controlBuffer, 8, ERROR_BYTES);
+    worker.on('message', (m: CollectiveThreadReply) => {
+      if (m.type === 'started') return;
+      const w = this.waiting.get(m.id);
+      if (!w) return;
+      this.waiting.delete(m.id);
+      if (m.type === 'done') w.resolve();
+      else w.reject(new CollectiveError(m.message));
+    });
+    worker.on('error', (err) =>
+      this.fail(new CollectiveError(`collective thread failed: ${err.message}`, undefined, { cause: err })),
+    );
+    worker.on('exit', (code) => this.fail(new CollectiveError(`collective thread exited (code ${code})`)));
+  }
+
+  /**
+   * Starts the thread and its collective server (port 0).
+   * @throws CollectiveError when the thread or its server does not start.
+   */
+  static async start(opts: CollectiveThreadOptions = {}): Promise<CollectiveThread> {
+    const control = new SharedArrayBuffer(8 + ERROR_BYTES);
+    const timeoutMs = opts.timeoutMs ?? 60_000;
+    const workerData: CollectiveThreadData = {
+      host: opts.host ?? '127.0.0.1',
+      ...(opts.token ? { token: opts.token } : {}),
+      ...(opts.tls ? { tls: opts.tls } : {}),
+      timeoutMs,
+      control,
+    };
+    const worker = new Worker(new URL('./collective-thread-worker.js', import.meta.url), { workerData });
+    worker.unref();
+    const address = await new Promise<string>((resolve, reject) => {
+      worker.once('message', (m: CollectiveThreadReply) => {
+        if (m.type === 'started') resolve(m.address);
+        else
+          reject(
+            new CollectiveError(
+              `collective thread did not start: ${m.type === 'error' ? m.message : m.type}`,
+            ),
+          );
+      });
+      worker.once('error', (err) =>
+        reject(
+          new CollectiveError(`collective thread did not start: ${err.message}`, undefined, { cause: err }),
+        ),
+      );
+    });
+    return new CollectiveThread(worker, address, control, timeoutMs);
+  }
+
+  /** Ranks of the group joined last (0 before any join). */
+  get worldSize(): number {
+    return this.world;
+  }
+
+  /** This thread's rank in the group joined last. */
+  get rank(): number {
+    return this.rankInGroup;
+  }
+
+  /**
+   * Forms the ring of `generation` with `peers` (every rank's {@link address}, by rank), closing
+   * the previous one; a broken group is usable again after it.
+   * @throws CollectiveError when the ring cannot be formed (a peer refuses, is unreachable, or a
+   * layout hash differs).
+   */
+  async join(opts: {
+    groupId: string;
+    generation: number;
+    rank: number;
+    peers: readonly string[];
+    /** What every rank's gradient layout must share (default none). */
+    layoutHash?: string;
+  }): Promise<void> {
+    this.world = 0;
+    await this.request({ type: 'join', ...opts, peers: [...opts.peers], layoutHash: opts.layoutHash ?? '' });
+    this.broken = undefined;
+    this.world = opts.peers.length;
+    this.rankInGroup = opts.rank;
+  }
+
+  /**
+   * The element-wise sum of `values` over the group; blocks this thread until the ring is done.
+   * @throws InvalidArgumentError before a join; CollectiveError when the group is (or becomes) broken
+   * or the sum takes longer than the timeout.
+   */
+  sum(values: Float32Array): Float32Array {
+    this.ready();
+    if (this.world === 1) return values.slice();
+    if (this.sumBuffer.byteLength < values.byteLength)
+      this.sumBuffer = new SharedArrayBuffer(grow(values.byteLength));
+    const view = new Float32Array(this.sumBuffer, 0, values.length);
+    view.set(values);
+    Atomics.store(this.control, 0, SumState.PENDING);
+    this.worker.postMessage({
+      type: 'sum',
+      data: this.sumBuffer,
+      length: values.length,
+    } satisfies CollectiveThreadRequest);
+    if (Atomics.wait(this.control, 0, SumState.PENDING, this.timeoutMs) === 'timed-out') {
+      this.broken = new CollectiveError(`collective thread: a sum took longer than ${this.timeoutMs} ms`);
+      throw this.broken;
+    }
+    if (Atomics.load(this.control, 0) === SumState.FAILED) {
+      const n = Atomics.load(this.control, 1);
+      this.broken = new CollectiveError(new TextDecoder().decode(this.errorBytes.slice(0, n)));
+      throw this.broken;
+    }
+    return view.slice();
+  }
+
+  /**
+   * Reduces `flat` in place over the group with `op` (default the mean), bucket by bucket when a
+   * layout is given (its size must be `flat`'s).
+   * @throws InvalidArgumentError before a join or on a length mismatch; CollectiveError when the
+   * group fails.
+   */
+  async allReduce(flat: Float32Array, op: ReduceOp = 'mean', layout?: BucketLayout): Promise<void> {
+    this.ready();
+    if (layout && layout.size !== flat.length)
+      throw new InvalidArgumentError(
+        `bucketed all-reduce: buffer of ${flat.length} values, layout of ${layout.size}`,
+      );
+    const buckets: [number, number][] = layout
+      ? layout.buckets.map((b) => [b.start, b.end])
+      : [[0, flat.length]];
+    await this.bulk(flat, { type: 'allreduce', op, buckets });
+  }
+
+  /**
+   * Copies rank `root`'s `buf` into every rank's `buf`.
+   * @throws InvalidArgumentError before a join; CollectiveError when the group fails.
+   */
+  async broadcast(buf: Float32Array, root = 0): Promise<void> {
+    this.ready();
+    await this.bulk(buf, { type: 'broadcast', root });
+  }
+
+  /** Closes the ring, the server and the thread; idempotent. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      await this.request({ type: 'close' }).catch(() => undefined);
+      await this.worker.terminate();
+    })();
+    return this.closed;
+  }
+
+  private ready(): void {
+    if (this.broken) throw this.broken;
+    if (this.world === 0) throw new InvalidArgumentError('collective thread: join a ring first');
+  }
+
+  /** Runs an operation on `buf` through the shared bulk buffer (one at a time, as the ring's order). */
+  private async bulk(
+    buf: Float32Array,
+    op:
+      { type: 'allreduce'; op: ReduceOp; buckets: [number, number][] } | { type: 'broadcast'; root: number },
+  ): Promise<void> {
+    if (this.world === 1) return;
+    if (this.bulkBuffer.byteLength < buf.byteLength)
+      this.bulkBuffer = new SharedArrayBuffer(grow(buf.byteLength));
+    const data = this.bulkBuffer;
+    const view = new Float32Array(data, 0, buf.length);
+    view.set(buf);
+    try {
+      await this.request({ ...op, data, length: buf.length } as Request);
+    } catch (err) {
+      this.broken ??= err as CollectiveError;
+      throw err;
+    }
+    buf.set(view);
+  }
+
+  private request(m: Request): Promise<void> {
+    if (this.broken && m.type !== 'join' && m.type !== 'close') return Promise.reject(this.broken);
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ ...m, id } as CollectiveThreadRequest);
+    });
+  }
+
+  private fail(err: CollectiveError): void {
+    this.broken ??= err;
+    for (const w of this.waiting.values()) w.reject(err);
+    this.waiting.clear();
+  }
+}
+
+/** The next power of two at or above `bytes`. */
+function grow(bytes: number): number {
+  return 2 ** Math.ceil(Math.log2(bytes));
+}

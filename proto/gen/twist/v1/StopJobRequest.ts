@@ -1,0 +1,10 @@
+// Original file: proto/jobs.proto
+
+
+export interface StopJobRequest {
+  'jobId'?: (string);
+}
+
+export interface StopJobRequest__Output {
+  'jobId': (string);
+}
