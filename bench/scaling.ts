@@ -6,7 +6,7 @@ import { startBenchCluster } from './run-cluster.js';
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 /**
- * `npm run bench -- scaling [--width 16] [--batch 256] [--steps 8] [--warmup 2]`: images/s of one
+ * `npm run bench -- scaling [--width 16] [--batch 256] [--steps 8] [--warmup 2] [--sync-bn 1|0]`: images/s of one
  * trainer (one core) against two trainers (one core each) on the same global batch, on a local
  * cluster of two workers; the step time split into compute, exposed all-reduce and loader wait;
  * scaling efficiency = ips(2) / (2 · ips(1)).
@@ -16,6 +16,7 @@ export async function scalingBench(args: Map<string, string>, emit: (o: object) 
   const batch = Number(args.get('batch') ?? 256);
   const steps = Number(args.get('steps') ?? 8);
   const warmup = Number(args.get('warmup') ?? 2);
+  const syncBatchNorm = (args.get('sync-bn') ?? '1') !== '0';
   const c = await startBenchCluster(2, 1);
   try {
     const results: Record<number, number> = {};
@@ -29,6 +30,7 @@ export async function scalingBench(args: Map<string, string>, emit: (o: object) 
         backend: 'wasm',
         threads: 1,
         evaluate: false,
+        syncBatchNorm,
         onStep: (s) => recs.push(s),
       });
       const m = recs.slice(warmup);
@@ -40,10 +42,12 @@ export async function scalingBench(args: Map<string, string>, emit: (o: object) 
         cores: trainers,
         width,
         global_batch: batch,
+        sync_bn: syncBatchNorm,
         steps_measured: m.length,
         images_per_s: Number((batch / stepS).toFixed(1)),
         ms_per_step: Number((1000 * stepS).toFixed(0)),
         ms_compute: Number((1000 * mean(m.map((r) => r.computeS))).toFixed(0)),
+        ms_sync_bn_blocked: Number((1000 * mean(m.map((r) => r.syncS))).toFixed(1)),
         ms_allreduce_exposed: Number((1000 * mean(m.map((r) => r.allreduceS))).toFixed(0)),
         ms_loader_wait: Number((1000 * mean(m.map((r) => r.dataWaitS))).toFixed(0)),
       });

@@ -22,8 +22,10 @@ export interface ClusterTrainOptions {
   backend?: string;
   threads?: number;
   maxSteps?: number;
-  evalTrainImages?: number;
-  evalTestImages?: number;
+  /** Evaluate the final checkpoint (default true) on these subsets (default: whole splits). */
+  evaluate?: boolean;
+  evalTrainImages?: number | undefined;
+  evalTestImages?: number | undefined;
   /** Print one JSON line per step on stdout (besides the progress bar on stderr). */
   logSteps?: boolean;
 }
@@ -68,6 +70,7 @@ export async function trainOnCluster(o: ClusterTrainOptions): Promise<RunResult>
       ...(o.backend ? { backend: o.backend } : {}),
       ...(o.threads ? { threads: o.threads } : {}),
       ...(o.maxSteps ? { maxSteps: o.maxSteps } : {}),
+      ...(o.evaluate === false ? { evaluate: false } : {}),
       ...(o.evalTrainImages ? { evalTrainImages: o.evalTrainImages } : {}),
       ...(o.evalTestImages ? { evalTestImages: o.evalTestImages } : {}),
       signal: controller.signal,

@@ -51,6 +51,8 @@ Trains TWIST on this process on an MNIST-format dataset and prints one JSON line
     --trainers N         (default 2)          --gpus-per-trainer N (default 0)
     --min-trainers N     elastic: go on with as few as N trainers when nodes are lost (default --trainers)
     --local-bn           BatchNorm over each trainer's share (default: SyncBatchNorm over the global batch)
+    --eval-train-images N --eval-test-images N   the evaluator's subsets (default: whole splits)
+    --skip-eval          no evaluation of the final checkpoint
     --max-failures N     failures survived, each resumed from the last checkpoint (default 3)
     --token-file FILE    the cluster token (default: TWIST_TOKEN, else ~/.twist/token)
                          --run-dir is required (shared storage); --batch-size is the global batch
@@ -98,6 +100,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
       'gpus-per-trainer': { type: 'string' },
       'min-trainers': { type: 'string' },
       'local-bn': { type: 'boolean' },
+      'eval-train-images': { type: 'string' },
+      'eval-test-images': { type: 'string' },
+      'skip-eval': { type: 'boolean' },
       'token-file': { type: 'string' },
       detach: { type: 'boolean' },
       // Set by the head for the driver of a submitted job.
@@ -161,6 +166,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
       trainers,
       ...(minTrainers !== undefined ? { minTrainers } : {}),
       syncBatchNorm: !values['local-bn'],
+      evaluate: !values['skip-eval'],
+      evalTrainImages: intFlag('eval-train-images', values['eval-train-images']),
+      evalTestImages: intFlag('eval-test-images', values['eval-test-images']),
       runDir: values['run-dir'],
       checkpointEvery: intFlag('checkpoint-every', values['checkpoint-every'], 0) ?? 0,
       keep: intFlag('keep', values.keep) ?? DEFAULT_KEEP,

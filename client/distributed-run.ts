@@ -30,8 +30,9 @@ export interface DistributedRunOptions {
   /** How long a regroup waits for a larger group before trying a smaller one (default 10 s). */
   elasticWaitMs?: number;
   /**
-   * BatchNorm statistics and the diversity term over the global batch (SyncBatchNorm, default true):
-   * any number of trainers then takes the step one trainer takes on the whole batch.
+   * BatchNorm statistics over the global batch (SyncBatchNorm, default true): any number of
+   * trainers then takes the step one trainer takes on the whole batch. (The diversity term is over
+   * the global batch either way.)
    */
   syncBatchNorm?: boolean;
   /** Checkpoints (shared storage every worker reaches). */
@@ -73,6 +74,8 @@ export interface StepRecord {
   computeS: number;
   allreduceS: number;
   dataWaitS: number;
+  /** Of `computeS`: blocked in the cross-trainer sums of SyncBatchNorm and the diversity term. */
+  syncS: number;
   /** Dataset indices of this trainer's share of the step's batch. */
   samples: Int32Array;
 }

@@ -50,14 +50,17 @@ function onCopy(
 
 port.on('message', (m: CollectiveThreadRequest) => {
   switch (m.type) {
-    case 'sum':
+    case 'gather':
       // Called synchronously, so the ring queues it in message order.
       try {
         const c = ring();
-        onCopy(m.data, m.length, (b) => c.allReduce(b, 'sum')).then(
-          () => wake(SumState.DONE),
-          (err: Error) => wake(SumState.FAILED, err.message),
-        );
+        const shared = new Float32Array(m.data, 0, m.length * c.worldSize);
+        c.allGather(shared.slice(0, m.length))
+          .then((all) => shared.set(all))
+          .then(
+            () => wake(SumState.DONE),
+            (err: Error) => wake(SumState.FAILED, err.message),
+          );
       } catch (err) {
         wake(SumState.FAILED, (err as Error).message);
       }

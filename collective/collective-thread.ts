@@ -39,7 +39,7 @@ export type CollectiveThreadRequest =
       peers: string[];
       layoutHash: string;
     }
-  | { type: 'sum'; data: SharedArrayBuffer; length: number }
+  | { type: 'gather'; data: SharedArrayBuffer; length: number }
   | {
       type: 'allreduce';
       id: number;
@@ -90,6 +90,8 @@ export class CollectiveThread {
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private closed: Promise<void> | undefined;
+  private blockedMs = 0;
+  private sums = 0;
 
   private constructor(
     private readonly worker: Worker,
@@ -153,6 +155,11 @@ export class CollectiveThread {
     return this.world;
   }
 
+  /** Seconds the caller spent blocked in {@link sum} and {@link gather}, and how many, since the start. */
+  get blocked(): { seconds: number; sums: number } {
+    return { seconds: this.blockedMs / 1000, sums: this.sums };
+  }
+
   /** This thread's rank in the group joined last. */
   get rank(): number {
     return this.rankInGroup;
@@ -180,25 +187,43 @@ export class CollectiveThread {
   }
 
   /**
-   * The element-wise sum of `values` over the group; blocks this thread until the ring is done.
+   * The element-wise sum of `values` over the group (added in rank order from {@link gather}, so
+   * bitwise the same on every rank); blocks this thread until the ring is done.
    * @throws InvalidArgumentError before a join; CollectiveError when the group is (or becomes) broken
    * or the sum takes longer than the timeout.
    */
   sum(values: Float32Array): Float32Array {
+    const parts = this.gather(values);
+    const out = parts[0]!.slice();
+    for (const p of parts.slice(1)) for (let i = 0; i < out.length; i++) out[i] = out[i]! + p[i]!;
+    return out;
+  }
+
+  /**
+   * Every rank's `values`, by rank (a ring all-gather: W − 1 hops, half an all-reduce's latency for
+   * the small vectors this is for); blocks this thread until it is done.
+   * @throws like {@link sum}.
+   */
+  gather(values: Float32Array): Float32Array[] {
     this.ready();
-    if (this.world === 1) return values.slice();
-    if (this.sumBuffer.byteLength < values.byteLength)
-      this.sumBuffer = new SharedArrayBuffer(grow(values.byteLength));
-    const view = new Float32Array(this.sumBuffer, 0, values.length);
-    view.set(values);
+    if (this.world === 1) return [values.slice()];
+    const bytes = values.byteLength * this.world;
+    if (this.sumBuffer.byteLength < bytes) this.sumBuffer = new SharedArrayBuffer(grow(bytes));
+    new Float32Array(this.sumBuffer, 0, values.length).set(values);
     Atomics.store(this.control, 0, SumState.PENDING);
+    const t0 = performance.now();
     this.worker.postMessage({
-      type: 'sum',
+      type: 'gather',
       data: this.sumBuffer,
       length: values.length,
     } satisfies CollectiveThreadRequest);
-    if (Atomics.wait(this.control, 0, SumState.PENDING, this.timeoutMs) === 'timed-out') {
-      this.broken = new CollectiveError(`collective thread: a sum took longer than ${this.timeoutMs} ms`);
+    const woke = Atomics.wait(this.control, 0, SumState.PENDING, this.timeoutMs);
+    this.blockedMs += performance.now() - t0;
+    this.sums++;
+    if (woke === 'timed-out') {
+      this.broken = new CollectiveError(
+        `collective thread: a blocking gather took longer than ${this.timeoutMs} ms`,
+      );
       throw this.broken;
     }
     if (Atomics.load(this.control, 0) === SumState.FAILED) {
@@ -206,7 +231,9 @@ export class CollectiveThread {
       this.broken = new CollectiveError(new TextDecoder().decode(this.errorBytes.slice(0, n)));
       throw this.broken;
     }
-    return view.slice();
+    return Array.from({ length: this.world }, (_, r) =>
+      new Float32Array(this.sumBuffer, r * values.byteLength, values.length).slice(),
+    );
   }
 
   /**

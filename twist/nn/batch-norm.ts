@@ -34,8 +34,8 @@ export interface BatchStats {
  * (the caller disposes them) for the running-statistics update; they carry no gradient.
  *
  * With `sync` (a data-parallel group) it is PyTorch's SyncBatchNorm: μ and σ² are over the global
- * batch (the per-channel sums, the element count, then the squared deviations, each summed across
- * replicas), and so are mean(dy) and mean(dy·x̂) in the backward. dγ and dβ stay the local sums:
+ * batch (each replica's count, mean and sum of squared deviations gathered and combined), and so
+ * are mean(dy) and mean(dy·x̂) in the backward (their sums summed across replicas). dγ and dβ stay the local sums:
  * each replica's dy is its local loss's, W times the global loss's share, so the data-parallel mean
  * of the replicas' gradients is the global-batch gradient, exactly as with one replica on the whole
  * batch.
@@ -51,25 +51,43 @@ export function batchNormTrain(
   const localCount = x.size / x.shape[x.rank - 1]!;
   let count = localCount;
   let stats: BatchStats | undefined;
-  /** Per-channel sums over this replica's batch, or over every replica's with `sync`. */
-  const summed = (t: tf.Tensor): tf.Tensor1D =>
-    sync && sync.worldSize > 1
-      ? tf.tensor1d(sync.sum(channelSum(t).dataSync() as Float32Array))
-      : channelSum(t);
   const forward = (xx: tf.Tensor): { xhat: tf.Tensor; rstd: tf.Tensor1D } => {
-    let sum: tf.Tensor1D;
+    let mean: tf.Tensor1D;
+    let variance: tf.Tensor1D;
+    let xc: tf.Tensor;
     if (sync && sync.worldSize > 1) {
-      const local = channelSum(xx).dataSync();
-      const v = new Float32Array(local.length + 1);
-      v.set(local);
-      v[local.length] = localCount;
-      const g = sync.sum(v);
-      count = g[local.length]!;
-      sum = tf.tensor1d(g.subarray(0, local.length));
-    } else sum = channelSum(xx);
-    const mean = tf.div(sum, count) as tf.Tensor1D;
-    const xc = tf.sub(xx, mean);
-    const variance = tf.div(summed(tf.square(xc)), count) as tf.Tensor1D;
+      // One gather of every replica's [count, mean, Σ(x − mean)²], combined in rank order
+      // (Chan et al.'s pairwise update): exact, and bitwise the same on every replica.
+      const [localMean, localM2] = tf.tidy(() => {
+        const m = tf.div(channelSum(xx), localCount);
+        return [m.dataSync(), channelSum(tf.square(tf.sub(xx, m))).dataSync()];
+      });
+      const c = localMean.length;
+      const v = new Float32Array(2 * c + 1);
+      v[0] = localCount;
+      v.set(localMean, 1);
+      v.set(localM2, 1 + c);
+      const parts = sync.gather(v);
+      count = parts.reduce((a, p) => a + p[0]!, 0);
+      const mu = new Float32Array(c);
+      const m2 = new Float32Array(c);
+      for (let ch = 0; ch < c; ch++) {
+        let s = 0;
+        for (const p of parts) s += p[0]! * p[1 + ch]!;
+        const g = s / count;
+        let q = 0;
+        for (const p of parts) q += p[1 + c + ch]! + p[0]! * (p[1 + ch]! - g) ** 2;
+        mu[ch] = g;
+        m2[ch] = q / count;
+      }
+      mean = tf.tensor1d(mu);
+      variance = tf.tensor1d(m2);
+      xc = tf.sub(xx, mean);
+    } else {
+      mean = tf.div(channelSum(xx), count) as tf.Tensor1D;
+      xc = tf.sub(xx, mean);
+      variance = tf.div(channelSum(tf.square(xc)), count) as tf.Tensor1D;
+    }
     const rstd = tf.rsqrt(tf.add(variance, eps)) as tf.Tensor1D;
     stats = { mean: tf.keep(mean), variance: tf.keep(variance), count };
     return { xhat: tf.mul(xc, rstd), rstd };

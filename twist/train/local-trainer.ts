@@ -169,10 +169,11 @@ export class TwistStep {
   /**
    * One data-parallel step: forward/backward on this replica's views, then `reduce` averages the
    * flat gradients across replicas (the ring all-reduce), then the optimizer step on the averaged
-   * gradients. Every replica that starts equal stays equal. With `sync` the step is the global
-   * batch's: BatchNorm statistics over all replicas (SyncBatchNorm) and HE over the global batch
-   * mean, so W replicas on N/W images each apply the update one replica applies on N; the returned
-   * terms are then the global batch's too (KL and EH averaged over the replicas).
+   * gradients. Every replica that starts equal stays equal. With `sync` HE is over the global batch
+   * mean (spec §1.2) and the returned terms are the global batch's (KL and EH averaged over the
+   * replicas); with `syncBatchNorm` (default true) BatchNorm statistics are over all replicas too
+   * (SyncBatchNorm), and then W replicas on N/W images each apply the update one replica applies
+   * on N.
    * @returns the loss terms and the seconds spent computing and reducing.
    * @throws whatever `reduce` or `sync` throw when the group fails.
    */
@@ -182,8 +183,9 @@ export class TwistStep {
     hyper: { lr: number; weightDecay: number },
     reduce: (grads: Float32Array) => Promise<void>,
     sync?: ReplicaSum,
+    syncBatchNorm = true,
   ): Promise<{ loss: number; kl: number; eh: number; he: number; computeS: number; reduceS: number }> {
-    const { terms, t0 } = this.forwardBackward(x1, x2, sync);
+    const { terms, t0 } = this.forwardBackward(x1, x2, sync, syncBatchNorm);
     const t1 = performance.now();
     await reduce(this.grads);
     const t2 = performance.now();
@@ -197,11 +199,15 @@ export class TwistStep {
     x1: tf.Tensor4D,
     x2: tf.Tensor4D,
     sync?: ReplicaSum,
+    syncBatchNorm = true,
   ): { terms: { loss: number; kl: number; eh: number; he: number }; t0: number; t1: number } {
     const t0 = performance.now();
     let terms: tf.Scalar[] = [];
     const { value, grads } = tf.variableGrads(() => {
-      const [z1, z2] = this.model.forward([x1, x2], { training: true, sync }) as [tf.Tensor2D, tf.Tensor2D];
+      const [z1, z2] = this.model.forward([x1, x2], {
+        training: true,
+        ...(syncBatchNorm && sync ? { sync } : {}),
+      }) as [tf.Tensor2D, tf.Tensor2D];
       const t = twistLoss(z1, z2, { ...this.lossOpts, sync });
       terms = [tf.keep(t.kl), tf.keep(t.eh), tf.keep(t.he)];
       return t.loss;
