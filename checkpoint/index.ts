@@ -15,3 +15,4 @@ export * from './torch-state-dict.js';
 export * from './pickle.js';
 export * from './export-detectron2.js';
 export * from './export-tfjs.js';
+export * from './run-marker.js';

@@ -24,6 +24,9 @@ export interface ClusterTrainOptions {
   maxSteps?: number;
   /** Evaluate the final checkpoint (default true) on these subsets (default: whole splits). */
   evaluate?: boolean;
+  /** Also evaluate a checkpoint every N steps while training goes on (default 0: only the final). */
+  evalEvery?: number;
+  loadersPerTrainer?: number;
   evalTrainImages?: number | undefined;
   evalTestImages?: number | undefined;
   /** Print one JSON line per step on stdout (besides the progress bar on stderr). */
@@ -71,6 +74,8 @@ export async function trainOnCluster(o: ClusterTrainOptions): Promise<RunResult>
       ...(o.threads ? { threads: o.threads } : {}),
       ...(o.maxSteps ? { maxSteps: o.maxSteps } : {}),
       ...(o.evaluate === false ? { evaluate: false } : {}),
+      ...(o.evalEvery ? { evalEvery: o.evalEvery } : {}),
+      ...(o.loadersPerTrainer ? { loadersPerTrainer: o.loadersPerTrainer } : {}),
       ...(o.evalTrainImages ? { evalTrainImages: o.evalTrainImages } : {}),
       ...(o.evalTestImages ? { evalTestImages: o.evalTestImages } : {}),
       signal: controller.signal,
@@ -95,7 +100,9 @@ export async function trainOnCluster(o: ClusterTrainOptions): Promise<RunResult>
           say(`failure ${e.failures} at step ${e.step}: ${e.cause} — rescheduling from the last checkpoint`);
         else if (e.kind === 'resize')
           say(`room for more trainers: re-forming the group at step ${e.step} with ${e.to} (was ${e.from})`);
-        else say(`evaluation: ${JSON.stringify(e.figures)}`);
+        else if (e.kind === 'eval-failed')
+          say(`evaluation of the step-${e.step} checkpoint failed: ${e.cause}`);
+        else say(`evaluation at step ${e.step}: ${JSON.stringify(e.figures)}`);
       },
     });
   } catch (err) {

@@ -53,6 +53,8 @@ Trains TWIST on this process on an MNIST-format dataset and prints one JSON line
     --local-bn           BatchNorm over each trainer's share (default: SyncBatchNorm over the global batch)
     --eval-train-images N --eval-test-images N   the evaluator's subsets (default: whole splits)
     --skip-eval          no evaluation of the final checkpoint
+    --eval-every N       also evaluate the checkpoint at every N steps while training goes on
+    --loaders-per-trainer N   loader actors feeding each trainer (default 1)
     --max-failures N     failures survived, each resumed from the last checkpoint (default 3)
     --token-file FILE    the cluster token (default: TWIST_TOKEN, else ~/.twist/token)
                          --run-dir is required (shared storage); --batch-size is the global batch
@@ -103,6 +105,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
       'eval-train-images': { type: 'string' },
       'eval-test-images': { type: 'string' },
       'skip-eval': { type: 'boolean' },
+      'eval-every': { type: 'string' },
+      'loaders-per-trainer': { type: 'string' },
       'token-file': { type: 'string' },
       detach: { type: 'boolean' },
       // Set by the head for the driver of a submitted job.
@@ -167,6 +171,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
       ...(minTrainers !== undefined ? { minTrainers } : {}),
       syncBatchNorm: !values['local-bn'],
       evaluate: !values['skip-eval'],
+      evalEvery: intFlag('eval-every', values['eval-every'], 0),
+      loadersPerTrainer: intFlag('loaders-per-trainer', values['loaders-per-trainer']),
       evalTrainImages: intFlag('eval-train-images', values['eval-train-images']),
       evalTestImages: intFlag('eval-test-images', values['eval-test-images']),
       runDir: values['run-dir'],

@@ -1,9 +1,16 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { beginCheckpoint, DEFAULT_KEEP, listStepDirs, type ShardAck } from '../checkpoint/index.js';
+import {
+  beginCheckpoint,
+  DEFAULT_KEEP,
+  listStepDirs,
+  writeRunMarker,
+  type ShardAck,
+} from '../checkpoint/index.js';
 import {
   ensureDir,
   fits,
+  writeFileAtomic,
   GetTimeoutError,
   InvalidArgumentError,
   subtract,
@@ -48,8 +55,15 @@ export interface DistributedRunOptions {
   threads?: number;
   /** Stop after this many steps (smoke runs). */
   maxSteps?: number;
+  /** Loader actors per trainer (default 1): step g's batch comes from loader g mod L. */
+  loadersPerTrainer?: number;
   /** Run the evaluator on the final checkpoint (default true); its train/test subsets. */
   evaluate?: boolean;
+  /**
+   * Also evaluate the checkpoint committed at or after every N steps, while training goes on
+   * (default 0: only the final one). Figures go to the job's progress and history.
+   */
+  evalEvery?: number;
   evalTrainImages?: number;
   evalTestImages?: number;
   onStep?: (r: RunStep) => void;
@@ -100,7 +114,8 @@ export type RunEvent =
   /** The cluster has room for more trainers again: the group re-forms larger at this checkpoint. */
   | { kind: 'resize'; step: number; from: number; to: number }
   | { kind: 'failure'; step: number; cause: string; failures: number; atMs: number }
-  | { kind: 'evaluated'; figures: Record<string, number | string> };
+  | { kind: 'evaluated'; step: number; figures: Record<string, number | string> }
+  | { kind: 'eval-failed'; step: number; cause: string };
 
 export interface RunResult {
   steps: number;
@@ -146,7 +161,34 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
   );
   const maxFailures = o.maxFailures ?? 3;
   const every = o.checkpointEvery ?? 0;
+  const perTrainer = o.loadersPerTrainer ?? 1;
+  if (!Number.isInteger(perTrainer) || perTrainer < 1 || perTrainer > 16)
+    throw new InvalidArgumentError(
+      `loaders per trainer: expected a whole number in [1, 16], got ${perTrainer}`,
+    );
   await ensureDir(o.runDir);
+  // The trainers check that they see this marker: the run directory must be shared storage.
+  const runMarker = await writeRunMarker(o.runDir);
+  await writeFileAtomic(
+    path.join(o.runDir, 'run-config.json'),
+    `${JSON.stringify(
+      {
+        config: o.config,
+        trainers: n,
+        minTrainers: min,
+        loadersPerTrainer: perTrainer,
+        checkpointEvery: every,
+        maxFailures,
+        syncBatchNorm: o.syncBatchNorm ?? true,
+        backend: o.backend ?? 'auto',
+        job: client.jobId,
+      },
+      null,
+      1,
+    )}\n`,
+  );
+  const evaluator = new RunEvaluator(client, o);
+  let nextEval = o.evalEvery ? o.evalEvery : Infinity;
   const failures: { step: number; cause: string }[] = [];
   const t0 = performance.now();
   let trainedImages = 0;
@@ -181,8 +223,9 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
       }
       const tPlaced = performance.now();
       const loaders = await Promise.all(
-        Array.from({ length: k }, (_, rank) =>
-          client.createActor(
+        Array.from({ length: k * perTrainer }, (_, i) => {
+          const [rank, j] = [Math.floor(i / perTrainer), i % perTrainer];
+          return client.createActor(
             'loader',
             {
               dataPath: o.config.dataPath,
@@ -192,16 +235,20 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
               seed: o.config.seed ?? 0,
               ...(o.config['cropScaleMin'] !== undefined ? { cropScaleMin: o.config['cropScaleMin'] } : {}),
             },
-            { placementGroup: pg, bundleIndex: rank, name: `loader-${rank}-g${generation}` },
-          ),
-        ),
+            {
+              placementGroup: pg,
+              bundleIndex: rank,
+              name: j === 0 ? `loader-${rank}-g${generation}` : `loader-${rank}.${j}-g${generation}`,
+            },
+          );
+        }),
       );
       actors.push(...loaders);
       await Promise.all(loaders.map((l) => l.ready(120_000)));
       const info = await loaders[0]!.call<{ stepsPerEpoch: number }>('info');
       totalSteps = Math.min(o.config.epochs * info.stepsPerEpoch, o.maxSteps ?? Infinity);
       const trainers = await Promise.all(
-        loaders.map((l, rank) =>
+        Array.from({ length: k }, (_, rank) =>
           client.createActor(
             'trainer',
             {
@@ -209,7 +256,9 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
               rank,
               worldSize: k,
               groupId: `run-${client.jobId || 'driver'}`,
-              loaderId: l.id,
+              loaderIds: loaders.slice(rank * perTrainer, (rank + 1) * perTrainer).map((l) => l.id),
+              runDir: path.resolve(o.runDir),
+              runMarker,
               stepsPerEpoch: info.stepsPerEpoch,
               backend: o.backend ?? 'auto',
               syncBatchNorm: o.syncBatchNorm ?? true,
@@ -299,6 +348,10 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
           const tc = performance.now();
           lastDir = await checkpoint(trainers, o, step);
           o.onEvent?.({ kind: 'checkpoint', step, dir: lastDir, seconds: (performance.now() - tc) / 1000 });
+          if (step >= nextEval && step < totalSteps) {
+            evaluator.queue(lastDir, step);
+            nextEval = (Math.floor(step / o.evalEvery!) + 1) * o.evalEvery!;
+          }
           if (k < n && step < totalSteps) {
             const larger = largerGroup(await client.status(), bundle, k, sizes);
             if (larger > k) {
@@ -327,30 +380,11 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
     }
   }
   let evaluation: Record<string, number | string> | undefined;
-  if ((o.evaluate ?? true) && lastDir && existsSync(lastDir)) {
-    const ev = await client.createActor('evaluator', {
-      dataPath: o.config.dataPath,
-      backend: o.backend ?? 'auto',
-      ...(o.threads ? { threads: o.threads } : {}),
-      ...(o.evalTrainImages ? { trainImages: o.evalTrainImages } : {}),
-      ...(o.evalTestImages ? { testImages: o.evalTestImages } : {}),
-    });
-    try {
-      await ev.ready(300_000);
-      evaluation = await ev.call<Record<string, number | string>>(
-        'evaluate',
-        { checkpoint: lastDir },
-        { timeoutMs: 3600_000 },
-      );
-      o.onEvent?.({ kind: 'evaluated', figures: evaluation });
-      const num = (k: string): number => Number(evaluation?.[k]);
-      await client
-        .reportRunMetrics({ eval_knn: num('knn'), eval_nmi: num('nmi'), eval_acc: num('acc') })
-        .catch(() => undefined);
-    } finally {
-      await ev.kill().catch(() => undefined);
-      ev.close();
-    }
+  try {
+    if ((o.evaluate ?? true) && lastDir && existsSync(lastDir))
+      evaluation = await evaluator.queue(lastDir, totalSteps, true);
+  } finally {
+    await evaluator.close();
   }
   return {
     steps: totalSteps,
@@ -394,4 +428,76 @@ function largerGroup(status: ClusterStatus, bundle: Resources, k: number, sizes:
     }
   }
   return sizes.find((size) => size > k && size - k <= room) ?? k;
+}
+
+/**
+ * The run's evaluator actor, made on first use: evaluations run one after another while training
+ * goes on; each one's figures become an `evaluated` event and the job's `eval_*` progress.
+ */
+class RunEvaluator {
+  private actor: ActorHandle | undefined;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly client: ClusterClient,
+    private readonly o: DistributedRunOptions,
+  ) {}
+
+  /**
+   * Evaluates the checkpoint in `dir` after those queued before it. A failed intermediate
+   * evaluation is an `eval-failed` event, not a failure of the run; a failed final one throws.
+   * @returns its figures (undefined when an intermediate one failed).
+   */
+  queue(dir: string, step: number, final = false): Promise<Record<string, number | string> | undefined> {
+    const run = this.chain.then(async () => {
+      try {
+        const figures = await (
+          await this.handle()
+        ).call<Record<string, number | string>>('evaluate', { checkpoint: dir }, { timeoutMs: 3600_000 });
+        this.o.onEvent?.({ kind: 'evaluated', step, figures });
+        const num = (k: string): number => Number(figures[k]);
+        await this.client
+          .reportRunMetrics({
+            eval_step: step,
+            eval_knn: num('knn'),
+            eval_nmi: num('nmi'),
+            eval_acc: num('acc'),
+          })
+          .catch(() => undefined);
+        return figures;
+      } catch (err) {
+        this.o.onEvent?.({
+          kind: 'eval-failed',
+          step,
+          cause: err instanceof Error ? err.message : String(err),
+        });
+        return undefined;
+      }
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Waits for queued evaluations, then ends the actor. */
+  async close(): Promise<void> {
+    await this.chain;
+    if (!this.actor) return;
+    await this.actor.kill().catch(() => undefined);
+    this.actor.close();
+  }
+
+  private async handle(): Promise<ActorHandle> {
+    if (!this.actor) {
+      const o = this.o;
+      this.actor = await this.client.createActor('evaluator', {
+        dataPath: o.config.dataPath,
+        backend: o.backend ?? 'auto',
+        ...(o.threads ? { threads: o.threads } : {}),
+        ...(o.evalTrainImages ? { trainImages: o.evalTrainImages } : {}),
+        ...(o.evalTestImages ? { testImages: o.evalTestImages } : {}),
+      });
+      await this.actor.ready(300_000);
+    }
+    return this.actor;
+  }
 }

@@ -10,6 +10,7 @@ import { epochOrder, FASHION_MNIST_DIR } from '../../data/index.js';
 import { selectBackend } from '../../twist/index.js';
 import { TestCluster } from '../helpers/cluster-processes.js';
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
 
 /** A tiny model and batch so a run takes seconds: 12 steps of a 32-image global batch. */
 const config = {
@@ -61,11 +62,17 @@ test.serial(
   async (t) => {
     const runDir = path.join(cluster.dir, 'run-ok');
     const steps: number[] = [];
+    const evaluated: number[] = [];
     const r = await runDistributed(client, {
       ...base(runDir),
       evaluate: true,
+      evalEvery: 8,
+      loadersPerTrainer: 2,
       evalTrainImages: 1000,
       evalTestImages: 200,
+      onEvent: (e) => {
+        if (e.kind === 'evaluated') evaluated.push(e.step);
+      },
       onStep: (s) => {
         steps.push(s.step);
         twoTrainerLosses.push(s.loss);
@@ -85,11 +92,25 @@ test.serial(
     loaded.model.dispose();
     t.is(await optimizerSteps(runDir), 12);
     for (const k of ['knn', 'nmi', 'ami', 'ari', 'acc']) t.is(typeof r.evaluation?.[k], 'number', k);
+    t.deepEqual(evaluated, [8, 12], 'the step-8 checkpoint evaluated while training went on, then the last');
     t.true((r.evaluation!['knn'] as number) > 0.1);
     // The trainers ran on different nodes (one bundle each, SPREAD).
     const s = await client.status();
     const trainers = s.actors.filter((a) => a.className === 'trainer' && a.name.endsWith('-g1'));
     t.is(new Set(trainers.map((a) => a.nodeId)).size, 2);
+    // Two loaders per trainer, on its node.
+    const loaders = s.actors.filter((a) => a.className === 'loader' && a.name.endsWith('-g1'));
+    t.deepEqual(loaders.map((a) => a.name).sort(), [
+      'loader-0-g1',
+      'loader-0.1-g1',
+      'loader-1-g1',
+      'loader-1.1-g1',
+    ]);
+    // The run directory holds the run's config.
+    const saved = JSON.parse(readFileSync(path.join(runDir, 'run-config.json'), 'utf8')) as {
+      trainers: number;
+    };
+    t.is(saved.trainers, 2);
   },
 );
 
@@ -236,7 +257,8 @@ test.serial(
     t.deepEqual(worlds.slice(0, 2), [2, 1], 'two trainers, then one after the loss');
     t.is(worlds[worlds.length - 1], 2, 'grown back to two');
     t.true(events.some((e) => e.startsWith('resize 1->2')));
-    t.is(r.failures.length, 1);
+    // One failure, or two when the first regroup lands on the second node before its death is known.
+    t.true(r.failures.length >= 1 && r.failures.length <= 2, JSON.stringify(r.failures));
     t.is(await optimizerSteps(runDir), 12);
     const all = [...seen.keys()].sort((a, b) => a - b).flatMap((k) => [...seen.get(k)!]);
     t.is(all.length, 12 * 32);

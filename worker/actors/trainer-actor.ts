@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import {
+  checkRunMarker,
   commitCheckpoint,
   planLayout,
   rangeViews,
@@ -35,7 +36,14 @@ export const TrainerArgsSchema = z.object({
   rank: z.number().int().min(0),
   worldSize: z.number().int().min(1),
   groupId: z.string().min(1),
-  loaderId: z.string().min(1),
+  /** This trainer's loaders: step g's batch comes from loader g mod L. */
+  loaderIds: z.array(z.string().min(1)).min(1),
+  /**
+   * The run directory (shared storage) and the marker the driver wrote in it: a trainer that does
+   * not find it there refuses to start (its node does not see the driver's storage).
+   */
+  runDir: z.string().min(1),
+  runMarker: z.string().min(1),
   stepsPerEpoch: z.number().int().min(1),
   backend: z.string().default('auto'),
   threads: z.number().int().min(1).optional(),
@@ -72,6 +80,7 @@ export const TrainerActor = defineActor({
     const local = cfg.batchSize / a.worldSize;
     const backend = await selectBackend({ name: parseBackendName(a.backend, 'backend'), threads: a.threads });
     const { model, optimizer, step } = buildTrainer(cfg);
+    await checkRunMarker(a.runDir, a.runMarker, `node ${ctx.nodeId}`);
     const parts: TrainParts = {
       store: model.store,
       flat: step.flat,
@@ -91,7 +100,7 @@ export const TrainerActor = defineActor({
       tls: ctx.cluster.tls,
       job: false,
     });
-    const loader: ActorHandle = client.actor(a.loaderId);
+    const loaders: ActorHandle[] = a.loaderIds.map((id) => client.actor(id));
     let joined = false;
     let done = 0;
     let lastLayout: FlatLayout | undefined;
@@ -152,7 +161,7 @@ export const TrainerActor = defineActor({
       stepInEpoch: g % a.stepsPerEpoch,
     });
     const fetch = (g: number): Promise<LoaderBatch> =>
-      loader.call<LoaderBatch>('batch', position(g), { timeoutMs: 120_000 });
+      loaders[g % loaders.length]!.call<LoaderBatch>('batch', position(g), { timeoutMs: 120_000 });
     const state = (): StateTensor[] =>
       captureTrainState(parts, { step: done, ...position(done) }, cfg.batchSize).tensors;
     ctx.log.info(
