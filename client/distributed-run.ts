@@ -349,7 +349,7 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
           lastDir = await checkpoint(trainers, o, step);
           o.onEvent?.({ kind: 'checkpoint', step, dir: lastDir, seconds: (performance.now() - tc) / 1000 });
           if (step >= nextEval && step < totalSteps) {
-            evaluator.queue(lastDir, step);
+            void evaluator.queue(lastDir, step);
             nextEval = (Math.floor(step / o.evalEvery!) + 1) * o.evalEvery!;
           }
           if (k < n && step < totalSteps) {
@@ -471,6 +471,7 @@ class RunEvaluator {
           step,
           cause: err instanceof Error ? err.message : String(err),
         });
+        if (final) throw err;
         return undefined;
       }
     });
