@@ -79,7 +79,8 @@ export interface ManagerEvents {
   onActorAlive(a: ActorRecord): void;
   /** An actor failed: restarting or dead for good. */
   onActorFailed(restarting: boolean): void;
-  onNodeDead(): void;
+  /** `detectionS`: from its last heartbeat to being declared dead (when it ever sent one). */
+  onNodeDead(detectionS?: number): void;
   onHealthCheck(seconds: number, ok: boolean): void;
 }
 
@@ -262,7 +263,8 @@ export class ClusterManager {
     this.store.saveNode(n);
     this.conns.drop(nodeId);
     this.log.warn({ node_id: nodeId, address: n.address, reason }, 'node dead');
-    this.events.onNodeDead?.();
+    const seen = this.lastSeen.get(nodeId);
+    this.events.onNodeDead?.(seen ? (Date.now() - seen) / 1000 : undefined);
     const cause = `node ${nodeId} (${n.address}) died: ${reason}`;
     for (const g of this.groups.values())
       if (g.state !== 'REMOVED' && g.bundleNodes.includes(nodeId)) {

@@ -38,6 +38,7 @@ export function headMetrics(
     'RESTARTING',
     'DEAD',
   ]);
+  byState('twist_head_jobs', 'Jobs by state.', (s) => s.jobs, ['RUNNING', 'FINISHED', 'FAILED', 'STOPPED']);
   byState('twist_head_placement_groups', 'Placement groups by state.', (s) => s.placementGroups, [
     'PENDING',
     'CREATED',
@@ -86,6 +87,12 @@ export function headMetrics(
     ['outcome'],
   );
   const deaths = m.counter('twist_head_node_deaths_total', 'Nodes declared dead.');
+  const detection = m.histogram(
+    'twist_failure_detection_seconds',
+    "From a dead node's last sign of life (heartbeat) to the head declaring it dead.",
+    [],
+    [0.25, 0.5, 1, 2, 3, 5, 10, 20, 60],
+  );
   const rpcs = m.counter('twist_rpc_server_requests_total', 'Cluster RPCs answered, by method and status.', [
     'method',
     'code',
@@ -103,7 +110,10 @@ export function headMetrics(
       onPlaced: (s) => scheduling.observe(s),
       onHealthCheck: (s, ok) => health.observe({ outcome: ok ? 'ok' : 'failed' }, s),
       onActorFailed: (restarting) => failures.inc({ outcome: restarting ? 'restarting' : 'dead' }),
-      onNodeDead: () => deaths.inc(),
+      onNodeDead: (detectionS) => {
+        deaths.inc();
+        if (detectionS !== undefined) detection.observe(detectionS);
+      },
     },
     guard: {
       onHandled: (method, code, seconds) => {
