@@ -6,7 +6,8 @@ import { anchorsDir } from './anchor.js';
 const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
 
 /**
- * `npm run bench -- allreduce [--reps N] [--sizes MiB,MiB,...] [--no-anchor]`: the nccl-tests table
+ * `npm run bench -- allreduce [--reps N] [--sizes MiB,MiB,...] [--data-plane tcp|grpc] [--no-anchor]`:
+ * the nccl-tests table
  * for N = 2 and 4 rank processes on loopback (median time per size, algbw, busbw = algbw × 2(N−1)/N),
  * the raw loopback TCP rate between two processes (the limit), the one-way HTTP/2 rate (the ceiling
  * of any gRPC stream), and PyTorch Gloo's ring all-reduce on
@@ -15,6 +16,7 @@ const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(
 export async function allreduceBench(args: Map<string, string>, emit: (o: object) => void): Promise<void> {
   const reps = Number(args.get('reps') ?? 5);
   const sizes = (args.get('sizes') ?? '1,4,16,44,64').split(',').map((s) => Number(s) * 2 ** 20);
+  const dataPlane = args.get('data-plane') ?? 'tcp';
   const anchors = anchorsDir();
   const tcp = execFileSync(process.execPath, [`${anchors}/loopback_tcp.js`], { encoding: 'utf8' });
   const tcpGBps = Number(/GBps=([\d.]+)/.exec(tcp)?.[1]);
@@ -33,7 +35,7 @@ export async function allreduceBench(args: Map<string, string>, emit: (o: object
   for (const n of [2, 4]) {
     const ranks = await RankProcess.start(n);
     try {
-      await formGroup(ranks, `bench-${n}`, 1);
+      await formGroup(ranks, `bench-${n}`, 1, () => ({ dataPlane }));
       for (const bytes of sizes) {
         const replies = await Promise.all(ranks.map((r) => r.call({ cmd: 'bench', bytes, reps }, 600_000)));
         const times = replies.map((r) => r['times'] as number[]);
@@ -42,7 +44,15 @@ export async function allreduceBench(args: Map<string, string>, emit: (o: object
         const algbw = bytes / t / 1e9;
         const busbw = (algbw * 2 * (n - 1)) / n;
         ours.set(`${n}/${bytes}`, busbw);
-        emit({ n, bytes, seconds: t, algbw_GBps: algbw, busbw_GBps: busbw, busbw_vs_tcp: busbw / tcpGBps });
+        emit({
+          n,
+          bytes,
+          data_plane: dataPlane,
+          seconds: t,
+          algbw_GBps: algbw,
+          busbw_GBps: busbw,
+          busbw_vs_tcp: busbw / tcpGBps,
+        });
       }
     } finally {
       ranks.forEach((r) => r.kill());

@@ -3,7 +3,7 @@
  * all-reduce tests and benchmark). Prints `{"address": "host:port"}` first, then one JSON line per
  * command: `{"ok": cmd, ...}` or `{"error": message, "code": ..., "peer": {...}}`.
  *
- * Commands: `group` {groupId, generation, rank, peers, layoutHash?, timeoutMs?, chunkBytes?};
+ * Commands: `group` {groupId, generation, rank, peers, layoutHash?, timeoutMs?, chunkBytes?, dataPlane?};
  * `allreduce` {lengths, seed, op, out}: random values of (seed, rank, length), results written to
  * `out/r<rank>-n<length>.bin`; `loop` {length}: all-reduce until it fails (prints `started` after
  * the first); `broadcast` {length, root, seed, out}; `allgather` {k, seed, out} (then a barrier);
@@ -33,6 +33,7 @@ async function run(m: Record<string, unknown>): Promise<void> {
         layoutHash: m['layoutHash'] as string | undefined,
         timeoutMs: m['timeoutMs'] as number | undefined,
         chunkBytes: m['chunkBytes'] as number | undefined,
+        dataPlane: m['dataPlane'] as 'tcp' | 'grpc' | undefined,
       });
       return say({ ok: 'group', rank: comm.rank, worldSize: comm.worldSize });
     }

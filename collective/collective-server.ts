@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
+import type net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import {
   authorizeStream,
   CollectiveError,
   guardFor,
   IoError,
+  loadTls,
   serverCredentials,
   type Guard,
   type TlsFiles,
@@ -14,9 +17,16 @@ import {
   type StreamReply,
   type StreamRequest__Output,
 } from '../proto/index.js';
+import { dataListener, TICKET_BYTES } from './data-plane.js';
 
 /** The stream a rank sends its frames on: the response stream of its right neighbour's call. */
 export type OutboundCall = grpc.ServerWritableStream<StreamRequest__Output, StreamReply>;
+
+/** The right neighbour's call, and its data socket when it asked for the TCP data plane. */
+export interface Outbound {
+  call: OutboundCall;
+  data?: Promise<net.Socket>;
+}
 
 /** What a communicator expects of the call its right neighbour makes. */
 export interface OutboundExpectation {
@@ -51,9 +61,12 @@ export class CollectiveServer {
   private port = 0;
   private readonly expected = new Map<
     string,
-    { exp: OutboundExpectation; resolve: (c: OutboundCall) => void; reject: (e: Error) => void }
+    { exp: OutboundExpectation; resolve: (c: Outbound) => void; reject: (e: Error) => void }
   >();
   private readonly pending = new Map<string, Pending>();
+  /** Tickets handed out in accepts, waiting for their data socket. */
+  private readonly tickets = new Map<string, (s: net.Socket) => void>();
+  private data: net.Server | undefined;
 
   private readonly guard: Guard | undefined;
 
@@ -97,7 +110,29 @@ export class CollectiveServer {
       ),
     );
     this.server = server;
+    const pem = loadTls(this.security.tls);
+    const data = dataListener(pem, (ticket, socket) => {
+      const claim = this.tickets.get(ticket);
+      if (!claim) return false;
+      this.tickets.delete(ticket);
+      claim(socket);
+      return true;
+    });
+    await new Promise<void>((resolve, reject) => {
+      data.once('error', (err) =>
+        reject(new IoError(`collective data plane cannot bind ${this.host}: ${err.message}`, { cause: err })),
+      );
+      data.listen(0, this.host, () => resolve());
+    });
+    data.on('error', () => undefined);
+    this.data = data;
     return this.address;
+  }
+
+  /** The TCP data plane's port (0 before start). */
+  get dataPort(): number {
+    const a = this.data?.address();
+    return a && typeof a === 'object' ? a.port : 0;
   }
 
   /**
@@ -105,9 +140,9 @@ export class CollectiveServer {
    * @throws CollectiveError when it does not match (the neighbour is refused with the same reason)
    * or does not come within `timeoutMs`.
    */
-  expect(exp: OutboundExpectation, timeoutMs: number, signal?: AbortSignal): Promise<OutboundCall> {
+  expect(exp: OutboundExpectation, timeoutMs: number, signal?: AbortSignal): Promise<Outbound> {
     const key = keyOf(exp.groupId, exp.generation, exp.rank);
-    return new Promise<OutboundCall>((resolve, reject) => {
+    return new Promise<Outbound>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.expected.delete(key);
         reject(
@@ -154,6 +189,10 @@ export class CollectiveServer {
       p.call.destroy();
     }
     this.pending.clear();
+    this.tickets.clear();
+    const data = this.data;
+    this.data = undefined;
+    if (data) await new Promise<void>((resolve) => data.close(() => resolve()));
     if (!server) return;
     await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
     server.forceShutdown();
@@ -196,8 +235,19 @@ export class CollectiveServer {
       );
       return;
     }
+    if (hello.tcpData && this.dataPort) {
+      const ticket = randomBytes(TICKET_BYTES);
+      const key = ticket.toString('hex');
+      const data = new Promise<net.Socket>((resolve) => {
+        this.tickets.set(key, resolve);
+        setTimeout(() => this.tickets.delete(key), this.pendingMs).unref();
+      });
+      call.write({ accept: { accepted: true, reason: '', dataPort: this.dataPort, ticket } });
+      e.resolve({ call, data });
+      return;
+    }
     call.write({ accept: { accepted: true, reason: '' } });
-    e.resolve(call);
+    e.resolve({ call });
   }
 
   private refuse(call: OutboundCall, reason: string): void {

@@ -1,9 +1,11 @@
 import { once } from 'node:events';
+import type net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import {
   channelCredentials,
   CollectiveError,
   InvalidArgumentError,
+  loadTls,
   tokenInterceptor,
   type TlsFiles,
 } from '../core/index.js';
@@ -18,6 +20,7 @@ import type { CollectiveServer } from './collective-server.js';
 import { MAX_MESSAGE_BYTES, type OutboundCall } from './collective-server.js';
 import { FrameQueue } from './frame-queue.js';
 import { chunkCount, mod, ringSegments, ringStep } from './ring-plan.js';
+import { BufferPool, connectData, frameReader, hostOf, writeFrame } from './data-plane.js';
 
 export type ReduceOp = 'sum' | 'mean' | 'max';
 
@@ -57,6 +60,11 @@ export interface CommunicatorOptions {
   /** The cluster token the neighbours' servers require, and mutual TLS files (default none). */
   token?: string;
   tls?: TlsFiles;
+  /**
+   * Where the frames flow: `tcp` (default) on a socket the gRPC hello hands a ticket for (see
+   * `data-plane.ts`; the stream then only carries the hello and liveness), `grpc` on the stream.
+   */
+  dataPlane?: 'tcp' | 'grpc';
 }
 
 export const DEFAULT_CHUNK_BYTES = 1 << 20;
@@ -88,6 +96,9 @@ export class Communicator {
   private draining = false;
   /** Aligned landing buffer for one chunk (fresh memory per chunk costs page faults). */
   private readonly scratch: Float32Array;
+  /** Reused chunk buffers of the data plane (received payloads, and frames being sent). */
+  private readonly inPool: BufferPool;
+  private readonly outPool: BufferPool;
 
   private constructor(
     private readonly opts: CommunicatorOptions,
@@ -95,11 +106,17 @@ export class Communicator {
     private readonly out: OutboundCall | undefined,
     private readonly inbound: grpc.ClientReadableStream<StreamReply__Output> | undefined,
     queue: FrameQueue,
+    /** The data plane: frames to the right neighbour, and from the left one. */
+    private readonly outSocket?: net.Socket,
+    private readonly inSocket?: net.Socket,
   ) {
     this.rank = opts.rank;
     this.worldSize = opts.peers.length;
-    this.chunkElems = (opts.chunkBytes ?? DEFAULT_CHUNK_BYTES) / 4;
+    const chunkBytes = opts.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+    this.chunkElems = chunkBytes / 4;
     this.scratch = new Float32Array(this.chunkElems);
+    this.inPool = new BufferPool(chunkBytes);
+    this.outPool = new BufferPool(chunkBytes + 16);
     this.queue = queue;
     const n = this.worldSize;
     const left = mod(this.rank - 1, n);
@@ -110,6 +127,38 @@ export class Communicator {
         queue.push(m.frame);
       }
     });
+    if (inSocket) {
+      const read = frameReader(this.inPool, chunkBytes, (f) => {
+        this.received += f.data.length;
+        queue.push(f);
+      });
+      inSocket.on('data', (d: Buffer) => {
+        try {
+          read(d);
+        } catch (err) {
+          this.fail(err as CollectiveError);
+        }
+      });
+      inSocket.on('end', () => {
+        if (!this.closing)
+          this.fail(
+            new CollectiveError(
+              `rank ${this.rank}: the data socket from rank ${left} (${opts.peers[left]}) ended`,
+              this.peer(left),
+            ),
+          );
+      });
+      inSocket.on('error', (err: Error) => {
+        if (!this.closing)
+          this.fail(
+            new CollectiveError(
+              `rank ${this.rank}: the data socket from rank ${left} (${opts.peers[left]}) failed: ${err.message}`,
+              this.peer(left),
+              { cause: err },
+            ),
+          );
+      });
+    }
     const lost = (who: number, what: string) => (): void => {
       if (!this.closing) this.fail(new CollectiveError(`rank ${this.rank}: ${what}`, this.peer(who)));
     };
@@ -137,6 +186,12 @@ export class Communicator {
         if (!this.closing) this.fail(err);
       }, OUTBOUND_GRACE_MS).unref();
     };
+    if (outSocket) {
+      outSocket.on('error', lostOut(`the data socket to rank ${right} (${opts.peers[right]}) failed`));
+      outSocket.on('close', lostOut(`the data socket to rank ${right} (${opts.peers[right]}) closed`));
+      // Nothing comes back on it; reading lets its end be seen.
+      outSocket.resume();
+    }
     out?.on('cancelled', lostOut(`rank ${right} (${opts.peers[right]}) cancelled its stream`));
     out?.on('error', lostOut(`the stream to rank ${right} (${opts.peers[right]}) failed`));
     out?.on('close', lostOut(`the connection to rank ${right} (${opts.peers[right]}) closed`));
@@ -198,12 +253,14 @@ export class Communicator {
       // The receiver's window: large, so the sender streams without waiting for window updates.
       'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW,
     });
+    const tcp = (opts.dataPlane ?? 'tcp') === 'tcp';
     const inbound = client.Stream({
       groupId: opts.groupId,
       generation: opts.generation,
       rank: opts.rank,
       worldSize: n,
       layoutHash,
+      tcpData: tcp,
     });
     const refused = (why: string, cause?: unknown): CollectiveError =>
       new CollectiveError(
@@ -211,11 +268,11 @@ export class Communicator {
         { rank: left, address: opts.peers[left]! },
         { cause },
       );
-    const accepted = new Promise<void>((resolve, reject) => {
+    const accepted = new Promise<{ dataPort: number; ticket: Buffer }>((resolve, reject) => {
       const timer = setTimeout(() => reject(refused(`did not answer within ${connectMs} ms`)), connectMs);
       inbound.once('data', (r: StreamReply__Output) => {
         clearTimeout(timer);
-        if (r.accept?.accepted) resolve();
+        if (r.accept?.accepted) resolve({ dataPort: r.accept.dataPort, ticket: r.accept.ticket });
         else reject(refused(`refused the stream: ${r.accept?.reason ?? 'no reason'}`));
       });
       inbound.once('error', (err: Error) => {
@@ -223,14 +280,36 @@ export class Communicator {
         reject(refused(`is unreachable: ${err.message}`, err));
       });
     });
+    const pem = tcp ? loadTls(opts.tls) : undefined;
+    let inSocket: net.Socket | undefined;
+    let outSocket: net.Socket | undefined;
     try {
-      const [out] = await Promise.all([outP, accepted]);
-      return new Communicator(opts, client, out, inbound, queue);
+      const [out, acc] = await Promise.all([outP, accepted]);
+      // Both data sockets: the one this rank opens to its left neighbour, the right one's to it.
+      [inSocket, outSocket] = await Promise.all([
+        tcp && acc.dataPort
+          ? connectData(hostOf(opts.peers[left]!), acc.dataPort, acc.ticket, pem, connectMs)
+          : undefined,
+        out.data
+          ? Promise.race([
+              out.data,
+              new Promise<never>((_, reject) =>
+                setTimeout(
+                  () => reject(refused(`opened no data socket within ${connectMs} ms`)),
+                  connectMs,
+                ).unref(),
+              ),
+            ])
+          : undefined,
+      ]);
+      return new Communicator(opts, client, out.call, inbound, queue, outSocket, inSocket);
     } catch (err) {
+      inSocket?.destroy();
+      outSocket?.destroy();
       inbound.cancel();
       client.close();
       outP.then(
-        (c) => c.end(),
+        (c) => c.call.end(),
         () => undefined,
       );
       throw err;
@@ -338,6 +417,8 @@ export class Communicator {
     if (this.closing) return;
     this.closing = true;
     this.queue.fail(new CollectiveError(`rank ${this.rank}: the communicator is closed`));
+    this.outSocket?.end();
+    this.inSocket?.destroy();
     this.out?.end();
     this.inbound?.cancel();
     this.client?.close();
@@ -359,6 +440,8 @@ export class Communicator {
     // of the inbound one.
     this.out?.emit('error', { code: grpc.status.ABORTED, details: err.message });
     this.inbound?.cancel();
+    this.outSocket?.destroy();
+    this.inSocket?.destroy();
   }
 
   private serial<T>(f: () => Promise<T>): Promise<T> {
@@ -396,7 +479,9 @@ export class Communicator {
       const f = combine(g);
       for (let c = 0; c < chunkCount(seg, ce); c++) {
         const dst = buf.subarray(seg[0] + c * ce, Math.min(seg[1], seg[0] + (c + 1) * ce));
-        this.apply(await this.nextFrame(op, g, c, dst.length), dst, f);
+        const frame = await this.nextFrame(op, g, c, dst.length);
+        this.apply(frame, dst, f);
+        if (this.inSocket) this.inPool.give(frame.data);
         if (g + 1 < steps) await this.send(op, g + 1, c, dst);
       }
     }
@@ -404,7 +489,12 @@ export class Communicator {
 
   private async nextFrame(op: number, step: number, chunk: number, elems: number): Promise<Frame__Output> {
     const f = await this.queue.next();
-    if (f.op !== op || f.step !== step || f.chunk !== chunk || f.data.length !== elems * 4) {
+    if (
+      f.op % 2 ** 32 !== op % 2 ** 32 ||
+      f.step !== step ||
+      f.chunk !== chunk ||
+      f.data.length !== elems * 4
+    ) {
       const left = mod(this.rank - 1, this.worldSize);
       throw new CollectiveError(
         `rank ${this.rank}: rank ${left} sent op ${f.op} step ${f.step} chunk ${f.chunk} (${f.data.length} bytes), expected op ${op} step ${step} chunk ${chunk} (${elems * 4} bytes): operations called in another order or with other lengths`,
@@ -433,6 +523,15 @@ export class Communicator {
   private async send(op: number, step: number, chunk: number, values: Float32Array): Promise<void> {
     if (this.outboundLost) this.fail(this.outboundLost);
     if (this.queue.failed) throw this.queue.failed;
+    if (this.outSocket) {
+      this.sent += values.byteLength;
+      try {
+        await writeFrame(this.outSocket, this.outPool, op, step, chunk, values, this.queue.signal);
+      } catch {
+        throw this.queue.failed ?? new CollectiveError(`rank ${this.rank}: send interrupted`);
+      }
+      return;
+    }
     const data = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
     this.sent += data.length;
     // Serialised inside write(): later changes to `values` do not reach the wire.

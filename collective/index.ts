@@ -3,3 +3,4 @@ export * from './collective-server.js';
 export * from './communicator.js';
 export * from './buckets.js';
 export * from './collective-thread.js';
+export { TICKET_BYTES } from './data-plane.js';

@@ -12,13 +12,18 @@ export interface TlsFiles {
   ca?: string | undefined;
 }
 
-interface TlsPem {
+/** The PEM contents of {@link TlsFiles}. */
+export interface TlsPem {
   cert: Buffer;
   key: Buffer;
   ca: Buffer;
 }
 
-function loadTls(tls: TlsFiles | undefined): TlsPem | undefined {
+/**
+ * Reads the TLS files (undefined when none is given).
+ * @throws InvalidArgumentError when only some are given or one cannot be read.
+ */
+export function loadTls(tls: TlsFiles | undefined): TlsPem | undefined {
   if (!tls || (!tls.cert && !tls.key && !tls.ca)) return undefined;
   const read = (flag: string, p: string | undefined): Buffer => {
     if (!p) throw new InvalidArgumentError(`--tls-${flag} is required with the other --tls-* flags`);

@@ -1,8 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import test from 'ava';
+import { makeTestCerts } from '../helpers/tls-certs.js';
 import { ClusterClient } from '../../client/index.js';
 import { clientArgs } from '../../core/index.js';
 import {
@@ -133,63 +131,12 @@ test.serial('malformed requests are INVALID_ARGUMENT naming the field; the head 
 test.serial(
   'mutual TLS: a cluster with --tls-* works end to end; a plaintext client cannot talk to it',
   async (t) => {
-    const dir = cluster.dir;
-    const f = (n: string): string => path.join(dir, n);
-    const ssl = (...args: string[]): void => void execFileSync('openssl', args, { stdio: 'ignore' });
-    ssl(
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      f('ca.key'),
-      '-out',
-      f('ca.pem'),
-      '-days',
-      '1',
-      '-subj',
-      '/CN=twist-test-ca',
-    );
-    writeFileSync(
-      f('ext.cnf'),
-      'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\n',
-    );
-    ssl(
-      'req',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      f('node.key'),
-      '-out',
-      f('node.csr'),
-      '-subj',
-      '/CN=localhost',
-    );
-    ssl(
-      'x509',
-      '-req',
-      '-in',
-      f('node.csr'),
-      '-CA',
-      f('ca.pem'),
-      '-CAkey',
-      f('ca.key'),
-      '-CAcreateserial',
-      '-out',
-      f('node.pem'),
-      '-days',
-      '1',
-      '-extfile',
-      f('ext.cnf'),
-    );
-    const tlsFlags = ['--tls-cert', f('node.pem'), '--tls-key', f('node.key'), '--tls-ca', f('ca.pem')];
+    const tls = makeTestCerts(cluster.dir);
+    const tlsFlags = ['--tls-cert', tls.cert, '--tls-key', tls.key, '--tls-ca', tls.ca];
     const secure = new TestCluster();
     t.teardown(() => secure.close());
     await secure.startHead(tlsFlags);
     await secure.startWorker(tlsFlags);
-    const tls = { cert: f('node.pem'), key: f('node.key'), ca: f('ca.pem') };
     const c = await ClusterClient.connect({ head: secure.address, token: secure.token, tls });
     const a = await c.createActor('echo');
     t.is(await a.call('echo', 'over TLS'), 'over TLS');

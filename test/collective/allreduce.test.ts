@@ -15,10 +15,21 @@ async function start(n: number): Promise<RankProcess[]> {
   return ranks;
 }
 
-for (const n of [1, 2, 3, 4, 5]) {
-  test(`all-reduce over ${n} processes equals the float64 sum within float32 rounding, identical on every rank`, async (t) => {
+const cases: [number, 'tcp' | 'grpc'][] = [
+  [1, 'tcp'],
+  [2, 'tcp'],
+  [3, 'tcp'],
+  [4, 'tcp'],
+  [5, 'tcp'],
+  [3, 'grpc'],
+];
+for (const [n, dataPlane] of cases) {
+  test(`all-reduce over ${n} processes (${dataPlane} data plane) equals the float64 sum within float32 rounding, identical on every rank`, async (t) => {
     const ranks = await start(n);
-    const replies = await formGroup(ranks, `sum-${n}`, 1, () => ({ chunkBytes: 64 * 1024 }));
+    const replies = await formGroup(ranks, `sum-${n}-${dataPlane}`, 1, () => ({
+      chunkBytes: 64 * 1024,
+      dataPlane,
+    }));
     t.true(
       replies.every((r) => r['ok'] === 'group'),
       JSON.stringify(replies),

@@ -7,6 +7,7 @@ export interface StreamRequest {
   'rank'?: (number);
   'worldSize'?: (number);
   'layoutHash'?: (string);
+  'tcpData'?: (boolean);
 }
 
 export interface StreamRequest__Output {
@@ -15,4 +16,5 @@ export interface StreamRequest__Output {
   'rank': (number);
   'worldSize': (number);
   'layoutHash': (string);
+  'tcpData': (boolean);
 }
