@@ -20,7 +20,7 @@ import type { CollectiveServer } from './collective-server.js';
 import { MAX_MESSAGE_BYTES, type OutboundCall } from './collective-server.js';
 import { FrameQueue } from './frame-queue.js';
 import { chunkCount, mod, ringSegments, ringStep } from './ring-plan.js';
-import { BufferPool, connectData, frameReader, hostOf, writeFrame } from './data-plane.js';
+import { BufferPool, connectData, frameReader, hostOf, writeFrame, type DataInbound } from './data-plane.js';
 
 export type ReduceOp = 'sum' | 'mean' | 'max';
 
@@ -98,6 +98,7 @@ export class Communicator {
   private readonly scratch: Float32Array;
   /** Reused chunk buffers of the data plane (received payloads, and frames being sent). */
   private readonly inPool: BufferPool;
+  private readonly inSocket: net.Socket | undefined;
   private readonly outPool: BufferPool;
 
   private constructor(
@@ -108,8 +109,10 @@ export class Communicator {
     queue: FrameQueue,
     /** The data plane: frames to the right neighbour, and from the left one. */
     private readonly outSocket?: net.Socket,
-    private readonly inSocket?: net.Socket,
+    inData?: DataInbound,
   ) {
+    this.inSocket = inData?.socket;
+    const inSocket = this.inSocket;
     this.rank = opts.rank;
     this.worldSize = opts.peers.length;
     const chunkBytes = opts.chunkBytes ?? DEFAULT_CHUNK_BYTES;
@@ -132,7 +135,7 @@ export class Communicator {
         this.received += f.data.length;
         queue.push(f);
       });
-      inSocket.on('data', (d: Buffer) => {
+      inData!.onBytes((d) => {
         try {
           read(d);
         } catch (err) {
@@ -281,12 +284,12 @@ export class Communicator {
       });
     });
     const pem = tcp ? loadTls(opts.tls) : undefined;
-    let inSocket: net.Socket | undefined;
+    let inData: DataInbound | undefined;
     let outSocket: net.Socket | undefined;
     try {
       const [out, acc] = await Promise.all([outP, accepted]);
       // Both data sockets: the one this rank opens to its left neighbour, the right one's to it.
-      [inSocket, outSocket] = await Promise.all([
+      [inData, outSocket] = await Promise.all([
         tcp && acc.dataPort
           ? connectData(hostOf(opts.peers[left]!), acc.dataPort, acc.ticket, pem, connectMs)
           : undefined,
@@ -302,9 +305,9 @@ export class Communicator {
             ])
           : undefined,
       ]);
-      return new Communicator(opts, client, out.call, inbound, queue, outSocket, inSocket);
+      return new Communicator(opts, client, out.call, inbound, queue, outSocket, inData);
     } catch (err) {
-      inSocket?.destroy();
+      inData?.socket.destroy();
       outSocket?.destroy();
       inbound.cancel();
       client.close();
