@@ -128,6 +128,8 @@ export class ClusterManager {
   private scheduleQueued = false;
   /** Actor starts this head has in flight (`id:incarnation`). */
   private readonly starting = new Set<string>();
+  /** Nodes that failed to answer a start: nothing is scheduled on them until a probe succeeds. */
+  private readonly suspects = new Set<string>();
   private closed = false;
 
   constructor(
@@ -147,6 +149,7 @@ export class ClusterManager {
         try {
           await this.conns.check(id, n.address, timeoutMs);
           this.events.onHealthCheck?.((performance.now() - t0) / 1000, true);
+          if (this.suspects.delete(id)) this.schedule();
         } catch (err) {
           this.events.onHealthCheck?.((performance.now() - t0) / 1000, false);
           throw err;
@@ -258,6 +261,7 @@ export class ClusterManager {
     const n = this.nodes.get(nodeId);
     if (!n || n.state === 'DEAD') return;
     this.health.unwatch(nodeId);
+    this.suspects.delete(nodeId);
     n.state = 'DEAD';
     n.deathCause = reason;
     this.store.saveNode(n);
@@ -721,10 +725,11 @@ export class ClusterManager {
     return { nodeUsed, gpuUsed, bundleUsed, actorCount };
   }
 
-  private views(u: ReturnType<ClusterManager['usage']>): NodeView[] {
+  /** Views of the alive nodes (for scheduling, `schedulable`: not those under suspicion). */
+  private views(u: ReturnType<ClusterManager['usage']>, schedulable = false): NodeView[] {
     const out: NodeView[] = [];
     for (const n of this.nodes.values())
-      if (n.state === 'ALIVE')
+      if (n.state === 'ALIVE' && !(schedulable && this.suspects.has(n.id)))
         out.push({
           id: n.id,
           total: n.total,
@@ -747,7 +752,7 @@ export class ClusterManager {
 
   private schedulePass(): void {
     const u = this.usage();
-    const views = this.views(u);
+    const views = this.views(u, true);
     const byId = new Map(views.map((v) => [v.id, v]));
     // Placement groups first (their actors wait for them), in creation order.
     for (const g of [...this.groups.values()].sort((x, y) => x.createdMs - y.createdMs)) {
@@ -849,6 +854,11 @@ export class ClusterManager {
       // The node's death (if that is what this is) is for the health checker to decide; a worker
       // that answered with an error could not construct the actor: that is final.
       const answered = !(err instanceof GetTimeoutError) && (err as { code?: string }).code !== 'UNAVAILABLE';
+      if (!answered && this.nodes.get(node.id)?.state === 'ALIVE') {
+        // Nothing more goes there until a probe says it lives; quick probes decide.
+        this.suspects.add(node.id);
+        this.health.suspect(node.id);
+      }
       this.failActor(x, `could not start on node ${node.id}: ${msg}`, answered);
       this.stopOnNode(node.id, id, incarnation, 'start failed');
     } finally {

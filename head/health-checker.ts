@@ -6,7 +6,10 @@ import type { HealthCheckConfig } from './head-config.js';
  * the last failure's message) and stop watching. A success resets the count.
  */
 export class HealthChecker {
-  private readonly watched = new Map<string, { timer: NodeJS.Timeout; failures: number; gen: number }>();
+  private readonly watched = new Map<
+    string,
+    { timer: NodeJS.Timeout; failures: number; gen: number; suspect?: boolean }
+  >();
   private gen = 0;
   private closed = false;
 
@@ -23,6 +26,19 @@ export class HealthChecker {
     const gen = ++this.gen;
     const entry = { timer: setTimeout(() => void this.tick(nodeId, gen), initialDelayMs), failures: 0, gen };
     this.watched.set(nodeId, entry);
+  }
+
+  /**
+   * Probes a node now, and while its probes fail, again after 50 ms instead of `periodMs`: a node
+   * that refused a connection is declared dead in `failureThreshold` quick probes, or cleared by
+   * the first one that succeeds.
+   */
+  suspect(nodeId: string): void {
+    const e = this.watched.get(nodeId);
+    if (!e || e.suspect || this.closed) return;
+    e.suspect = true;
+    clearTimeout(e.timer);
+    e.timer = setTimeout(() => void this.tick(nodeId, e.gen), 0);
   }
 
   /** Stops watching a node (idempotent). */
@@ -44,7 +60,7 @@ export class HealthChecker {
   }
 
   private async tick(nodeId: string, gen: number): Promise<void> {
-    type Entry = { timer: NodeJS.Timeout; failures: number; gen: number };
+    type Entry = { timer: NodeJS.Timeout; failures: number; gen: number; suspect?: boolean };
     const current = (): Entry | undefined => {
       const x = this.watched.get(nodeId);
       return x && x.gen === gen ? x : undefined;
@@ -59,12 +75,17 @@ export class HealthChecker {
     }
     const now = current();
     if (!now || this.closed) return;
-    if (failure === undefined) now.failures = 0;
-    else if (++now.failures >= this.cfg.failureThreshold) {
+    if (failure === undefined) {
+      now.failures = 0;
+      now.suspect = false;
+    } else if (++now.failures >= this.cfg.failureThreshold) {
       this.unwatch(nodeId);
       this.onDead(nodeId, `${now.failures} health checks failed in a row, the last: ${failure}`);
       return;
     }
-    now.timer = setTimeout(() => void this.tick(nodeId, gen), this.cfg.periodMs);
+    now.timer = setTimeout(
+      () => void this.tick(nodeId, gen),
+      now.suspect ? Math.min(50, this.cfg.periodMs) : this.cfg.periodMs,
+    );
   }
 }

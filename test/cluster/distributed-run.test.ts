@@ -246,7 +246,7 @@ test.serial(
             const t1 = st.actors.find((a) => a.name === 'trainer-1-g1' && a.state === 'ALIVE')!;
             const t0 = st.actors.find((a) => a.name === 'trainer-0-g1' && a.state === 'ALIVE')!;
             for (const w of cluster.workers)
-              if (w.info['nodeId'] !== t0.nodeId && w.child.exitCode === null) w.child.kill('SIGKILL');
+              if (w.info['nodeId'] !== t0.nodeId && w.child.exitCode === null) cluster.kill(w);
             t.truthy(t1);
           })();
         if (e.kind === 'group-ready' && e.trainers === 1 && !attached)

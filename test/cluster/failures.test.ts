@@ -30,7 +30,7 @@ test('SIGKILL of a worker: detected within the bound, its actors DEAD with the c
   );
   await sleep(200);
   const killedAt = Date.now();
-  w1.child.kill('SIGKILL');
+  cluster.kill(w1);
 
   // The call in flight fails with ActorDiedError once the head has decided (no hang).
   const failed = await inFlight;
@@ -134,4 +134,48 @@ test('a driver killed with SIGKILL: its job fails after the heartbeat timeout, i
   t.is(job.state, 'FAILED');
   t.is((await observer.actorInfo(ids.detached)).state, 'ALIVE');
   t.is(await observer.actor(ids.detached).call('echo', 'still here'), 'still here');
+});
+
+test('a start refused by a dead worker the health checks have not caught yet: the node is probed at once and declared dead, nothing more is sent there', async (t) => {
+  const cluster = new TestCluster();
+  t.teardown(() => cluster.close());
+  // Slow periodic checks: left alone they would take ≈ 15 s to find the dead worker.
+  await cluster.startHead([
+    '--health-initial-delay-ms',
+    '5000',
+    '--health-period-ms',
+    '5000',
+    '--health-timeout-ms',
+    '1000',
+    '--health-failure-threshold',
+    '3',
+  ]);
+  const doomed = await cluster.startWorker(['--labels', 'zone=a']);
+  await cluster.startWorker(['--labels', 'zone=a']);
+  const client = await ClusterClient.connect({ head: cluster.address, token: cluster.token });
+  t.teardown(() => client.close());
+  cluster.kill(doomed);
+  await doomed.exited;
+  const t0 = Date.now();
+  // PACK spreads nothing: both nodes are empty, so some of these land on the dead one first.
+  const actors = await Promise.all(
+    Array.from({ length: 4 }, () => client.createActor('echo', null, { labelSelector: { zone: 'a' } })),
+  );
+  const infos = await Promise.all(actors.map((a) => a.ready(30_000).catch((e: Error) => e)));
+  const dead = await waitFor(
+    async () =>
+      (await client.status()).nodes.find((n) => n.id === String(doomed.info['nodeId']) && n.state === 'DEAD'),
+    10_000,
+    'the dead worker to be declared dead',
+  );
+  const took = Date.now() - t0;
+  t.log(`declared dead ${took} ms after the first start (periodic checks alone: ≈ 15 s); ${dead.deathCause}`);
+  t.true(took < 5000, `took ${took} ms`);
+  t.regex(dead.deathCause, /health checks failed/);
+  // Actors that were sent there failed with the reason; none was placed there afterwards.
+  for (const i of infos)
+    if (i instanceof Error) t.regex(i.message, /could not start on node|dead/);
+    else t.not(i.nodeId, String(doomed.info['nodeId']));
+  const later = await client.createActor('echo', null, { labelSelector: { zone: 'a' } });
+  t.not((await later.ready(30_000)).nodeId, String(doomed.info['nodeId']));
 });

@@ -18,7 +18,7 @@ test('SIGKILL and restart of the head: tables reloaded, workers re-register, act
   t.is(await a.call('add', 5), 15);
   const before = await client.status();
 
-  cluster.head!.child.kill('SIGKILL');
+  cluster.kill(cluster.head!);
   await cluster.head!.exited;
   // The actor keeps serving its callers while the head is down (calls go straight to it).
   t.is(await a.call('add', 1), 16);
@@ -66,7 +66,7 @@ test('a worker whose head stays away past the grace kills its actors', async (t)
   t.teardown(() => client.close());
   const a = await client.createActor('echo');
   const info = await a.ready(30_000);
-  cluster.head!.child.kill('SIGKILL');
+  cluster.kill(cluster.head!);
   await waitFor(() => (pidAlive(info.pid) ? undefined : true), 10_000, 'the actor to be killed');
   t.pass();
 });

@@ -149,7 +149,7 @@ test.serial(
       'the first checkpoint',
     );
     const { driverPid } = await client.jobStatus(id);
-    cluster.head!.child.kill('SIGKILL');
+    cluster.kill(cluster.head!);
     process.kill(driverPid, 'SIGKILL');
     await cluster.head!.exited;
     await cluster.startHead(undefined, port);

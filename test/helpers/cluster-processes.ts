@@ -32,6 +32,8 @@ export class TestCluster {
   readonly stateDir = path.join(this.dir, 'head');
   head: ClusterProcess | undefined;
   readonly workers: ClusterProcess[] = [];
+  /** Processes a test killed on purpose (see {@link kill}). */
+  readonly killed = new Set<ClusterProcess>();
   address = '';
 
   get tokenFile(): string {
@@ -70,9 +72,21 @@ export class TestCluster {
     return w;
   }
 
+  /** SIGKILLs one of the cluster's processes on purpose (its end is not reported at close). */
+  kill(p: ClusterProcess): void {
+    this.killed.add(p);
+    p.child.kill('SIGKILL');
+  }
+
   /** SIGKILLs every process left and removes the directory. */
   async close(): Promise<void> {
     const all = [this.head, ...this.workers].filter((p): p is ClusterProcess => Boolean(p));
+    // A process that ended on its own before the teardown: say how (what a failing test needs).
+    for (const p of all)
+      if ((p.child.exitCode !== null || p.child.signalCode !== null) && !this.killed.has(p))
+        process.stderr.write(
+          `twist ${String(p.info['event'] ?? '')} (pid ${p.child.pid}) ended early: code ${p.child.exitCode} signal ${p.child.signalCode}\n${p.stderr().slice(-2000)}\n`,
+        );
     for (const p of all)
       if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
     await Promise.race([Promise.all(all.map((p) => p.exited)), sleep(5000)]);
