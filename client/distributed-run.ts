@@ -74,8 +74,9 @@ export interface DistributedRunOptions {
 }
 
 /**
- * What one trainer reports of one step. With SyncBatchNorm (the default) the loss terms are the
- * global batch's (KL and EH averaged over the trainers, HE of the global mean); without, this rank's.
+ * What one trainer reports of one step. The loss terms are the global batch's: KL and EH averaged
+ * over the trainers, HE of the global-batch mean (with `syncBatchNorm: false` each trainer's
+ * BatchNorm normalised with its own share's statistics).
  */
 export interface StepRecord {
   step: number;
