@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { ClusterClient } from '../client/index.js';
+import { UnavailableError } from '../core/index.js';
 import { headOption, withClusterFlags, type ClusterFlags } from './cluster-flags.js';
 import { withClient } from './status-command.js';
 
@@ -7,17 +8,31 @@ type JobFlags = ClusterFlags & { head: string; json?: boolean; follow?: boolean 
 
 /**
  * Writes a submitted job's driver log through `write` from its start until the job has ended and
- * its log is read to the end, polling every `pollMs`. @returns the job's final state.
+ * its log is read to the end, polling every `pollMs`; rides out a head that is away (restarting)
+ * for up to `headAwayMs` (default 2 min). @returns the job's final state.
+ * @throws UnavailableError when the head stays away longer; NotFoundError for an unknown job.
  */
 export async function followJobLog(
   client: ClusterClient,
   jobId: string,
   write: (b: Buffer) => void,
   pollMs = 500,
+  headAwayMs = 120_000,
 ): Promise<string> {
   let offset = 0;
+  let awaySince = 0;
   for (;;) {
-    const r = await client.jobLogs(jobId, offset);
+    let r;
+    try {
+      r = await client.jobLogs(jobId, offset);
+      awaySince = 0;
+    } catch (err) {
+      if (!(err instanceof UnavailableError)) throw err;
+      awaySince ||= Date.now();
+      if (Date.now() - awaySince > headAwayMs) throw err;
+      await new Promise((res) => setTimeout(res, pollMs));
+      continue;
+    }
     if (r.data.length) write(r.data);
     offset = r.nextOffset;
     if (r.done) return (await client.jobStatus(jobId)).job!.state;

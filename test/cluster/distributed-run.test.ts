@@ -231,13 +231,18 @@ test.serial(
     const worlds: number[] = [];
     const seen = new Map<number, Int32Array>();
     let attached: Promise<unknown> | undefined;
+    // 40 steps, a checkpoint every 4: the attached worker has several checkpoints to be seen at.
+    const started = Date.now();
     const r = await runDistributed(client, {
       ...base(runDir),
+      maxSteps: 40,
       minTrainers: 1,
       elasticWaitMs: 3000,
       onSamples: (step, _epoch, samples) => seen.set(step, samples),
       onEvent: (e) => {
-        events.push(e.kind === 'resize' ? `resize ${e.from}->${e.to} at ${e.step}` : e.kind);
+        events.push(
+          `${e.kind === 'resize' ? `resize ${e.from}->${e.to} at ${e.step}` : e.kind}@${((Date.now() - started) / 1000).toFixed(1)}s`,
+        );
         if (e.kind === 'group-ready') worlds.push(e.trainers);
         if (e.kind === 'checkpoint' && e.step === 4 && worlds.length === 1)
           void (async () => {
@@ -257,11 +262,12 @@ test.serial(
     t.deepEqual(worlds.slice(0, 2), [2, 1], 'two trainers, then one after the loss');
     t.is(worlds[worlds.length - 1], 2, 'grown back to two');
     t.true(events.some((e) => e.startsWith('resize 1->2')));
+    t.log(r.failures.map((f) => f.cause.slice(0, 200)).join(' | '));
     // One failure, or two when the first regroup lands on the second node before its death is known.
     t.true(r.failures.length >= 1 && r.failures.length <= 2, JSON.stringify(r.failures));
-    t.is(await optimizerSteps(runDir), 12);
+    t.is(await optimizerSteps(runDir), 40);
     const all = [...seen.keys()].sort((a, b) => a - b).flatMap((k) => [...seen.get(k)!]);
-    t.is(all.length, 12 * 32);
+    t.is(all.length, 40 * 32);
     t.is(new Set(all).size, all.length, 'no sample twice, whatever the number of trainers');
     await attached;
   },

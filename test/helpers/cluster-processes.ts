@@ -81,9 +81,9 @@ export class TestCluster {
   /** SIGKILLs every process left and removes the directory. */
   async close(): Promise<void> {
     const all = [this.head, ...this.workers].filter((p): p is ClusterProcess => Boolean(p));
-    // A process that ended on its own before the teardown: say how (what a failing test needs).
+    // A process that failed on its own before the teardown: say how (what a failing test needs).
     for (const p of all)
-      if ((p.child.exitCode !== null || p.child.signalCode !== null) && !this.killed.has(p))
+      if ((p.child.signalCode !== null || (p.child.exitCode ?? 0) !== 0) && !this.killed.has(p))
         process.stderr.write(
           `twist ${String(p.info['event'] ?? '')} (pid ${p.child.pid}) ended early: code ${p.child.exitCode} signal ${p.child.signalCode}\n${p.stderr().slice(-2000)}\n`,
         );
