@@ -1,5 +1,10 @@
 import test from 'ava';
-import { loadModelFromCheckpoint, resolveCheckpoint } from '../../checkpoint/index.js';
+import {
+  beginCheckpoint,
+  loadModelFromCheckpoint,
+  resolveCheckpoint,
+  writeRunMarker,
+} from '../../checkpoint/index.js';
 import {
   ClusterClient,
   RunFailedError,
@@ -10,7 +15,7 @@ import { epochOrder, FASHION_MNIST_DIR } from '../../data/index.js';
 import { selectBackend } from '../../twist/index.js';
 import { TestCluster } from '../helpers/cluster-processes.js';
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 
 /** A tiny model and batch so a run takes seconds: 12 steps of a 32-image global batch. */
 const config = {
@@ -221,6 +226,61 @@ test.serial('more failures than --max-failures: the run fails with every cause l
   t.is((err as RunFailedError).causes.length, 1);
   t.regex(err!.message, /failed 1 times \(more than --max-failures 0\): 1\. at step/);
 });
+
+test.serial(
+  "--local-bn: each trainer keeps its own BatchNorm statistics, and a checkpoint first gives every trainer rank 0's",
+  async (t) => {
+    const runDir = path.join(cluster.dir, 'run-local-bn');
+    mkdirSync(runDir, { recursive: true });
+    const runMarker = await writeRunMarker(runDir);
+    const loaders = await Promise.all(
+      [0, 1].map((rank) =>
+        client.createActor('loader', {
+          dataPath: config.dataPath,
+          rank,
+          worldSize: 2,
+          batchSize: 16,
+          seed: 3,
+        }),
+      ),
+    );
+    const trainers = await Promise.all(
+      [0, 1].map((rank) =>
+        client.createActor(
+          'trainer',
+          {
+            config,
+            rank,
+            worldSize: 2,
+            groupId: 'local-bn',
+            loaderIds: [loaders[rank]!.id],
+            stepsPerEpoch: 100,
+            backend: 'wasm',
+            threads: 1,
+            syncBatchNorm: false,
+            runDir,
+            runMarker,
+          },
+          { resources: { CPU: 1 } },
+        ),
+      ),
+    );
+    t.teardown(() => [...loaders, ...trainers].forEach((a) => void a.kill().catch(() => undefined)));
+    await Promise.all([...loaders, ...trainers].map((a) => a.ready(120_000)));
+    const peers = await Promise.all(trainers.map((x) => x.call<string>('endpoint')));
+    await Promise.all(trainers.map((x) => x.call('join', { peers, generation: 1 })));
+    await Promise.all(trainers.map((x) => x.call('train', { until: 2 }, { timeoutMs: 120_000 })));
+    type Sums = { weights: string; withBuffers: string };
+    const before = await Promise.all(trainers.map((x) => x.call<Sums>('checksum')));
+    t.is(before[0]!.weights, before[1]!.weights, 'the weights are one');
+    t.not(before[0]!.withBuffers, before[1]!.withBuffers, "the running statistics are each trainer's own");
+    const staging = await beginCheckpoint(runDir, 2);
+    await Promise.all(trainers.map((x) => x.call('writeShard', { staging, n: 2 })));
+    const after = await Promise.all(trainers.map((x) => x.call<Sums>('checksum')));
+    t.is(after[0]!.withBuffers, after[1]!.withBuffers, "every trainer holds rank 0's statistics");
+    t.is(after[0]!.withBuffers, before[0]!.withBuffers, "they are rank 0's");
+  },
+);
 
 // Last: it kills two of the three workers.
 test.serial(

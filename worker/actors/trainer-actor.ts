@@ -24,6 +24,7 @@ import {
   restoreTrainState,
   runSchedule,
   selectBackend,
+  type ParamStore,
   type TrainParts,
 } from '../../twist/index.js';
 import { defineActor } from './actor-class.js';
@@ -283,6 +284,9 @@ export const TrainerActor = defineActor({
       /** Writes shard `rank` of `n` of the state into a staging directory (the driver began it). */
       writeShard: async (req: unknown): Promise<ShardAck> => {
         const { staging, n } = req as { staging: string; n: number };
+        // Each trainer writes a byte range of what must be one state: with per-trainer BatchNorm
+        // the running statistics differ, so every trainer takes rank 0's first (as DDP does).
+        if (!a.syncBatchNorm && group.worldSize > 1) await takeRankZeroBuffers(model.store, group);
         const tensors = state();
         lastLayout = planLayout(tensors);
         const byName = new Map(tensors.map((t) => [t.name, t]));
@@ -319,13 +323,17 @@ export const TrainerActor = defineActor({
         });
         return { dir };
       },
-      /** SHA-256 of the flat weights (replicas must agree). */
-      checksum: () =>
-        createHash('sha256')
-          .update(
-            new Uint8Array(step.flat.values.buffer, step.flat.values.byteOffset, step.flat.values.byteLength),
-          )
-          .digest('hex'),
+      /** SHA-256 of the flat weights, and of the float buffers (replicas must agree on both). */
+      checksum: () => {
+        const h = createHash('sha256');
+        h.update(
+          new Uint8Array(step.flat.values.buffer, step.flat.values.byteOffset, step.flat.values.byteLength),
+        );
+        const weights = h.copy().digest('hex');
+        for (const b of model.store.buffers)
+          if (b.variable.dtype === 'float32') h.update(b.variable.dataSync() as Float32Array);
+        return { weights, withBuffers: h.digest('hex') };
+      },
       close: async () => {
         await group.close();
         await client.close();
@@ -334,3 +342,25 @@ export const TrainerActor = defineActor({
     };
   },
 });
+
+/**
+ * Makes every trainer's float buffers (BatchNorm running statistics) rank 0's, by one broadcast.
+ * Called by every trainer of the group at the same point.
+ * @throws CollectiveError when the group fails.
+ */
+async function takeRankZeroBuffers(store: ParamStore, group: CollectiveThread): Promise<void> {
+  const floats = store.buffers.filter((b) => b.variable.dtype === 'float32');
+  const flat = new Float32Array(floats.reduce((k, b) => k + b.variable.size, 0));
+  let at = 0;
+  for (const b of floats) {
+    flat.set(b.variable.dataSync() as Float32Array, at);
+    at += b.variable.size;
+  }
+  await group.broadcast(flat, 0);
+  at = 0;
+  for (const b of floats) {
+    const values = flat.subarray(at, at + b.variable.size);
+    tf.tidy(() => b.variable.assign(tf.tensor(values, b.variable.shape)));
+    at += b.variable.size;
+  }
+}
