@@ -85,7 +85,7 @@ export class TestCluster {
     for (const p of all)
       if ((p.child.signalCode !== null || (p.child.exitCode ?? 0) !== 0) && !this.killed.has(p))
         process.stderr.write(
-          `twist ${String(p.info['event'] ?? '')} (pid ${p.child.pid}) ended early: code ${p.child.exitCode} signal ${p.child.signalCode}\n${p.stderr().slice(-2000)}\n`,
+          `twist ${typeof p.info['event'] === 'string' ? p.info['event'] : 'process'} (pid ${p.child.pid}) ended early: code ${p.child.exitCode} signal ${p.child.signalCode}\n${p.stderr().slice(-2000)}\n`,
         );
     for (const p of all)
       if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
