@@ -7,17 +7,17 @@ import { withClient } from './status-command.js';
 type JobFlags = ClusterFlags & { head: string; json?: boolean; follow?: boolean };
 
 /**
- * Writes a submitted job's driver log through `write` from its start until the job has ended and
- * its log is read to the end, polling every `pollMs`; rides out a head that is away (restarting)
- * for up to `headAwayMs` (default 2 min). @returns the job's final state.
+ * Writes a submitted job's driver log through `write` from its start: what there is now, or with
+ * `follow` (the default) until the job has ended and its log is read to the end, polling every
+ * `pollMs` (500 ms) and riding out a head that is away (restarting) for up to `headAwayMs` (2 min).
+ * @returns the job's state when done.
  * @throws UnavailableError when the head stays away longer; NotFoundError for an unknown job.
  */
 export async function followJobLog(
   client: ClusterClient,
   jobId: string,
   write: (b: Buffer) => void,
-  pollMs = 500,
-  headAwayMs = 120_000,
+  { follow = true, pollMs = 500, headAwayMs = 120_000 } = {},
 ): Promise<string> {
   let offset = 0;
   let awaySince = 0;
@@ -35,7 +35,7 @@ export async function followJobLog(
     }
     if (r.data.length) write(r.data);
     offset = r.nextOffset;
-    if (r.done) return (await client.jobStatus(jobId)).job!.state;
+    if (r.done || (!follow && !r.data.length)) return (await client.jobStatus(jobId)).job!.state;
     if (!r.data.length) await new Promise((res) => setTimeout(res, pollMs));
   }
 }
@@ -85,16 +85,9 @@ export function addJobCommand(program: Command): void {
       .addOption(headOption())
       .option('-f, --follow', 'keep printing until the job ends'),
   ).action(async (id: string, f: JobFlags) => {
-    await withClient(f, async (c) => {
-      if (f.follow) await followJobLog(c, id, (b) => process.stdout.write(b));
-      else
-        for (let offset = 0; ;) {
-          const r = await c.jobLogs(id, offset);
-          process.stdout.write(r.data);
-          offset = r.nextOffset;
-          if (r.data.length === 0) break;
-        }
-    });
+    await withClient(f, (c) =>
+      followJobLog(c, id, (b) => process.stdout.write(b), { follow: Boolean(f.follow) }),
+    );
   });
   withClusterFlags(
     job

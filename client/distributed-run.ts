@@ -9,16 +9,14 @@ import {
 } from '../checkpoint/index.js';
 import {
   ensureDir,
-  fits,
   writeFileAtomic,
   GetTimeoutError,
   InvalidArgumentError,
-  subtract,
   TwistError,
   type Resources,
 } from '../core/index.js';
 import type { ActorHandle } from './actor-handle.js';
-import type { ClusterClient, ClusterStatus } from './cluster-client.js';
+import type { ClusterClient } from './cluster-client.js';
 
 /** A distributed TWIST run: what to train, on how many trainers, where its checkpoints go. */
 export interface DistributedRunOptions {
@@ -354,7 +352,7 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
             nextEval = (Math.floor(step / o.evalEvery!) + 1) * o.evalEvery!;
           }
           if (k < n && step < totalSteps) {
-            const larger = largerGroup(await client.status(), bundle, k, sizes);
+            const larger = await largerGroup(client, bundle, k, sizes);
             if (larger > k) {
               resizeTo = larger;
               o.onEvent?.({ kind: 'resize', step, from: k, to: resizeTo });
@@ -415,20 +413,33 @@ async function checkpoint(trainers: ActorHandle[], o: DistributedRunOptions, ste
 }
 
 /**
- * The largest group size in `sizes` above `k` whose extra bundles fit in what the alive nodes have
- * free now (each node packed greedily), or `k` when none does.
+ * The largest group size in `sizes` above `k` whose extra bundles the head can place now (asked by
+ * reserving them as a probe group that is removed at once: the head's own scheduler decides), or
+ * `k` when none can.
  */
-function largerGroup(status: ClusterStatus, bundle: Resources, k: number, sizes: readonly number[]): number {
-  let room = 0;
-  for (const node of status.nodes) {
-    if (node.state !== 'ALIVE') continue;
-    let free = node.resources.available;
-    while (fits(bundle, free)) {
-      free = subtract(free, bundle);
-      room++;
+async function largerGroup(
+  client: ClusterClient,
+  bundle: Resources,
+  k: number,
+  sizes: readonly number[],
+): Promise<number> {
+  for (const size of sizes) {
+    if (size <= k) break;
+    const probe = await client.createPlacementGroup(
+      Array.from({ length: size - k }, () => bundle),
+      'SPREAD',
+      'twist-run-probe',
+    );
+    try {
+      await client.placementGroup(probe, 500);
+      return size;
+    } catch (err) {
+      if (!(err instanceof GetTimeoutError)) throw err;
+    } finally {
+      await client.removePlacementGroup(probe).catch(() => undefined);
     }
   }
-  return sizes.find((size) => size > k && size - k <= room) ?? k;
+  return k;
 }
 
 /**

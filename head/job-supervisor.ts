@@ -121,15 +121,7 @@ export class JobSupervisor {
     const file = j.submission.logPath;
     const size = existsSync(file) ? statSync(file).size : 0;
     const want = Math.min(maxBytes > 0 ? maxBytes : MAX_LOG_READ, MAX_LOG_READ, Math.max(0, size - offset));
-    const data = Buffer.alloc(want);
-    if (want > 0) {
-      const fd = openSync(file, 'r');
-      try {
-        readSync(fd, data, 0, want, offset);
-      } finally {
-        closeSync(fd);
-      }
-    }
+    const data = readRange(file, offset, want);
     const nextOffset = offset + want;
     return { data, nextOffset, done: j.state !== 'RUNNING' && nextOffset >= size };
   }
@@ -254,4 +246,17 @@ function lastLine(file: string): string {
   } catch {
     return '';
   }
+}
+
+/** `n` bytes of `file` from `offset` (an empty buffer for n = 0). */
+function readRange(file: string, offset: number, n: number): Buffer {
+  const buf = Buffer.alloc(n);
+  if (n === 0) return buf;
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, buf, 0, n, offset);
+  } finally {
+    closeSync(fd);
+  }
+  return buf;
 }
