@@ -12,16 +12,19 @@ import {
   scaledLr,
   selectBackend,
 } from '../twist/index.js';
-import { runTorchAnchor } from './anchor.js';
+import { fileURLToPath } from 'node:url';
+import { runPythonJsonLines, runTorchAnchor } from './anchor.js';
 
 const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
 
 /**
- * `npm run bench -- train-step [--steps N] [--batch B] [--width W] [--no-anchor]`: one TWIST training
+ * `npm run bench -- train-step [--steps N] [--batch B] [--width W] [--no-anchor] [--epoch-anchor]`: one TWIST training
  * step (ResNet-18, cifar stem, 28×28×1, two views, head 512/10, LARS) on the selected backend:
  * ms/step, images/s and effective GFLOP/s (forward FLOPs × 3 / step time), with the time split into
- * augmentation, forward+backward, gradient download, optimizer and weight upload. Then the PyTorch
- * anchor on the same work in the same sitting (its first epoch's ms/step) and the ratio.
+ * augmentation, forward+backward, gradient download, optimizer and weight upload. Then the same step
+ * in PyTorch in the same sitting (bench/train_step_anchor.py, on the shared anchor's model) and the
+ * ratios; with `--epoch-anchor` also the shared anchor's first epoch (its ms/step includes its
+ * batched augmentation).
  */
 export async function trainStepBench(args: Map<string, string>, emit: (o: object) => void): Promise<void> {
   const batch = Number(args.get('batch') ?? 256);
@@ -78,6 +81,32 @@ export async function trainStepBench(args: Map<string, string>, emit: (o: object
   emit(ours);
   model.dispose();
   if (args.has('no-anchor')) return;
+  // The same step in PyTorch (the shared anchor's model, loss and LARS), inputs prepared once: a
+  // kernel-for-kernel comparison (ours above also includes its augmentation, ms_augment).
+  const step2 = await runPythonJsonLines(
+    fileURLToPath(new URL('../../bench/train_step_anchor.py', import.meta.url)),
+    [
+      '--steps',
+      String(steps),
+      '--batch',
+      String(batch),
+      '--width',
+      String(width),
+      '--threads',
+      String(backend.threads),
+    ],
+  );
+  const torchStep = step2.lines.find((l) => l['impl'] === 'pytorch') as { ms_per_step: number } | undefined;
+  if (!torchStep) throw new Error('train_step_anchor.py printed no result');
+  emit({ ...torchStep, gflops_effective: +(stepFlops / (torchStep.ms_per_step / 1000) / 1e9).toFixed(2) });
+  emit({
+    bench: 'train-step',
+    ratio_ms_per_step_ours_over_pytorch_step: +(ms / torchStep.ms_per_step).toFixed(2),
+    ratio_forward_backward_over_pytorch_step: +(
+      median(step.timings()['forward_backward']!.slice(-steps)) / torchStep.ms_per_step
+    ).toFixed(2),
+  });
+  if (!args.has('epoch-anchor')) return;
   const anchor = await runTorchAnchor(['1', String(width), String(batch), '10'], (l) => 'epoch' in l);
   const epoch = anchor.lines.find((l) => 'epoch' in l) as
     { ms_per_step: number; img_per_s: number } | undefined;

@@ -58,8 +58,8 @@ Trains TWIST on this process on an MNIST-format dataset and prints one JSON line
     --max-failures N     failures survived, each resumed from the last checkpoint (default 3)
     --token-file FILE    the cluster token (default: TWIST_TOKEN, else ~/.twist/token)
                          --run-dir is required (shared storage); --batch-size is the global batch
-  --backend auto|tensorflow|wasm|cpu   (default: TWIST_BACKEND, else auto)
-  --threads N            wasm threads (default: TWIST_WASM_THREADS, else all cores)
+  --backend auto|torch|tensorflow|wasm|cpu   (default: TWIST_BACKEND, else auto)
+  --threads N            compute threads, wasm or ATen (default: TWIST_WASM_THREADS, else all cores)
 `;
 
 /** `twist train --local`: parses flags at the edge, validates them with the config schema, trains. */

@@ -50,6 +50,7 @@ export interface DistributedRunOptions {
   /** GPUs per trainer (default 0: CPU trainers). */
   gpusPerTrainer?: number;
   backend?: string;
+  /** Compute threads per trainer (default: the CPUs reserved for it, 1). */
   threads?: number;
   /** Stop after this many steps (smoke runs). */
   maxSteps?: number;
@@ -261,7 +262,9 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
               stepsPerEpoch: info.stepsPerEpoch,
               backend: o.backend ?? 'auto',
               syncBatchNorm: o.syncBatchNorm ?? true,
-              ...(o.threads ? { threads: o.threads } : {}),
+              // compute threads (wasm's pool, ATen's intra-op pool): the CPUs its bundle reserved,
+              // so trainers sharing a machine do not oversubscribe it
+              threads: o.threads ?? bundle.CPU,
             },
             {
               placementGroup: pg,

@@ -8,15 +8,21 @@ import * as tfwasm from '@tensorflow/tfjs-backend-wasm';
 import { BackendUnavailableError, InvalidArgumentError } from '../../core/index.js';
 import { registerWasmTrainingKernels } from './wasm-kernels/register.js';
 import { withNodeWasmThreads } from './wasm-threads.js';
+import { loadTorchAddon } from './torch/torch-addon.js';
+import { TorchBackend } from './torch/torch-backend.js';
+import { registerTorchKernels } from './torch/torch-kernels.js';
 
 /** Compute backends in the order {@link selectBackend} tries them. */
-export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['torch', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 export interface BackendOptions {
   /** A backend to force, or `auto` (default: `TWIST_BACKEND`, else `auto`). */
   name?: BackendName | 'auto' | undefined;
-  /** wasm threads (default: `TWIST_WASM_THREADS`, else the number of logical cores). */
+  /**
+   * Compute threads: wasm's thread pool, or ATen's intra-op pool on `torch` (default:
+   * `TWIST_WASM_THREADS`, else the number of logical cores).
+   */
   threads?: number | undefined;
 }
 
@@ -62,6 +68,31 @@ async function loadTensorflow(): Promise<string> {
   throw new BackendUnavailableError(`the tensorflow backend is unavailable: ${errors.join('; ')}`);
 }
 
+/**
+ * Loads the native libtorch backend: CUDA when the addon's libtorch is a CUDA build and a GPU is
+ * visible (`CUDA_VISIBLE_DEVICES` honoured: device 0 of those), else CPU with `threads` ATen threads.
+ */
+async function loadTorch(threads: number): Promise<{ detail: string; threads: number }> {
+  const addon = loadTorchAddon();
+  // Freed CPU blocks are kept for reuse up to this many bytes (TWIST_TORCH_CACHE_BYTES, default a
+  // quarter of the machine's memory): fresh pages cost a fault each, which dominated a step.
+  const envCache = process.env['TWIST_TORCH_CACHE_BYTES'];
+  const cache = envCache !== undefined ? Number(envCache) : Math.floor(os.totalmem() / 4);
+  if (!Number.isFinite(cache) || cache < 0) {
+    throw new InvalidArgumentError(`TWIST_TORCH_CACHE_BYTES must be a byte count, got '${envCache}'`);
+  }
+  let info = addon.init('cpu', threads, cache);
+  if (info.cuda) info = addon.init('cuda', threads, cache);
+  registerTorchKernels();
+  if (!tf.findBackend('torch')) tf.registerBackend('torch', () => new TorchBackend(addon), 3);
+  if (!(await tf.setBackend('torch')))
+    throw new BackendUnavailableError('the torch backend failed to initialise');
+  const where = info.device.startsWith('cuda')
+    ? `CUDA (${info.device})`
+    : `CPU, ${info.threads} ATen threads`;
+  return { detail: `libtorch ${addon.torchVersion}, ${where}`, threads: info.threads };
+}
+
 async function loadWasm(threads: number): Promise<string> {
   registerWasmTrainingKernels('wasm');
   const init = async (): Promise<boolean> => tf.setBackend('wasm');
@@ -86,8 +117,8 @@ async function loadWasm(threads: number): Promise<string> {
 }
 
 /**
- * Picks and initialises the compute backend: `tensorflow` (tfjs-node-gpu, then tfjs-node) if it
- * loads, else `wasm` with the project's training kernels, else `cpu`. A forced backend (option or
+ * Picks and initialises the compute backend: `torch` (the native libtorch addon) if it was built,
+ * else `tensorflow` (tfjs-node-gpu, then tfjs-node) if it loads, else `wasm` with the project's training kernels, else `cpu`. A forced backend (option or
  * `TWIST_BACKEND`) that cannot load is an error, never a silent fallback. Calling it again returns the
  * backend already chosen; asking for a different one then is an error (tfjs holds one per process).
  * @throws BackendUnavailableError when a forced backend cannot load.
@@ -117,7 +148,11 @@ export async function selectBackend(options: BackendOptions = {}): Promise<Backe
     try {
       let detail: string;
       let used = 1;
-      if (candidate === 'tensorflow') detail = await loadTensorflow();
+      if (candidate === 'torch') {
+        const t = await loadTorch(threads);
+        detail = t.detail;
+        used = t.threads;
+      } else if (candidate === 'tensorflow') detail = await loadTensorflow();
       else if (candidate === 'wasm') {
         detail = await loadWasm(threads);
         used = tfwasm.getThreadsCount();

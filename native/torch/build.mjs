@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// Builds the torch backend's addon (run by `npm install` / `npm ci`, or `npm run build:native`).
+// Never fails the install: without libtorch, or when the build fails, it says so and the backend
+// is simply unavailable (the wasm and cpu backends keep working). Writes build/status.json.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { discoverLibtorch } from './discover.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const at = args.indexOf('--libtorch');
+if (at >= 0 && args[at + 1]) process.env.TWIST_LIBTORCH_DIR = path.resolve(args[at + 1]);
+const strict = args.includes('--strict');
+
+function status(s) {
+  fs.mkdirSync(path.join(here, 'build'), { recursive: true });
+  fs.writeFileSync(
+    path.join(here, 'build/status.json'),
+    JSON.stringify({ ...s, at: new Date().toISOString() }) + '\n',
+  );
+}
+
+function nodeGyp() {
+  const candidates = [
+    process.env.npm_config_node_gyp,
+    path.join(here, '../../node_modules/node-gyp/bin/node-gyp.js'),
+    process.env.npm_execpath &&
+      path.join(path.dirname(process.env.npm_execpath), '../node_modules/node-gyp/bin/node-gyp.js'),
+    '/usr/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js',
+    '/usr/share/nodejs/node-gyp/bin/node-gyp.js',
+  ];
+  return candidates.find((c) => c && fs.existsSync(c));
+}
+
+function give(reason) {
+  console.error(`twist: the torch backend is unavailable: ${reason}`);
+  status({ built: false, reason });
+  process.exit(strict ? 1 : 0);
+}
+
+let found;
+try {
+  found = discoverLibtorch();
+} catch (err) {
+  give(err.message);
+}
+if (!found)
+  give('no libtorch found (set TWIST_LIBTORCH_DIR, install Debian libtorch-dev, or a python3 torch)');
+const gyp = nodeGyp();
+if (!gyp) give('node-gyp not found (it comes with npm)');
+// Node's own headers, when this node was installed with them (Debian's nodejs, or a release
+// tarball); otherwise node-gyp fetches them.
+const prefix = path.dirname(path.dirname(process.execPath));
+const nodedir = fs.existsSync(path.join(prefix, 'include/node/node_api.h')) ? [`--nodedir=${prefix}`] : [];
+console.error(
+  `twist: building the torch backend against libtorch ${found.version} (${found.source}, ${found.libDir})`,
+);
+const r = spawnSync(process.execPath, [gyp, 'rebuild', ...nodedir, '--jobs=max'], {
+  cwd: here,
+  stdio: ['ignore', 'inherit', 'inherit'],
+  env: process.env,
+});
+if (r.status !== 0) give(`the addon build failed (node-gyp exit ${r.status}); see the output above`);
+status({ built: true, libtorch: found });
+console.error('twist: torch backend built: native/torch/build/Release/twist_torch.node');

@@ -1,0 +1,201 @@
+// Node-API surface of the torch backend: tensors live in ATen (CPU, or CUDA when this libtorch has
+// it and a device is visible) and JS holds integer handles. Host copies happen only in write/read.
+#include <napi.h>
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <ATen/Context.h>
+
+#include <cstring>
+#include <string>
+
+#include "caching-allocator.h"
+#include "ops.h"
+
+#define TWIST_STR2(x) #x
+#define TWIST_STR(x) TWIST_STR2(x)
+#include "tensor-table.h"
+
+namespace twist_torch {
+namespace {
+
+// Immortal, like the allocator: no tensor destructors run while the process exits.
+TensorTable& g_table = *new TensorTable();
+at::Device g_device(at::kCPU);
+
+// dtype codes shared with the TS side: 0 float32, 1 int32, 2 bool.
+int dtype_code(at::ScalarType t) {
+  switch (t) {
+    case at::kFloat: return 0;
+    case at::kInt: return 1;
+    case at::kBool: return 2;
+    default: throw std::invalid_argument(std::string("unsupported tensor dtype ") + c10::toString(t));
+  }
+}
+
+std::vector<int64_t> shape_of(const Napi::Value& v) {
+  const Napi::Array a = v.As<Napi::Array>();
+  std::vector<int64_t> s(a.Length());
+  for (uint32_t i = 0; i < a.Length(); i++) s[i] = a.Get(i).As<Napi::Number>().Int64Value();
+  return s;
+}
+
+template <typename F>
+Napi::Value guarded(const Napi::CallbackInfo& info, const char* what, F f) {
+  try {
+    return f();
+  } catch (const c10::Error& e) {
+    Napi::Error::New(info.Env(), std::string(what) + ": " + e.what_without_backtrace())
+        .ThrowAsJavaScriptException();
+  } catch (const std::exception& e) {
+    Napi::Error::New(info.Env(), std::string(what) + ": " + e.what()).ThrowAsJavaScriptException();
+  }
+  return info.Env().Undefined();
+}
+
+// init(device: 'cpu'|'cuda', threads: number) -> {device, cuda, devices, mkldnn, threads}
+Napi::Value Init(const Napi::CallbackInfo& info) {
+  return guarded(info, "init", [&]() -> Napi::Value {
+    const std::string dev = info[0].As<Napi::String>();
+    const int threads = info[1].As<Napi::Number>().Int32Value();
+    if (dev == "cuda") {
+      if (!at::hasCUDA()) throw std::runtime_error("this libtorch has no CUDA support, or no GPU is visible");
+      g_device = at::Device(at::kCUDA, 0);
+    } else if (dev == "cpu") {
+      g_device = at::Device(at::kCPU);
+    } else {
+      throw std::invalid_argument("unknown device '" + dev + "' (expected cpu or cuda)");
+    }
+    if (threads > 0) at::set_num_threads(threads);
+    // cap on what the CPU allocator keeps cached for reuse (bytes; 0 disables the cache)
+    const double cap = info.Length() > 2 && info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 0;
+    install_caching_allocator(static_cast<size_t>(cap));
+    Napi::Object o = Napi::Object::New(info.Env());
+    o.Set("device", g_device.str());
+    o.Set("cuda", at::hasCUDA());
+    o.Set("mkldnn", at::hasMKLDNN());
+    o.Set("cudaBuild", TWIST_TORCH_CUDA == 1);
+    o.Set("threads", at::get_num_threads());
+    return o;
+  });
+}
+
+// write(values: Float32Array|Int32Array|Uint8Array, shape: number[], dtype: 0|1|2) -> handle
+Napi::Value Write(const Napi::CallbackInfo& info) {
+  return guarded(info, "write", [&]() -> Napi::Value {
+    const Napi::TypedArray arr = info[0].As<Napi::TypedArray>();
+    const auto shape = shape_of(info[1]);
+    const int code = info[2].As<Napi::Number>().Int32Value();
+    at::ScalarType t = code == 0 ? at::kFloat : code == 1 ? at::kInt : at::kBool;
+    int64_t n = 1;
+    for (auto d : shape) n *= d;
+    const size_t elem = code == 2 ? 1 : 4;
+    if (arr.ByteLength() != static_cast<size_t>(n) * elem)
+      throw std::invalid_argument("values hold " + std::to_string(arr.ByteLength()) + " bytes, shape needs " +
+                                  std::to_string(n * elem));
+    uint8_t* data = static_cast<uint8_t*>(arr.ArrayBuffer().Data()) + arr.ByteOffset();
+    at::Tensor host = at::empty(shape, at::TensorOptions().dtype(t));
+    if (n > 0) std::memcpy(host.data_ptr(), data, n * elem);
+    return Napi::Number::New(info.Env(), static_cast<double>(g_table.put(host.to(g_device))));
+  });
+}
+
+// read(handle) -> Float32Array|Int32Array|Uint8Array (a copy, row-major)
+Napi::Value Read(const Napi::CallbackInfo& info) {
+  return guarded(info, "read", [&]() -> Napi::Value {
+    const at::Tensor& t = g_table.get(info[0].As<Napi::Number>().Int64Value());
+    const at::Tensor host = t.to(at::kCPU).contiguous();
+    const int code = dtype_code(host.scalar_type());
+    const size_t n = static_cast<size_t>(host.numel());
+    Napi::Env env = info.Env();
+    if (code == 0) {
+      auto out = Napi::Float32Array::New(env, n);
+      if (n) std::memcpy(out.Data(), host.data_ptr(), n * 4);
+      return out;
+    }
+    if (code == 1) {
+      auto out = Napi::Int32Array::New(env, n);
+      if (n) std::memcpy(out.Data(), host.data_ptr(), n * 4);
+      return out;
+    }
+    auto out = Napi::Uint8Array::New(env, n);
+    if (n) std::memcpy(out.Data(), host.data_ptr(), n);
+    return out;
+  });
+}
+
+Napi::Value Dispose(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), g_table.erase(info[0].As<Napi::Number>().Int64Value()));
+}
+
+Napi::Value Stats(const Napi::CallbackInfo& info) {
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("tensors", static_cast<double>(g_table.size()));
+  o.Set("bytes", static_cast<double>(g_table.bytes()));
+  const CacheStats c = caching_allocator_stats();
+  o.Set("cachedBytes", static_cast<double>(c.cached_bytes));
+  o.Set("cacheHits", static_cast<double>(c.hits));
+  o.Set("cacheMisses", static_cast<double>(c.misses));
+  return o;
+}
+
+// op(name, handles: number[], args: number[]) -> [count, (handle, dtype, rank, dims...)...]
+Napi::Value Op(const Napi::CallbackInfo& info) {
+  const std::string name = info[0].As<Napi::String>();
+  return guarded(info, name.c_str(), [&]() -> Napi::Value {
+    const Napi::Array ids = info[1].As<Napi::Array>();
+    const Napi::Array args = info[2].As<Napi::Array>();
+    Tensors in;
+    in.reserve(ids.Length());
+    for (uint32_t i = 0; i < ids.Length(); i++)
+      in.push_back(g_table.get(ids.Get(i).As<Napi::Number>().Int64Value()));
+    Args a(args.Length());
+    for (uint32_t i = 0; i < args.Length(); i++) a[i] = args.Get(i).As<Napi::Number>().DoubleValue();
+    const Tensors out = run_op(name, in, a);
+    Napi::Env env = info.Env();
+    Napi::Array r = Napi::Array::New(env);
+    uint32_t k = 0;
+    r.Set(k++, static_cast<double>(out.size()));
+    for (const auto& t : out) {
+      const int code = dtype_code(t.scalar_type());
+      r.Set(k++, static_cast<double>(g_table.put(t)));
+      r.Set(k++, code);
+      r.Set(k++, static_cast<double>(t.dim()));
+      for (auto d : t.sizes()) r.Set(k++, static_cast<double>(d));
+    }
+    return r;
+  });
+}
+
+Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  at::set_num_threads(info[0].As<Napi::Number>().Int32Value());
+  return Napi::Number::New(info.Env(), at::get_num_threads());
+}
+
+Napi::Value Kernels(const Napi::CallbackInfo& info) {
+  const auto names = op_names();
+  Napi::Array r = Napi::Array::New(info.Env(), names.size());
+  for (size_t i = 0; i < names.size(); i++) r.Set(static_cast<uint32_t>(i), names[i]);
+  return r;
+}
+
+Napi::Object Module(Napi::Env env, Napi::Object exports) {
+  exports.Set("init", Napi::Function::New(env, Init));
+  exports.Set("write", Napi::Function::New(env, Write));
+  exports.Set("read", Napi::Function::New(env, Read));
+  exports.Set("dispose", Napi::Function::New(env, Dispose));
+  exports.Set("stats", Napi::Function::New(env, Stats));
+  exports.Set("op", Napi::Function::New(env, Op));
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads));
+  exports.Set("kernels", Napi::Function::New(env, Kernels));
+  exports.Set("torchVersion", Napi::String::New(env, TWIST_STR(TWIST_TORCH_VERSION)));
+  return exports;
+}
+
+}  // namespace
+}  // namespace twist_torch
+
+static Napi::Object TwistTorchInit(Napi::Env env, Napi::Object exports) {
+  return twist_torch::Module(env, exports);
+}
+
+NODE_API_MODULE(twist_torch, TwistTorchInit)

@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { BackendUnavailableError } from '../../../core/index.js';
+
+/** The native addon's surface (native/torch/src/addon.cc). Tensor handles are integers. */
+export interface TorchAddon {
+  /** `cacheBytes`: the most the caching CPU allocator keeps for reuse (0: no cache). */
+  init(
+    device: 'cpu' | 'cuda',
+    threads: number,
+    cacheBytes: number,
+  ): {
+    device: string;
+    cuda: boolean;
+    cudaBuild: boolean;
+    mkldnn: boolean;
+    threads: number;
+  };
+  /** Copies host values into a new tensor; dtype code 0 float32, 1 int32, 2 bool. */
+  write(values: Float32Array | Int32Array | Uint8Array, shape: number[], dtype: number): number;
+  read(handle: number): Float32Array | Int32Array | Uint8Array;
+  dispose(handle: number): boolean;
+  stats(): { tensors: number; bytes: number; cachedBytes: number; cacheHits: number; cacheMisses: number };
+  /** Runs a kernel: returns [count, (handle, dtype, rank, ...dims) per output]. */
+  op(name: string, handles: number[], args: number[]): number[];
+  setThreads(n: number): number;
+  kernels(): string[];
+  torchVersion: string;
+}
+
+const ADDON = fileURLToPath(
+  new URL('../../../../native/torch/build/Release/twist_torch.node', import.meta.url),
+);
+const STATUS = fileURLToPath(new URL('../../../../native/torch/build/status.json', import.meta.url));
+
+let loaded: TorchAddon | undefined;
+
+/**
+ * Loads the torch backend's addon (built at install by native/torch/build.mjs; `TWIST_TORCH_ADDON`
+ * overrides its path).
+ * @throws BackendUnavailableError saying why: not built (no libtorch at install, or the build
+ * failed: the reason recorded then), or it fails to load (a libtorch library missing at run time).
+ */
+export function loadTorchAddon(): TorchAddon {
+  if (loaded) return loaded;
+  const file = process.env['TWIST_TORCH_ADDON'] ?? ADDON;
+  if (!fs.existsSync(file)) {
+    let why = 'the addon was never built (run `npm run build:native`)';
+    try {
+      const s = JSON.parse(fs.readFileSync(STATUS, 'utf8')) as { built: boolean; reason?: string };
+      if (!s.built && s.reason) why = s.reason;
+    } catch {
+      // no status: the build script did not run
+    }
+    throw new BackendUnavailableError(`the torch backend is unavailable: ${why} (${file} missing)`);
+  }
+  try {
+    loaded = createRequire(import.meta.url)(file) as TorchAddon;
+  } catch (err) {
+    throw new BackendUnavailableError(
+      `the torch backend is unavailable: ${file} failed to load: ${(err as Error).message.split('\n')[0]}`,
+      { cause: err },
+    );
+  }
+  return loaded;
+}

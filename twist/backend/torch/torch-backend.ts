@@ -1,0 +1,167 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { KernelUnsupportedError } from '../../../core/index.js';
+import type { TorchAddon } from './torch-addon.js';
+
+type DType = 'float32' | 'int32' | 'bool';
+const CODE: Record<DType, number> = { float32: 0, int32: 1, bool: 2 };
+const DTYPES: DType[] = ['float32', 'int32', 'bool'];
+
+interface TorchData {
+  handle: number;
+  refCount: number;
+}
+
+/** A tensor a kernel returns: tfjs's TensorInfo of a torch-held tensor. */
+export type TorchInfo = tf.TensorInfo;
+
+/**
+ * tfjs's `torch` backend: tensor storage is ATen tensors held by the native addon (one handle per
+ * tfjs data id), kernels run ATen (./torch-kernels.ts). Only float32, int32 and bool tensors exist
+ * here; a string or complex tensor is a KernelUnsupportedError.
+ */
+export class TorchBackend extends tf.KernelBackend {
+  private readonly data: tf.DataStorage<TorchData>;
+
+  constructor(readonly addon: TorchAddon) {
+    super();
+    this.data = new tf.DataStorage<TorchData>(this, tf.engine());
+  }
+
+  /** The addon handle of a tensor (moving it here from another backend if it lives there). */
+  handle(t: tf.TensorInfo): number {
+    return this.data.get(t.dataId).handle;
+  }
+
+  /**
+   * Runs native kernel `name` on `inputs` and wraps its outputs as new tensors.
+   * @throws Error from the addon (ATen's message, prefixed with the kernel name).
+   */
+  run(name: string, inputs: readonly tf.TensorInfo[], args: readonly number[] = []): TorchInfo[] {
+    const r = this.addon.op(
+      name,
+      inputs.map((t) => this.handle(t)),
+      args as number[],
+    );
+    const out: TorchInfo[] = [];
+    let k = 1;
+    for (let i = 0; i < r[0]!; i++) {
+      const handle = r[k++]!;
+      const dtype = DTYPES[r[k++]!]!;
+      const rank = r[k++]!;
+      const shape = r.slice(k, k + rank);
+      k += rank;
+      out.push(this.adopt(handle, shape, dtype));
+    }
+    return out;
+  }
+
+  /** {@link run} for a kernel with one output. */
+  run1(name: string, inputs: readonly tf.TensorInfo[], args: readonly number[] = []): TorchInfo {
+    return this.run(name, inputs, args)[0]!;
+  }
+
+  private adopt(handle: number, shape: number[], dtype: DType): TorchInfo {
+    const dataId = {};
+    this.data.set(dataId, { handle, refCount: 1 });
+    return { dataId, shape, dtype };
+  }
+
+  /** A tensor of `shape` filled with `values` (default zeros). */
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values?: tf.backend_util.BackendValues): TorchInfo {
+    const n = tf.util.sizeFromShape(shape);
+    const v = values ?? tf.util.getTypedArrayFromDType(dtype as DType, n);
+    return { dataId: this.write(v, shape, dtype), shape, dtype };
+  }
+
+  /** Releases an intermediate tensor a kernel made and does not return. */
+  disposeIntermediate(t: tf.TensorInfo): void {
+    this.disposeData(t.dataId, true);
+  }
+
+  override write(values: tf.backend_util.BackendValues, shape: number[], dtype: tf.DataType): object {
+    const dataId = {};
+    this.data.set(dataId, { handle: this.writeHandle(values, shape, dtype), refCount: 1 });
+    return dataId;
+  }
+
+  private writeHandle(values: tf.backend_util.BackendValues, shape: number[], dtype: tf.DataType): number {
+    if (!(dtype in CODE)) {
+      throw new KernelUnsupportedError(
+        `the torch backend holds float32, int32 and bool tensors, not ${dtype}`,
+      );
+    }
+    const d = dtype as DType;
+    let v = values as Float32Array | Int32Array | Uint8Array;
+    if (d === 'float32' && !(v instanceof Float32Array)) v = Float32Array.from(v as ArrayLike<number>);
+    else if (d === 'int32' && !(v instanceof Int32Array)) v = Int32Array.from(v as ArrayLike<number>);
+    else if (d === 'bool' && !(v instanceof Uint8Array)) v = Uint8Array.from(v as ArrayLike<number>);
+    return this.addon.write(v, shape, CODE[d]);
+  }
+
+  override move(
+    dataId: object,
+    values: tf.backend_util.BackendValues,
+    shape: number[],
+    dtype: tf.DataType,
+    refCount: number,
+  ): void {
+    this.data.set(dataId, { handle: this.writeHandle(values, shape, dtype), refCount });
+  }
+
+  override readSync(dataId: object): tf.backend_util.BackendValues {
+    return this.addon.read(this.data.get(dataId).handle);
+  }
+
+  override read(dataId: object): Promise<tf.backend_util.BackendValues> {
+    return Promise.resolve(this.readSync(dataId));
+  }
+
+  override refCount(dataId: object): number {
+    return this.data.has(dataId) ? this.data.get(dataId).refCount : 0;
+  }
+
+  override incRef(dataId: object): void {
+    this.data.get(dataId).refCount++;
+  }
+
+  override disposeData(dataId: object, force = false): boolean {
+    if (!this.data.has(dataId)) return true;
+    const d = this.data.get(dataId);
+    d.refCount--;
+    if (!force && d.refCount > 0) return false;
+    this.addon.dispose(d.handle);
+    this.data.delete(dataId);
+    return true;
+  }
+
+  override numDataIds(): number {
+    return this.data.numDataIds();
+  }
+
+  override memory(): { unreliable: boolean; numBytesInTorch: number; numTorchTensors: number } {
+    const s = this.addon.stats();
+    return { unreliable: false, numBytesInTorch: s.bytes, numTorchTensors: s.tensors };
+  }
+
+  override timerAvailable(): boolean {
+    return true;
+  }
+
+  override time(f: () => void): Promise<tf.BackendTimingInfo> {
+    const start = performance.now();
+    f();
+    return Promise.resolve({ kernelMs: performance.now() - start });
+  }
+
+  override floatPrecision(): 32 {
+    return 32;
+  }
+
+  override epsilon(): number {
+    return 1e-7;
+  }
+
+  override dispose(): void {
+    // tensors still registered are released with their data ids by the engine
+  }
+}
