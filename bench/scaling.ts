@@ -6,10 +6,11 @@ import { startBenchCluster } from './run-cluster.js';
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 /**
- * `npm run bench -- scaling [--width 16] [--batch 256] [--steps 8] [--warmup 2] [--sync-bn 1|0]`: images/s of one
+ * `npm run bench -- scaling [--width 16] [--batch 256] [--steps 8] [--warmup 2] [--sync-bn 1|0] [--backend NAME]`: images/s of one
  * trainer (one core) against two trainers (one core each) on the same global batch, on a local
  * cluster of two workers; the step time split into compute, exposed all-reduce and loader wait;
- * scaling efficiency = ips(2) / (2 · ips(1)).
+ * scaling efficiency = ips(2) / (2 · ips(1)). Each trainer computes on one thread of `--backend`
+ * (default: auto, the first of torch, tensorflow, wasm that loads).
  */
 export async function scalingBench(args: Map<string, string>, emit: (o: object) => void): Promise<void> {
   const width = Number(args.get('width') ?? 16);
@@ -17,6 +18,7 @@ export async function scalingBench(args: Map<string, string>, emit: (o: object) 
   const steps = Number(args.get('steps') ?? 8);
   const warmup = Number(args.get('warmup') ?? 2);
   const syncBatchNorm = (args.get('sync-bn') ?? '1') !== '0';
+  const backend = args.get('backend') ?? 'auto';
   const c = await startBenchCluster(2, 1);
   try {
     const results: Record<number, number> = {};
@@ -27,7 +29,7 @@ export async function scalingBench(args: Map<string, string>, emit: (o: object) 
         trainers,
         runDir: path.join(c.dir, `run-${trainers}`),
         maxSteps: steps,
-        backend: 'wasm',
+        backend,
         threads: 1,
         evaluate: false,
         syncBatchNorm,
@@ -40,6 +42,7 @@ export async function scalingBench(args: Map<string, string>, emit: (o: object) 
         bench: 'scaling',
         trainers,
         cores: trainers,
+        backend,
         width,
         global_batch: batch,
         sync_bn: syncBatchNorm,

@@ -9,6 +9,7 @@ import { trainCommand } from './train-command.js';
 import { addWorkerCommand } from './worker-command.js';
 import { addDemoCommand } from './demo-command.js';
 import { addJobCommand } from './job-command.js';
+import { addDoctorCommand } from './doctor-command.js';
 
 /** The `twist` program: cluster commands (commander) and the training commands. */
 function program(setCode: (c: number) => void): Command {
@@ -22,6 +23,7 @@ function program(setCode: (c: number) => void): Command {
   addStopCommand(p);
   addDemoCommand(p);
   addJobCommand(p);
+  addDoctorCommand(p);
   // The training commands keep their own flag parsing (and --help texts).
   const passthrough = (name: string, desc: string, run: (argv: string[]) => Promise<number>): void => {
     p.command(name)

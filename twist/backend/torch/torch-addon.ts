@@ -44,7 +44,13 @@ let loaded: TorchAddon | undefined;
  */
 export function loadTorchAddon(): TorchAddon {
   if (loaded) return loaded;
-  const file = process.env['TWIST_TORCH_ADDON'] ?? ADDON;
+  const override = process.env['TWIST_TORCH_ADDON'];
+  const file = override ?? ADDON;
+  if (override && !fs.existsSync(override)) {
+    throw new BackendUnavailableError(
+      `the torch backend is unavailable: TWIST_TORCH_ADDON=${override} does not exist`,
+    );
+  }
   if (!fs.existsSync(file)) {
     let why = 'the addon was never built (run `npm run build:native`)';
     try {

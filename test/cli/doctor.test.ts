@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'ava';
+import { libtorchOnThisMachine } from '../helpers/libtorch.js';
+import { jsonLines, runCli } from '../helpers/run-cli.js';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'twist-doctor-'));
+test.after.always(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+test('twist doctor lists every backend in the order auto tries them, torch first where libtorch is', async (t) => {
+  const r = await runCli(['doctor', '--json']);
+  t.is(r.code, 0, r.stderr);
+  const probes = jsonLines(r.stdout);
+  t.deepEqual(
+    probes.map((p) => p['name']),
+    ['torch', 'tensorflow', 'wasm', 'cpu'],
+  );
+  const torch = probes[0]!;
+  if (libtorchOnThisMachine()) {
+    t.true(torch['available'] as unknown as boolean, String(torch['detail']));
+    t.regex(String(torch['detail']), /libtorch \d+\.\d+/);
+    t.true(torch['auto'] as unknown as boolean);
+  }
+  t.true(probes[2]!['available'] as unknown as boolean, 'wasm');
+});
+
+test('without the addon, torch is listed unavailable with the reason, and auto training falls to the next backend', async (t) => {
+  const env = { TWIST_TORCH_ADDON: path.join(tmp, 'missing.node') };
+  const r = await runCli(['doctor', '--json'], env);
+  const probes = jsonLines(r.stdout);
+  t.false(probes[0]!['available'] as unknown as boolean);
+  t.regex(String(probes[0]!['detail']), /TWIST_TORCH_ADDON=.*missing\.node does not exist/);
+  t.true(probes.find((p) => p['name'] === 'wasm')!['auto'] as unknown as boolean);
+  const forced = await runCli(['train', '--local', '--backend', 'torch', '--max-steps', '1'], env);
+  t.is(forced.code, 2);
+  t.regex(forced.stderr, /the torch backend is unavailable: TWIST_TORCH_ADDON=/);
+});
