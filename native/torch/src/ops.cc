@@ -44,7 +44,9 @@ at::ScalarType dtype_of(int64_t code) {
 }
 
 at::Tensor nchw(const at::Tensor& x) { return x.permute({0, 3, 1, 2}); }
-at::Tensor nhwc(const at::Tensor& x) { return x.permute({0, 2, 3, 1}); }
+// Back to tfjs's NHWC, made contiguous: free for a channels-last result (the usual case), one copy
+// otherwise. Element-wise kernels on operands of mixed layouts take ATen's strided path, ~4x slower.
+at::Tensor nhwc(const at::Tensor& x) { return x.permute({0, 2, 3, 1}).contiguous(); }
 
 // Convolution geometry: [sh, sw, pt, pb, pl, pr, dh, dw, depthwise].
 struct Conv {
