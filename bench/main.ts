@@ -7,10 +7,12 @@ import { loaderBench } from './loader.js';
 import { controlPlaneBench } from './control-plane.js';
 import { scalingBench } from './scaling.js';
 import { recoveryBench } from './recovery.js';
+import { vitStepBench } from './vit-step.js';
 import { shutdownBackend } from '../twist/index.js';
 
 const BENCHES: Record<string, (args: Map<string, string>, emit: (o: object) => void) => Promise<void>> = {
   'train-step': trainStepBench,
+  'vit-step': vitStepBench,
   fmnist: fmnistBench,
   eval: evalBench,
   checkpoint: checkpointBench,

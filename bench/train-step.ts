@@ -11,6 +11,7 @@ import {
   resnetForwardFlops,
   scaledLr,
   selectBackend,
+  type ResNetConfig,
 } from '../twist/index.js';
 import { fileURLToPath } from 'node:url';
 import { runPythonJsonLines, runTorchAnchor } from './anchor.js';
@@ -57,7 +58,7 @@ export async function trainStepBench(args: Map<string, string>, emit: (o: object
   }
   const ms = median(phases.total);
   const flopsPerImage =
-    resnetForwardFlops(model.backbone.config, 28, 28) +
+    resnetForwardFlops(model.backbone.config as ResNetConfig, 28, 28) +
     2 * (model.backbone.featureDim * cfg.hidDim + cfg.hidDim * cfg.hidDim + cfg.hidDim * cfg.dim);
   const stepFlops = 3 * flopsPerImage * 2 * batch;
   const ours = {

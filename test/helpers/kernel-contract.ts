@@ -196,21 +196,39 @@ export function kernelContractSuite(backend: BackendName): void {
     t.true(relErr(await valuesOn(backend, g), await valuesOn('cpu', g)) < TOL);
   });
 
+  const vit = {
+    arch: 'vit' as const,
+    patchSize: 4,
+    embedDim: 12,
+    depth: 2,
+    numHeads: 3,
+    imageSize: 12,
+    inChannels: 3,
+  };
   for (const spec of [
-    { depth: 18 as const, stem: 'cifar' as const, width: 4, size: 12, inChannels: 1 },
-    { depth: 50 as const, stem: 'imagenet' as const, width: 2, size: 32, inChannels: 3 },
+    {
+      backbone: { depth: 18 as const, stem: 'cifar' as const, width: 4, inChannels: 1 },
+      size: 12,
+      title: 'ResNet-18, cifar stem',
+    },
+    {
+      backbone: { depth: 50 as const, stem: 'imagenet' as const, width: 2, inChannels: 3 },
+      size: 32,
+      title: 'ResNet-50, imagenet stem',
+    },
+    { backbone: vit, size: 8, title: 'ViT, interpolated positions' },
   ]) {
-    test(`${backend}: gradients of a whole TWIST model (ResNet-${spec.depth}, ${spec.stem} stem) match cpu`, async (t) => {
+    test(`${backend}: gradients of a whole TWIST model (${spec.title}) match cpu`, async (t) => {
       const gradsOn = async (name: string): Promise<Map<string, Float32Array>> => {
         const prev = tf.getBackend();
         await tf.setBackend(name);
         const model = new TwistModel({
-          backbone: { depth: spec.depth, width: spec.width, stem: spec.stem, inChannels: spec.inChannels },
+          backbone: spec.backbone,
           head: { hidDim: 16, dim: 6, norm: 'bn', act: 'relu', drop: 0, init: 'default' },
           seed: 7,
         });
         try {
-          const shape: [number, number, number, number] = [4, spec.size, spec.size, spec.inChannels];
+          const shape: [number, number, number, number] = [4, spec.size, spec.size, spec.backbone.inChannels];
           const n = shape.reduce((a, d) => a * d, 1);
           const x1 = tf.tensor4d(randomValues(n, 61), shape);
           const x2 = tf.tensor4d(randomValues(n, 67), shape);

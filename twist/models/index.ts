@@ -1,3 +1,4 @@
 export * from './resnet.js';
 export * from './projection-head.js';
 export * from './twist-model.js';
+export * from './vit.js';

@@ -4,6 +4,7 @@ import {
   addBatchNorm,
   addLinear,
   batchNorm,
+  gelu,
   linear,
   type ForwardContext,
   type LinearInit,
@@ -34,11 +35,6 @@ export const DEFAULT_HEAD: Omit<ProjectionHeadConfig, 'inDim'> = {
   drop: 0,
   init: 'default',
 };
-
-/** GELU, exact (erf) form as PyTorch's default: x·Φ(x) = 0.5·x·(1 + erf(x/√2)). */
-function gelu(x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.mul(tf.mul(x, tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1)), 0.5));
-}
 
 /**
  * TWIST's projection head (spec §2.2), parameter names as the seed's `state_dict`:

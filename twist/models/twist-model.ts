@@ -4,9 +4,11 @@ import type { ForwardContext } from '../nn/layers.js';
 import { ParamStore } from '../nn/param-store.js';
 import { DEFAULT_HEAD, ProjectionHead, type ProjectionHeadConfig } from './projection-head.js';
 import { ResNet, type ResNetConfig } from './resnet.js';
+import { VisionTransformer, type VitConfig } from './vit.js';
 
 export interface TwistModelConfig {
-  backbone: ResNetConfig;
+  /** A ResNet, or a ViT (`arch: 'vit'`). */
+  backbone: ResNetConfig | VitConfig;
   head: Omit<ProjectionHeadConfig, 'inDim'>;
   /** Seed of the initialisation (default 0). */
   seed?: number;
@@ -20,12 +22,16 @@ export interface TwistModelConfig {
  */
 export class TwistModel {
   readonly store = new ParamStore();
-  readonly backbone: ResNet;
+  readonly backbone: ResNet | VisionTransformer;
   readonly head: ProjectionHead;
 
   constructor(readonly config: TwistModelConfig) {
     const rng = new Random(config.seed ?? 0);
-    this.backbone = new ResNet(config.backbone, this.store, rng, 'backbone.');
+    const bb = config.backbone;
+    this.backbone =
+      'arch' in bb && bb.arch === 'vit'
+        ? new VisionTransformer(bb, this.store, rng, 'backbone.')
+        : new ResNet(bb as ResNetConfig, this.store, rng, 'backbone.');
     this.head = new ProjectionHead(
       { ...DEFAULT_HEAD, ...config.head, inDim: this.backbone.featureDim },
       this.store,

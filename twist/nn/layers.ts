@@ -109,3 +109,31 @@ export function addLinear(
 export function linear(store: ParamStore, name: string, x: tf.Tensor2D): tf.Tensor2D {
   return tf.add(tf.matMul(x, store.get(`${name}.weight`) as tf.Tensor2D), store.get(`${name}.bias`));
 }
+
+/** GELU, exact (erf) form as PyTorch's default: x·Φ(x) = 0.5·x·(1 + erf(x/√2)). */
+export function gelu<T extends tf.Tensor>(x: T): T {
+  return tf.tidy(() => tf.mul(tf.mul(x, tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1)), 0.5));
+}
+
+/** Adds a LayerNorm's `${name}.weight` (ones) and `${name}.bias` (zeros). */
+export function addLayerNorm(store: ParamStore, name: string, dim: number): void {
+  store.addParam(`${name}.weight`, [dim], new Float32Array(dim).fill(1), 'same');
+  store.addParam(`${name}.bias`, [dim], new Float32Array(dim), 'same');
+}
+
+/** LayerNorm over the last axis (biased variance, as PyTorch), then the affine transform. */
+export function layerNorm<T extends tf.Tensor>(store: ParamStore, name: string, x: T, eps: number): T {
+  return tf.tidy(() => {
+    const { mean, variance } = tf.moments(x, -1, true);
+    const xhat = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
+    return tf.add(tf.mul(xhat, store.get(`${name}.weight`)), store.get(`${name}.bias`));
+  });
+}
+
+/** y = x·W + b on the last axis of any rank (`[..., in]` → `[..., out]`). */
+export function linearNd<T extends tf.Tensor>(store: ParamStore, name: string, x: T): T {
+  const w = store.get(`${name}.weight`) as tf.Tensor2D;
+  const lead = x.shape.slice(0, -1);
+  const y = linear(store, name, tf.reshape(x, [-1, x.shape[x.rank - 1]!]));
+  return tf.reshape(y, [...lead, w.shape[1]]) as T;
+}
