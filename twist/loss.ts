@@ -141,3 +141,40 @@ export function multiCropTwistLoss(views: tf.Tensor2D[], opts: TwistLossOptions 
     return { loss: avg('loss'), kl: avg('kl'), eh: avg('eh'), he: avg('he') };
   });
 }
+
+/**
+ * TWIST with a momentum encoder (spec §4.4(b), the ViT recipes): the teacher's logits for the two
+ * global views (constants: computed by the teacher, which takes no gradient) and the student's for
+ * all n views (views 0 and 1 are the globals). kl is the mean of KL(p_teacher_i ‖ p_student_j) over
+ * the 2(n − 1) pairs i ∈ {0, 1}, j ≠ i; eh and he are the plain means of EH and HE over the n
+ * student views, globals and locals weighted alike; loss = kl + (1+lam1)·eh − lam2·he. As in
+ * {@link twistLoss}, p = softmax(z) for KL and s = softmax(z/τ) for EH and HE.
+ * @throws InvalidArgumentError on other than two teacher views, fewer than two student views, or
+ * shapes that differ.
+ */
+export function momentumTwistLoss(
+  teacher: tf.Tensor2D[],
+  student: tf.Tensor2D[],
+  opts: TwistLossOptions = {},
+): TwistLossTerms {
+  if (teacher.length !== 2 || student.length < 2) {
+    throw new InvalidArgumentError(
+      `momentum TWIST needs the teacher's 2 global views and at least 2 student views, got ${teacher.length} and ${student.length}`,
+    );
+  }
+  for (const z of [...teacher, ...student]) checkPair(teacher[0]!, z);
+  const { lam1, lam2, tau, eps, sync } = { ...DEFAULTS, ...opts };
+  return tf.tidy(() => {
+    const pt = teacher.map((z) => tf.softmax(z) as tf.Tensor2D);
+    const ps = student.map((z) => tf.softmax(z) as tf.Tensor2D);
+    const ss = tau === 1 ? ps : student.map((z) => tf.softmax(tf.div(z, tau)) as tf.Tensor2D);
+    const kls: tf.Scalar[] = [];
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < student.length; j++) if (j !== i) kls.push(klMean(pt[i]!, ps[j]!, eps));
+    const kl = tf.div(tf.addN(kls), kls.length) as tf.Scalar;
+    const eh = tf.div(tf.addN(ss.map((s) => meanEntropy(s, eps))), ss.length) as tf.Scalar;
+    const he = tf.div(tf.addN(ss.map((s) => entropyOfMean(s, eps, sync))), ss.length) as tf.Scalar;
+    const loss = tf.sub(tf.add(kl, tf.mul(eh, 1 + lam1)), tf.mul(he, lam2)) as tf.Scalar;
+    return { loss, kl, eh, he };
+  });
+}

@@ -2,6 +2,7 @@ import test from 'ava';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   multiCropPairs,
+  momentumTwistLoss,
   multiCropTwistLoss,
   selectBackend,
   selfLabelLoss,
@@ -119,6 +120,41 @@ test('multiCropTwistLoss averages every term over the pairs (PyTorch reference, 
   [r.loss, r.kl, r.eh, r.he].forEach((v, i) => t.true(close(v.dataSync()[0]!, ref[i]!), `term ${i}`));
   const two = multiCropTwistLoss([tf.tensor2d(Z1), tf.tensor2d(Z2)]);
   t.true(close(two.loss.dataSync()[0]!, 0.620480779972173), 'two views = the pair loss');
+});
+
+// Reference: spec §4.4(b) in PyTorch (float64): teacher logits T1, T2 for the globals, student Z1, Z2,
+// z3; KL(softmax(teacher_i) ‖ softmax(student_j)) over the 4 pairs j ≠ i; EH, HE of softmax(z/τ)
+// averaged over the 3 student views.
+test('momentumTwistLoss: teacher-to-student KL over the 2(n−1) pairs, EH and HE over all student views (PyTorch reference)', (t) => {
+  const z3 = tf.tensor2d([
+    [0.3, -0.2, 0.9],
+    [1.5, 0.1, -0.4],
+  ]);
+  const teacher = [
+    tf.tensor2d([
+      [0.2, 0.7, -0.3],
+      [1.1, -0.5, 0.4],
+    ]),
+    tf.tensor2d([
+      [-0.6, 0.3, 0.8],
+      [0.9, 0.2, -1.2],
+    ]),
+  ];
+  const student = [tf.tensor2d(Z1), tf.tensor2d(Z2), z3];
+  const cases = [
+    { opts: {}, ref: [0.11364783557835034, 0.2568802203627266, 0.8630366694769274, 1.0062690542613035] },
+    {
+      opts: { tau: 0.5, lam1: -0.6 },
+      ref: [-0.4143440829222883, 0.2568802203627266, 0.48516902463783734, 0.8652919131401499],
+    },
+  ];
+  for (const { opts, ref } of cases) {
+    const r = momentumTwistLoss(teacher, student, opts);
+    [r.loss, r.kl, r.eh, r.he].forEach((v, i) =>
+      t.true(close(v.dataSync()[0]!, ref[i]!), `${JSON.stringify(opts)} term ${i}: ${v.dataSync()[0]}`),
+    );
+  }
+  t.throws(() => momentumTwistLoss([teacher[0]!], student), { message: /teacher's 2 global views/ });
 });
 
 // Reference: SCAN's ConfidenceBasedCE as spec §4.5 adapts it, in PyTorch (float64) on these logits:
