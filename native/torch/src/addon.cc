@@ -103,7 +103,10 @@ Napi::Value Write(const Napi::CallbackInfo& info) {
 Napi::Value Read(const Napi::CallbackInfo& info) {
   return guarded(info, "read", [&]() -> Napi::Value {
     const at::Tensor& t = g_table.get(info[0].As<Napi::Number>().Int64Value());
-    const at::Tensor host = t.to(at::kCPU).contiguous();
+    // From a GPU: through pinned host memory (PyTorch's caching host allocator), one DMA copy.
+    const at::Tensor host =
+        t.is_cuda() ? at::empty(t.sizes(), t.options().device(at::kCPU).pinned_memory(true)).copy_(t)
+                    : t.contiguous();
     const int code = dtype_code(host.scalar_type());
     const size_t n = static_cast<size_t>(host.numel());
     Napi::Env env = info.Env();
