@@ -26,7 +26,12 @@ export interface DataFrame {
   data: Buffer;
 }
 
-/** Reused buffers of one size (fresh large buffers cost page faults on every chunk). */
+/**
+ * Reused buffers of one size (fresh large buffers cost page faults on every chunk). A smaller
+ * request gets a view on the front of a pooled buffer, so frames shorter than a full chunk (the
+ * last chunk of a segment, every chunk of a small all-reduce) reuse memory too; only requests larger
+ * than `size` allocate.
+ */
 export class BufferPool {
   private readonly free: Buffer[] = [];
 
@@ -36,12 +41,15 @@ export class BufferPool {
   ) {}
 
   take(bytes: number): Buffer {
-    if (bytes === this.size) return this.free.pop() ?? Buffer.allocUnsafeSlow(this.size);
-    return Buffer.allocUnsafeSlow(bytes);
+    if (bytes > this.size) return Buffer.allocUnsafeSlow(bytes);
+    const b = this.free.pop() ?? Buffer.allocUnsafeSlow(this.size);
+    return bytes === this.size ? b : b.subarray(0, bytes);
   }
 
+  /** Returns a buffer (or a view from {@link take}) to the pool; others are left to the GC. */
   give(b: Buffer): void {
-    if (b.length === this.size && this.free.length < this.keep) this.free.push(b);
+    if (b.byteOffset !== 0 || b.buffer.byteLength !== this.size || this.free.length >= this.keep) return;
+    this.free.push(b.length === this.size ? b : Buffer.from(b.buffer, 0, this.size));
   }
 }
 
