@@ -37,6 +37,9 @@ function ring(): Communicator {
   return comm;
 }
 
+/** The ring's private copy of the bulk buffer, reused: a fresh one per operation cost page faults. */
+let local = new Float32Array(0);
+
 /** Runs `op` on a private copy of the shared buffer's first `length` values and writes it back. */
 function onCopy(
   shared: SharedArrayBuffer,
@@ -44,7 +47,9 @@ function onCopy(
   op: (buf: Float32Array) => Promise<unknown>,
 ): Promise<void> {
   const view = new Float32Array(shared, 0, length);
-  const buf = view.slice();
+  if (local.length < length) local = new Float32Array(length);
+  const buf = local.subarray(0, length);
+  buf.set(view);
   return op(buf).then(() => view.set(buf));
 }
 
