@@ -9,9 +9,10 @@ import { jsonLines, runCli } from '../helpers/run-cli.js';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'twist-train-torch-'));
 test.after.always(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-(libtorchOnThisMachine() ? test : test.skip)(
-  'twist train --local --backend torch trains Fashion-MNIST, and its checkpoint evaluates on torch',
-  async (t) => {
+const withLibtorch = libtorchOnThisMachine();
+
+if (withLibtorch)
+  test('twist train --local --backend torch trains Fashion-MNIST, and its checkpoint evaluates on torch', async (t) => {
     const runDir = path.join(tmp, 'run');
     const r = await runCli([
       'train',
@@ -59,5 +60,12 @@ test.after.always(() => fs.rmSync(tmp, { recursive: true, force: true }));
     // a few steps of a tiny model already sort Fashion-MNIST far above chance (0.1)
     const top1 = Object.entries(knn).find(([k]) => /top1|knn/.test(k))?.[1];
     t.true(Number(top1) > 0.3, JSON.stringify(knn));
-  },
-);
+  });
+
+// Without a libtorch the addon cannot have been built: forcing the backend says so and trains nothing.
+if (!withLibtorch)
+  test('without libtorch, twist train --backend torch fails naming the reason', async (t) => {
+    const r = await runCli(['train', '--local', '--backend', 'torch', '--max-steps', '1']);
+    t.is(r.code, 2);
+    t.regex(r.stderr, /the torch backend is unavailable/);
+  });

@@ -305,139 +305,87 @@ function kernels(): Record<string, KernelBody> {
     return b.makeTensorInfo([n], dtype, v);
   };
 
-  k['Conv2D'] = (i, b, a) => {
-    const x = input(i, 'x', 'Conv2D');
-    const f = input(i, 'filter', 'Conv2D');
-    nhwcOnly('Conv2D', a['dataFormat']);
-    const c = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      f.shape as [number, number, number, number],
-      a['strides'] as [number, number],
-      (a['dilations'] as [number, number]) ?? 1,
-      a['pad'] as 'same',
-      a['dimRoundingMode'] as 'floor' | undefined,
-    );
-    return expectShape('Conv2D', b.run1('conv2d', [x, f], convArgs(c, false)), c.outShape);
-  };
-  k['Conv2DBackpropInput'] = (i, b, a) => {
-    const dy = input(i, 'dy', 'Conv2DBackpropInput');
-    const f = input(i, 'filter', 'Conv2DBackpropInput');
-    nhwcOnly('Conv2DBackpropInput', a['dataFormat']);
-    const inShape = a['inputShape'] as [number, number, number, number];
-    const c = tf.backend_util.computeConv2DInfo(
-      inShape,
-      f.shape as [number, number, number, number],
-      a['strides'] as [number, number],
-      1,
-      a['pad'] as 'same',
-      a['dimRoundingMode'] as 'floor' | undefined,
-    );
-    return expectShape(
-      'Conv2DBackpropInput',
-      b.run1('conv2d_backprop_input', [dy, f], [...convArgs(c, false), ...inShape]),
-      inShape,
-    );
-  };
-  k['Conv2DBackpropFilter'] = (i, b, a) => {
-    const x = input(i, 'x', 'Conv2DBackpropFilter');
-    const dy = input(i, 'dy', 'Conv2DBackpropFilter');
-    nhwcOnly('Conv2DBackpropFilter', a['dataFormat']);
-    const fShape = a['filterShape'] as [number, number, number, number];
-    const c = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
+  // Convolutions: the same three kernels for full and depthwise filters (groups = channels).
+  type Shape4 = [number, number, number, number];
+  const convInfo = (
+    a: Attrs,
+    xShape: Shape4,
+    fShape: Shape4,
+    depthwise: boolean,
+  ): tf.backend_util.Conv2DInfo =>
+    tf.backend_util.computeConv2DInfo(
+      xShape,
       fShape,
       a['strides'] as [number, number],
-      1,
+      (a['dilations'] as [number, number] | undefined) ?? 1,
       a['pad'] as 'same',
       a['dimRoundingMode'] as 'floor' | undefined,
+      depthwise,
     );
-    return expectShape(
-      'Conv2DBackpropFilter',
-      b.run1('conv2d_backprop_filter', [x, dy], [...convArgs(c, false), ...fShape]),
-      fShape,
-    );
-  };
-  k['DepthwiseConv2dNative'] = (i, b, a) => {
-    const x = input(i, 'x', 'DepthwiseConv2dNative');
-    const f = input(i, 'filter', 'DepthwiseConv2dNative');
-    const c = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      f.shape as [number, number, number, number],
-      a['strides'] as [number, number],
-      (a['dilations'] as [number, number]) ?? 1,
-      a['pad'] as 'same',
-      a['dimRoundingMode'] as 'floor' | undefined,
-      true,
-    );
-    return expectShape('DepthwiseConv2dNative', b.run1('conv2d', [x, f], convArgs(c, true)), c.outShape);
-  };
-  k['DepthwiseConv2dNativeBackpropInput'] = (i, b, a) => {
-    const dy = input(i, 'dy', 'DepthwiseConv2dNativeBackpropInput');
-    const f = input(i, 'filter', 'DepthwiseConv2dNativeBackpropInput');
-    const inShape = a['inputShape'] as [number, number, number, number];
-    const c = tf.backend_util.computeConv2DInfo(
-      inShape,
-      f.shape as [number, number, number, number],
-      a['strides'] as [number, number],
-      (a['dilations'] as [number, number]) ?? 1,
-      a['pad'] as 'same',
-      a['dimRoundingMode'] as 'floor' | undefined,
-      true,
-    );
-    return expectShape(
-      'DepthwiseConv2dNativeBackpropInput',
-      b.run1('conv2d_backprop_input', [dy, f], [...convArgs(c, true), ...inShape]),
-      inShape,
-    );
-  };
-  k['DepthwiseConv2dNativeBackpropFilter'] = (i, b, a) => {
-    const x = input(i, 'x', 'DepthwiseConv2dNativeBackpropFilter');
-    const dy = input(i, 'dy', 'DepthwiseConv2dNativeBackpropFilter');
-    const fShape = a['filterShape'] as [number, number, number, number];
-    const c = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      fShape,
-      a['strides'] as [number, number],
-      (a['dilations'] as [number, number]) ?? 1,
-      a['pad'] as 'same',
-      a['dimRoundingMode'] as 'floor' | undefined,
-      true,
-    );
-    return expectShape(
-      'DepthwiseConv2dNativeBackpropFilter',
-      b.run1('conv2d_backprop_filter', [x, dy], [...convArgs(c, true), ...fShape]),
-      fShape,
-    );
-  };
-  const pool = (name: string, a: Attrs, x: tf.TensorInfo): tf.backend_util.Conv2DInfo =>
-    tf.backend_util.computePool2DInfo(
-      x.shape as [number, number, number, number],
+  for (const [forward, depthwise] of [
+    ['Conv2D', false],
+    ['DepthwiseConv2dNative', true],
+  ] as const) {
+    const backInput = `${forward}BackpropInput`;
+    const backFilter = `${forward}BackpropFilter`;
+    k[forward] = (i, b, a) => {
+      nhwcOnly(forward, a['dataFormat']);
+      const x = input(i, 'x', forward);
+      const f = input(i, 'filter', forward);
+      const c = convInfo(a, x.shape as Shape4, f.shape as Shape4, depthwise);
+      return expectShape(forward, b.run1('conv2d', [x, f], convArgs(c, depthwise)), c.outShape);
+    };
+    k[backInput] = (i, b, a) => {
+      nhwcOnly(backInput, a['dataFormat']);
+      const f = input(i, 'filter', backInput);
+      const inShape = a['inputShape'] as Shape4;
+      const c = convInfo(a, inShape, f.shape as Shape4, depthwise);
+      const dx = b.run1(
+        'conv2d_backprop_input',
+        [input(i, 'dy', backInput), f],
+        [...convArgs(c, depthwise), ...inShape],
+      );
+      return expectShape(backInput, dx, inShape);
+    };
+    k[backFilter] = (i, b, a) => {
+      nhwcOnly(backFilter, a['dataFormat']);
+      const x = input(i, 'x', backFilter);
+      const fShape = a['filterShape'] as Shape4;
+      const c = convInfo(a, x.shape as Shape4, fShape, depthwise);
+      const dw = b.run1(
+        'conv2d_backprop_filter',
+        [x, input(i, 'dy', backFilter)],
+        [...convArgs(c, depthwise), ...fShape],
+      );
+      return expectShape(backFilter, dw, fShape);
+    };
+  }
+  // Pooling: forward and gradient of max and average pooling.
+  const poolArgsOf = (a: Attrs, x: tf.TensorInfo): { args: number[]; outShape: number[] } => {
+    const c = tf.backend_util.computePool2DInfo(
+      x.shape as Shape4,
       a['filterSize'] as [number, number],
       a['strides'] as [number, number],
       1,
       a['pad'] as 'same',
       a['dimRoundingMode'] as 'floor' | undefined,
     );
-  k['MaxPool'] = (i, b, a) => {
-    const x = input(i, 'x', 'MaxPool');
-    const c = pool('MaxPool', a, x);
-    return expectShape('MaxPool', b.run1('max_pool', [x], poolArgs(c)), c.outShape);
+    return { args: poolArgs(c), outShape: c.outShape };
   };
-  k['AvgPool'] = (i, b, a) => {
-    const x = input(i, 'x', 'AvgPool');
-    const c = pool('AvgPool', a, x);
-    return expectShape('AvgPool', b.run1('avg_pool', [x], poolArgs(c)), c.outShape);
-  };
-  k['MaxPoolGrad'] = (i, b, a) => {
-    const x = input(i, 'input', 'MaxPoolGrad');
-    const c = pool('MaxPoolGrad', a, x);
-    return b.run1('max_pool_grad', [input(i, 'dy', 'MaxPoolGrad'), x], poolArgs(c));
-  };
-  k['AvgPoolGrad'] = (i, b, a) => {
-    const x = input(i, 'input', 'AvgPoolGrad');
-    const c = pool('AvgPoolGrad', a, x);
-    return b.run1('avg_pool_grad', [input(i, 'dy', 'AvgPoolGrad'), x], poolArgs(c));
-  };
+  for (const [name, op] of [
+    ['MaxPool', 'max_pool'],
+    ['AvgPool', 'avg_pool'],
+  ] as const) {
+    k[name] = (i, b, a) => {
+      const x = input(i, 'x', name);
+      const { args, outShape } = poolArgsOf(a, x);
+      return expectShape(name, b.run1(op, [x], args), outShape);
+    };
+    k[`${name}Grad`] = (i, b, a) => {
+      const x = input(i, 'input', `${name}Grad`);
+      return b.run1(`${op}_grad`, [input(i, 'dy', `${name}Grad`), x], poolArgsOf(a, x).args);
+    };
+  }
   k['BatchMatMul'] = (i, b, a) =>
     b.run1(
       'batch_matmul',
