@@ -2,6 +2,7 @@ import test from 'ava';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   TwistModel,
+  batchNormTrain,
   selectBackend,
   shutdownBackend,
   twistLoss,
@@ -181,6 +182,46 @@ export function kernelContractSuite(backend: BackendName): void {
       }
     });
   }
+
+  test(`${backend}: training-mode BatchNorm (output, batch mean and variance, gradients) matches cpu, NHWC and [N, C], affine or not`, async (t) => {
+    for (const [shape, affine] of [
+      [[4, 5, 5, 3], true],
+      [[6, 7], false],
+    ] as const) {
+      const c = shape[shape.length - 1]!;
+      const xv = randomValues(
+        shape.reduce((a: number, d: number) => a * d, 1),
+        81,
+      );
+      const dyv = randomValues(xv.length, 83);
+      const run = (): tf.Tensor => {
+        const x = tf.tensor(xv, [...shape]);
+        const g = affine ? tf.add(tf.tensor1d(randomValues(c, 85)), 1) : null;
+        const b = affine ? tf.tensor1d(randomValues(c, 87)) : null;
+        const params = [x, ...(g && b ? [g, b] : [])];
+        const f = (...ps: tf.Tensor[]): tf.Scalar => {
+          const { y, stats } = batchNormTrain(
+            ps[0]!,
+            (ps[1] as tf.Tensor1D) ?? null,
+            (ps[2] as tf.Tensor1D) ?? null,
+            1e-5,
+          );
+          const out = tf.sum(tf.mul(y, tf.tensor(dyv, [...shape]))) as tf.Scalar;
+          const keep = tf.concat([stats.mean, stats.variance]);
+          tf.keep(keep);
+          statsOut = keep;
+          stats.mean.dispose();
+          stats.variance.dispose();
+          return out;
+        };
+        let statsOut: tf.Tensor | undefined;
+        const grads = tf.grads(f)(params);
+        return tf.concat([...grads.map((gr) => tf.reshape(gr, [-1])), statsOut!]);
+      };
+      const e = relErr(await valuesOn(backend, run), await valuesOn('cpu', run));
+      t.true(e < TOL, `[${shape.join(',')}] affine ${affine}: relative error ${e}`);
+    }
+  });
 
   test(`${backend}: max-pool 3x3/2 pad 1 and average-pool gradients match cpu`, async (t) => {
     const xv = randomValues(2 * 9 * 9 * 3, 51);

@@ -183,6 +183,37 @@ Tensors avg_pool_grad(const Tensors& in, const Args& a) {
   return {nhwc(p.unpad(dx, x.size(2), x.size(3)))};
 }
 
+// Channels of a tfjs BatchNorm input (NHWC or [N, C]) at dim 1, as ATen's batch norm wants them.
+at::Tensor channels_first(const at::Tensor& x) { return x.dim() == 4 ? nchw(x) : x; }
+at::Tensor channels_back(const at::Tensor& x) { return x.dim() == 4 ? nhwc(x) : x; }
+
+// Training-mode batch norm with batch statistics, fused (ATen's native_batch_norm: one pass for the
+// statistics, one for the output). inputs [x] or [x, gamma, beta]; args [eps].
+// Outputs y, the batch mean and the biased batch variance per channel.
+Tensors bn_train(const Tensors& in, const Args& a) {
+  if (in.size() != 1 && in.size() != 3) throw std::invalid_argument("bn_train takes 1 or 3 inputs");
+  const double eps = a.at(0);
+  const c10::optional<at::Tensor> g = in.size() == 3 ? c10::optional<at::Tensor>(in[1]) : c10::nullopt;
+  const c10::optional<at::Tensor> b = in.size() == 3 ? c10::optional<at::Tensor>(in[2]) : c10::nullopt;
+  auto r = at::native_batch_norm(channels_first(in[0]), g, b, c10::nullopt, c10::nullopt, true, 0.0, eps);
+  const at::Tensor& invstd = std::get<2>(r);
+  return {channels_back(std::get<0>(r)), std::get<1>(r), 1.0 / (invstd * invstd) - eps};
+}
+
+// Its gradient (ATen's native_batch_norm_backward). inputs [dy, x, mean, variance] or
+// [dy, x, mean, variance, gamma]; args [eps]. Outputs dx, and with gamma dgamma and dbeta.
+Tensors bn_train_grad(const Tensors& in, const Args& a) {
+  if (in.size() != 4 && in.size() != 5) throw std::invalid_argument("bn_train_grad takes 4 or 5 inputs");
+  const double eps = a.at(0);
+  const bool affine = in.size() == 5;
+  const c10::optional<at::Tensor> g = affine ? c10::optional<at::Tensor>(in[4]) : c10::nullopt;
+  const at::Tensor invstd = at::rsqrt(in[3] + eps);
+  auto r = at::native_batch_norm_backward(channels_first(in[0]), channels_first(in[1]), g, c10::nullopt,
+                                          c10::nullopt, in[2], invstd, true, eps, {true, affine, affine});
+  if (!affine) return {channels_back(std::get<0>(r))};
+  return {channels_back(std::get<0>(r)), std::get<1>(r), std::get<2>(r)};
+}
+
 // args [transposeA, transposeB]
 Tensors batch_matmul(const Tensors& in, const Args& a) {
   need(in, 2, "batch_matmul");
@@ -468,6 +499,8 @@ std::unordered_map<std::string, Fn> build_table() {
   t["avg_pool"] = avg_pool;
   t["avg_pool_grad"] = avg_pool_grad;
   t["batch_matmul"] = batch_matmul;
+  t["bn_train"] = bn_train;
+  t["bn_train_grad"] = bn_train_grad;
   t["resize_bilinear"] = resize_bilinear;
   return t;
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { KernelUnsupportedError } from '../../../core/index.js';
+import { FUSED_BATCH_NORM_TRAIN, FUSED_BATCH_NORM_TRAIN_GRAD } from '../../nn/batch-norm.js';
 import type { TorchBackend, TorchInfo } from './torch-backend.js';
 
 type Inputs = tf.NamedTensorInfoMap;
@@ -386,6 +387,21 @@ function kernels(): Record<string, KernelBody> {
       return b.run1(`${op}_grad`, [input(i, 'dy', `${name}Grad`), x], poolArgsOf(a, x).args);
     };
   }
+  k[FUSED_BATCH_NORM_TRAIN] = (i, b, a) => {
+    const x = input(i, 'x', FUSED_BATCH_NORM_TRAIN);
+    const affine = i['gamma'] && i['beta'] ? [i['gamma'], i['beta']] : [];
+    return b.run('bn_train', [x, ...affine], [Number(a['eps'])]);
+  };
+  k[FUSED_BATCH_NORM_TRAIN_GRAD] = (i, b, a) => {
+    const name = FUSED_BATCH_NORM_TRAIN_GRAD;
+    const args = [
+      input(i, 'dy', name),
+      input(i, 'x', name),
+      input(i, 'mean', name),
+      input(i, 'variance', name),
+    ];
+    return b.run('bn_train_grad', i['gamma'] ? [...args, i['gamma']] : args, [Number(a['eps'])]);
+  };
   k['BatchMatMul'] = (i, b, a) =>
     b.run1(
       'batch_matmul',
