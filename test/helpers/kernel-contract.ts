@@ -7,6 +7,7 @@ import {
   shutdownBackend,
   twistLoss,
   type BackendName,
+  type ReplicaSum,
 } from '../../twist/index.js';
 import { randomValues, relErr } from './compare.js';
 
@@ -216,6 +217,58 @@ export function kernelContractSuite(backend: BackendName): void {
         };
         let statsOut: tf.Tensor | undefined;
         const grads = tf.grads(f)(params);
+        return tf.concat([...grads.map((gr) => tf.reshape(gr, [-1])), statsOut!]);
+      };
+      const e = relErr(await valuesOn(backend, run), await valuesOn('cpu', run));
+      t.true(e < TOL, `[${shape.join(',')}] affine ${affine}: relative error ${e}`);
+    }
+  });
+
+  test(`${backend}: SyncBatchNorm (a group of 2 with a simulated peer) matches cpu: output, global statistics, gradients`, async (t) => {
+    // The peer's contributions are fixed vectors: both backends see the same group.
+    const peer: ReplicaSum = {
+      worldSize: 2,
+      gather: (v) => {
+        const c = (v.length - 1) / 2;
+        const other = new Float32Array(v.length);
+        other[0] = 37;
+        for (let ch = 0; ch < c; ch++) {
+          other[1 + ch] = 0.3 - 0.2 * ch;
+          other[1 + c + ch] = 11 + 3 * ch;
+        }
+        return [v, other];
+      },
+      sum: (v) => v.map((x, k) => x + 0.5 * Math.sin(k + 1)),
+    };
+    for (const [shape, affine] of [
+      [[4, 5, 5, 3], true],
+      [[6, 7], false],
+    ] as const) {
+      const c = shape[shape.length - 1]!;
+      const xv = randomValues(
+        shape.reduce((a: number, d: number) => a * d, 1),
+        91,
+      );
+      const dyv = randomValues(xv.length, 93);
+      const run = (): tf.Tensor => {
+        const x = tf.tensor(xv, [...shape]);
+        const g = affine ? tf.add(tf.tensor1d(randomValues(c, 95)), 1) : null;
+        const b = affine ? tf.tensor1d(randomValues(c, 97)) : null;
+        let statsOut: tf.Tensor | undefined;
+        const f = (...ps: tf.Tensor[]): tf.Scalar => {
+          const { y, stats } = batchNormTrain(
+            ps[0]!,
+            (ps[1] as tf.Tensor1D) ?? null,
+            (ps[2] as tf.Tensor1D) ?? null,
+            1e-5,
+            peer,
+          );
+          statsOut = tf.keep(tf.concat([stats.mean, stats.variance]));
+          stats.mean.dispose();
+          stats.variance.dispose();
+          return tf.sum(tf.mul(y, tf.tensor(dyv, [...shape]))) as tf.Scalar;
+        };
+        const grads = tf.grads(f)([x, ...(g && b ? [g, b] : [])]);
         return tf.concat([...grads.map((gr) => tf.reshape(gr, [-1])), statsOut!]);
       };
       const e = relErr(await valuesOn(backend, run), await valuesOn('cpu', run));

@@ -39,13 +39,153 @@ export const FUSED_BATCH_NORM_TRAIN = 'TwistBatchNormTrain';
  */
 export const FUSED_BATCH_NORM_TRAIN_GRAD = 'TwistBatchNormTrainGrad';
 
+/**
+ * SyncBatchNorm's fused pieces, kernels a backend may provide (the torch backend does):
+ * `stats` (input `x`; outputs this replica's mean and biased variance per channel), `apply` (inputs
+ * `x`, `mean`, `variance`, optionally `gamma`, `beta`; attr `eps`: the normalised output),
+ * `backwardReduce` (inputs `dy`, `x`, `mean`, `variance`; attr `eps`; outputs Σdy and Σdy·x̂ per
+ * channel) and `backwardElemt` (inputs `dy`, `x`, `mean`, `variance`, `sumDy`, `sumDyXhat`,
+ * optionally `gamma`; attrs `eps`, `count`: dx from the group's sums).
+ */
+export const SYNC_BATCH_NORM_KERNELS = {
+  stats: 'TwistBatchNormStats',
+  apply: 'TwistBatchNormApply',
+  backwardReduce: 'TwistBatchNormBackwardReduce',
+  backwardElemt: 'TwistBatchNormBackwardElemt',
+} as const;
+
+/** Whether the active backend has every kernel in `names`. */
+function backendHas(...names: string[]): boolean {
+  const b = tf.getBackend();
+  return names.every((n) => tf.getKernel(n, b) !== undefined);
+}
+
 /** Whether the active backend has the fused batch-norm kernels. */
 function hasFusedBatchNorm(): boolean {
-  const b = tf.getBackend();
-  return (
-    tf.getKernel(FUSED_BATCH_NORM_TRAIN, b) !== undefined &&
-    tf.getKernel(FUSED_BATCH_NORM_TRAIN_GRAD, b) !== undefined
-  );
+  return backendHas(FUSED_BATCH_NORM_TRAIN, FUSED_BATCH_NORM_TRAIN_GRAD);
+}
+
+/**
+ * Combines every replica's [count, mean, Σ(x − mean)²] per channel in rank order (Chan et al.'s
+ * pairwise update): the global count, mean and biased variance, bitwise the same on every replica.
+ */
+function gatherStats(
+  sync: ReplicaSum,
+  localCount: number,
+  localMean: Float32Array,
+  localM2: Float32Array,
+): { count: number; mean: Float32Array; variance: Float32Array } {
+  const c = localMean.length;
+  const v = new Float32Array(2 * c + 1);
+  v[0] = localCount;
+  v.set(localMean, 1);
+  v.set(localM2, 1 + c);
+  const parts = sync.gather(v);
+  const count = parts.reduce((a, p) => a + p[0]!, 0);
+  const mean = new Float32Array(c);
+  const variance = new Float32Array(c);
+  for (let ch = 0; ch < c; ch++) {
+    let s = 0;
+    for (const p of parts) s += p[0]! * p[1 + ch]!;
+    const g = s / count;
+    let q = 0;
+    for (const p of parts) q += p[1 + c + ch]! + p[0]! * (p[1 + ch]! - g) ** 2;
+    mean[ch] = g;
+    variance[ch] = q / count;
+  }
+  return { count, mean, variance };
+}
+
+/** {@link batchNormTrain} over a group, through the backend's SyncBatchNorm kernels. */
+function fusedSyncBatchNormTrain(
+  x: tf.Tensor,
+  gamma: tf.Tensor1D | null,
+  beta: tf.Tensor1D | null,
+  eps: number,
+  sync: ReplicaSum,
+): { y: tf.Tensor; stats: BatchStats } {
+  const K = SYNC_BATCH_NORM_KERNELS;
+  const run = (name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = { eps }): tf.Tensor[] => {
+    const out = tf.engine().runKernel(name, inputs, attrs) as unknown as tf.Tensor | tf.Tensor[];
+    return Array.isArray(out) ? out : [out];
+  };
+  const localCount = x.size / x.shape[x.rank - 1]!;
+  let stats: BatchStats | undefined;
+  let count = localCount;
+  const forward = (
+    xx: tf.Tensor,
+    affine: tf.NamedTensorMap,
+  ): { y: tf.Tensor; mean: tf.Tensor1D; variance: tf.Tensor1D } => {
+    const [lm, lv] = run(K.stats, { x: xx }) as [tf.Tensor1D, tf.Tensor1D];
+    const localMean = lm.dataSync() as Float32Array;
+    const localM2 = (lv.dataSync() as Float32Array).map((v) => v * localCount);
+    tf.dispose([lm, lv]);
+    const g = gatherStats(sync, localCount, localMean, localM2);
+    count = g.count;
+    const mean = tf.tensor1d(g.mean);
+    const variance = tf.tensor1d(g.variance);
+    stats = { mean: tf.keep(tf.clone(mean)), variance: tf.keep(tf.clone(variance)), count };
+    const [y] = run(K.apply, { x: xx, mean, variance, ...affine });
+    return { y: y!, mean, variance };
+  };
+  const backward = (
+    dy: tf.Tensor,
+    sx: tf.Tensor,
+    mean: tf.Tensor,
+    variance: tf.Tensor,
+    g?: tf.Tensor,
+  ): tf.Tensor[] => {
+    const [sdy, sdyx] = run(K.backwardReduce, { dy, x: sx, mean, variance }) as [tf.Tensor1D, tf.Tensor1D];
+    const c = sdy.shape[0];
+    const both = sync.sum(tf.tidy(() => tf.concat([sdy, sdyx]).dataSync() as Float32Array));
+    const [dx] = run(
+      K.backwardElemt,
+      {
+        dy,
+        x: sx,
+        mean,
+        variance,
+        sumDy: tf.tensor1d(both.subarray(0, c)),
+        sumDyXhat: tf.tensor1d(both.subarray(c)),
+        ...(g ? { gamma: g } : {}),
+      },
+      { eps, count },
+    );
+    // dγ and dβ stay this replica's sums (see batchNormTrain)
+    return g ? [dx!, sdyx, sdy] : [dx!];
+  };
+  let y: tf.Tensor;
+  if (gamma && beta) {
+    const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [xx, g, b, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+      const { y: out, mean, variance } = forward(xx, { gamma: g, beta: b });
+      save([xx, mean, variance, g]);
+      return {
+        value: out,
+        gradFunc: (dy, saved) => {
+          const [sx, sm, sv, sg] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+          return backward(dy as tf.Tensor, sx, sm, sv, sg);
+        },
+      };
+    });
+    y = f(x, gamma, beta);
+  } else {
+    const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [xx, save] = args as [tf.Tensor, tf.GradSaveFunc];
+      const { y: out, mean, variance } = forward(xx, {});
+      save([xx, mean, variance]);
+      return {
+        value: out,
+        gradFunc: (dy, saved) => {
+          const [sx, sm, sv] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+          return backward(dy as tf.Tensor, sx, sm, sv);
+        },
+      };
+    });
+    y = f(x);
+  }
+  if (!stats) throw new Error('batch norm forward did not run');
+  return { y, stats };
 }
 
 /** {@link batchNormTrain} without a group, through the backend's fused kernels. */
@@ -117,8 +257,9 @@ function fusedBatchNormTrain(
  * each replica's dy is its local loss's, W times the global loss's share, so the data-parallel mean
  * of the replicas' gradients is the global-batch gradient, exactly as with one replica on the whole
  * batch.
- * Without a group, a backend with the fused kernels ({@link FUSED_BATCH_NORM_TRAIN}) computes the
- * same in two kernels instead of a dozen element-wise ones.
+ * A backend with the fused kernels ({@link FUSED_BATCH_NORM_TRAIN} without a group,
+ * {@link SYNC_BATCH_NORM_KERNELS} with one) computes the same in two to four kernels instead of a
+ * dozen element-wise ones.
  * @throws whatever `sync` throws when the group fails.
  */
 export function batchNormTrain(
@@ -128,7 +269,10 @@ export function batchNormTrain(
   eps: number,
   sync?: ReplicaSum,
 ): { y: tf.Tensor; stats: BatchStats } {
-  if ((!sync || sync.worldSize <= 1) && hasFusedBatchNorm()) return fusedBatchNormTrain(x, gamma, beta, eps);
+  if (sync && sync.worldSize > 1) {
+    if (backendHas(...Object.values(SYNC_BATCH_NORM_KERNELS)))
+      return fusedSyncBatchNormTrain(x, gamma, beta, eps, sync);
+  } else if (hasFusedBatchNorm()) return fusedBatchNormTrain(x, gamma, beta, eps);
   const localCount = x.size / x.shape[x.rank - 1]!;
   let count = localCount;
   let stats: BatchStats | undefined;
@@ -143,26 +287,10 @@ export function batchNormTrain(
         const m = tf.div(channelSum(xx), localCount);
         return [m.dataSync(), channelSum(tf.square(tf.sub(xx, m))).dataSync()];
       });
-      const c = localMean.length;
-      const v = new Float32Array(2 * c + 1);
-      v[0] = localCount;
-      v.set(localMean, 1);
-      v.set(localM2, 1 + c);
-      const parts = sync.gather(v);
-      count = parts.reduce((a, p) => a + p[0]!, 0);
-      const mu = new Float32Array(c);
-      const m2 = new Float32Array(c);
-      for (let ch = 0; ch < c; ch++) {
-        let s = 0;
-        for (const p of parts) s += p[0]! * p[1 + ch]!;
-        const g = s / count;
-        let q = 0;
-        for (const p of parts) q += p[1 + c + ch]! + p[0]! * (p[1 + ch]! - g) ** 2;
-        mu[ch] = g;
-        m2[ch] = q / count;
-      }
-      mean = tf.tensor1d(mu);
-      variance = tf.tensor1d(m2);
+      const g = gatherStats(sync, localCount, localMean as Float32Array, localM2 as Float32Array);
+      count = g.count;
+      mean = tf.tensor1d(g.mean);
+      variance = tf.tensor1d(g.variance);
       xc = tf.sub(xx, mean);
     } else {
       mean = tf.div(channelSum(xx), count) as tf.Tensor1D;

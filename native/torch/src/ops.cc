@@ -214,6 +214,58 @@ Tensors bn_train_grad(const Tensors& in, const Args& a) {
   return {channels_back(std::get<0>(r)), std::get<1>(r), std::get<2>(r)};
 }
 
+// SyncBatchNorm's pieces (the statistics and sums are combined across replicas in between).
+std::vector<int64_t> channel_reduce_dims(const at::Tensor& x) {
+  return x.dim() == 4 ? std::vector<int64_t>{0, 2, 3} : std::vector<int64_t>{0};
+}
+// Per-channel view of a [C] vector against a channels-first tensor of rank r.
+at::Tensor per_channel(const at::Tensor& v, int64_t rank) {
+  return rank == 4 ? v.reshape({1, -1, 1, 1}) : v.reshape({1, -1});
+}
+
+// inputs [x]; outputs this replica's batch mean and biased variance per channel.
+Tensors bn_stats(const Tensors& in, const Args&) {
+  need(in, 1, "bn_stats");
+  const at::Tensor x = channels_first(in[0]);
+  auto r = at::var_mean(x, channel_reduce_dims(x), /*unbiased=*/false, /*keepdim=*/false);
+  return {std::get<1>(r), std::get<0>(r)};
+}
+
+// inputs [x, mean, variance] or [x, mean, variance, gamma, beta]; args [eps]: the normalisation
+// with given statistics, (x − mean)/√(variance + eps)·γ + β, in one pass.
+Tensors bn_apply(const Tensors& in, const Args& a) {
+  if (in.size() != 3 && in.size() != 5) throw std::invalid_argument("bn_apply takes 3 or 5 inputs");
+  const c10::optional<at::Tensor> g = in.size() == 5 ? c10::optional<at::Tensor>(in[3]) : c10::nullopt;
+  const c10::optional<at::Tensor> b = in.size() == 5 ? c10::optional<at::Tensor>(in[4]) : c10::nullopt;
+  return {channels_back(
+      at::batch_norm(channels_first(in[0]), g, b, in[1], in[2], false, 0.0, a.at(0), false))};
+}
+
+// inputs [dy, x, mean, variance]; args [eps]; outputs Σdy and Σdy·x̂ per channel (this replica's).
+Tensors bn_backward_reduce(const Tensors& in, const Args& a) {
+  need(in, 4, "bn_backward_reduce");
+  auto r = at::native_batch_norm_backward(channels_first(in[0]), channels_first(in[1]), c10::nullopt, in[2],
+                                          in[3], c10::nullopt, c10::nullopt, false, a.at(0),
+                                          {false, true, true});
+  return {std::get<2>(r), std::get<1>(r)};
+}
+
+// inputs [dy, x, mean, variance, sumDy, sumDyXhat] (+ [gamma]); args [eps, count]:
+// dx = (dy − Σdy/n − x̂·Σdy·x̂/n)·γ/√(variance + eps), with the sums over the whole group, written
+// as dy·A + x·B + C with per-channel A, B, C.
+Tensors bn_backward_elemt(const Tensors& in, const Args& a) {
+  if (in.size() != 6 && in.size() != 7) throw std::invalid_argument("bn_backward_elemt takes 6 or 7 inputs");
+  const double eps = a.at(0), n = a.at(1);
+  const at::Tensor dy = channels_first(in[0]), x = channels_first(in[1]);
+  const at::Tensor invstd = at::rsqrt(in[3] + eps);
+  const at::Tensor g = in.size() == 7 ? in[6] : at::ones_like(invstd);
+  const at::Tensor A = invstd * g;
+  const at::Tensor B = -(invstd * invstd * g * in[5]) / n;
+  const at::Tensor C = -B * in[2] - A * in[4] / n;
+  const int64_t r = x.dim();
+  return {channels_back(at::addcmul(x * per_channel(B, r) + per_channel(C, r), dy, per_channel(A, r)))};
+}
+
 // args [transposeA, transposeB]
 Tensors batch_matmul(const Tensors& in, const Args& a) {
   need(in, 2, "batch_matmul");
@@ -501,6 +553,10 @@ std::unordered_map<std::string, Fn> build_table() {
   t["batch_matmul"] = batch_matmul;
   t["bn_train"] = bn_train;
   t["bn_train_grad"] = bn_train_grad;
+  t["bn_stats"] = bn_stats;
+  t["bn_apply"] = bn_apply;
+  t["bn_backward_reduce"] = bn_backward_reduce;
+  t["bn_backward_elemt"] = bn_backward_elemt;
   t["resize_bilinear"] = resize_bilinear;
   return t;
 }

@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { KernelUnsupportedError } from '../../../core/index.js';
-import { FUSED_BATCH_NORM_TRAIN, FUSED_BATCH_NORM_TRAIN_GRAD } from '../../nn/batch-norm.js';
+import {
+  FUSED_BATCH_NORM_TRAIN,
+  FUSED_BATCH_NORM_TRAIN_GRAD,
+  SYNC_BATCH_NORM_KERNELS as SYNC_BN,
+} from '../../nn/batch-norm.js';
 import type { TorchBackend, TorchInfo } from './torch-backend.js';
 
 type Inputs = tf.NamedTensorInfoMap;
@@ -401,6 +405,31 @@ function kernels(): Record<string, KernelBody> {
       input(i, 'variance', name),
     ];
     return b.run('bn_train_grad', i['gamma'] ? [...args, i['gamma']] : args, [Number(a['eps'])]);
+  };
+  k[SYNC_BN.stats] = (i, b) => b.run('bn_stats', [input(i, 'x', SYNC_BN.stats)]);
+  k[SYNC_BN.apply] = (i, b, a) => {
+    const name = SYNC_BN.apply;
+    const args = [input(i, 'x', name), input(i, 'mean', name), input(i, 'variance', name)];
+    const affine = i['gamma'] && i['beta'] ? [i['gamma'], i['beta']] : [];
+    return b.run1('bn_apply', [...args, ...affine], [Number(a['eps'])]);
+  };
+  k[SYNC_BN.backwardReduce] = (i, b, a) => {
+    const name = SYNC_BN.backwardReduce;
+    const args = [
+      input(i, 'dy', name),
+      input(i, 'x', name),
+      input(i, 'mean', name),
+      input(i, 'variance', name),
+    ];
+    return b.run('bn_backward_reduce', args, [Number(a['eps'])]);
+  };
+  k[SYNC_BN.backwardElemt] = (i, b, a) => {
+    const name = SYNC_BN.backwardElemt;
+    const args = ['dy', 'x', 'mean', 'variance', 'sumDy', 'sumDyXhat'].map((n) => input(i, n, name));
+    return b.run1('bn_backward_elemt', i['gamma'] ? [...args, i['gamma']] : args, [
+      Number(a['eps']),
+      Number(a['count']),
+    ]);
   };
   k['BatchMatMul'] = (i, b, a) =>
     b.run1(
