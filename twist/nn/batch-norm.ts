@@ -54,12 +54,6 @@ export const SYNC_BATCH_NORM_KERNELS = {
   backwardElemt: 'TwistBatchNormBackwardElemt',
 } as const;
 
-/** Runs a backend kernel by name; its outputs as a list. */
-function runKernel(name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap): tf.Tensor[] {
-  const out = tf.engine().runKernel(name, inputs, attrs) as unknown as tf.Tensor | tf.Tensor[];
-  return Array.isArray(out) ? out : [out];
-}
-
 /** Whether the active backend has every kernel in `names`. */
 function backendHas(...names: string[]): boolean {
   const b = tf.getBackend();
@@ -102,43 +96,6 @@ function gatherStats(
   return { count, mean, variance };
 }
 
-/**
- * A training-mode batch norm as one differentiable op (tfjs's customGrad), with or without the
- * affine part: `forward` gives the output and the tensors its gradient needs, `backward` turns dy
- * and those tensors into dx (and, with γ, dγ and dβ).
- */
-function differentiable(
-  x: tf.Tensor,
-  gamma: tf.Tensor1D | null,
-  beta: tf.Tensor1D | null,
-  forward: (
-    x: tf.Tensor,
-    gamma: tf.Tensor1D | null,
-    beta: tf.Tensor1D | null,
-  ) => { y: tf.Tensor; saved: tf.Tensor[] },
-  backward: (dy: tf.Tensor, saved: tf.Tensor[], gamma: tf.Tensor1D | null) => tf.Tensor[],
-): tf.Tensor {
-  if (gamma && beta) {
-    const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-      const [xx, g, b, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
-      const { y, saved } = forward(xx, g, b);
-      save([...saved, g]);
-      return {
-        value: y,
-        gradFunc: (dy, s) => backward(dy as tf.Tensor, s.slice(0, -1), s[s.length - 1] as tf.Tensor1D),
-      };
-    });
-    return f(x, gamma, beta);
-  }
-  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [xx, save] = args as [tf.Tensor, tf.GradSaveFunc];
-    const { y, saved } = forward(xx, null, null);
-    save(saved);
-    return { value: y, gradFunc: (dy, s) => backward(dy as tf.Tensor, s, null) };
-  });
-  return f(x);
-}
-
 /** {@link batchNormTrain} over a group, through the backend's SyncBatchNorm kernels. */
 function fusedSyncBatchNormTrain(
   x: tf.Tensor,
@@ -148,8 +105,10 @@ function fusedSyncBatchNormTrain(
   sync: ReplicaSum,
 ): { y: tf.Tensor; stats: BatchStats } {
   const K = SYNC_BATCH_NORM_KERNELS;
-  const run = (name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = { eps }): tf.Tensor[] =>
-    runKernel(name, inputs, attrs);
+  const run = (name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = { eps }): tf.Tensor[] => {
+    const out = tf.engine().runKernel(name, inputs, attrs) as unknown as tf.Tensor | tf.Tensor[];
+    return Array.isArray(out) ? out : [out];
+  };
   const localCount = x.size / x.shape[x.rank - 1]!;
   let stats: BatchStats | undefined;
   let count = localCount;
@@ -195,16 +154,36 @@ function fusedSyncBatchNormTrain(
     // dγ and dβ stay this replica's sums (see batchNormTrain)
     return g ? [dx!, sdyx, sdy] : [dx!];
   };
-  const y = differentiable(
-    x,
-    gamma,
-    beta,
-    (xx, g, b) => {
-      const { y: out, mean, variance } = forward(xx, g && b ? { gamma: g, beta: b } : {});
-      return { y: out, saved: [xx, mean, variance] };
-    },
-    (dy, [sx, sm, sv], g) => backward(dy, sx!, sm!, sv!, g ?? undefined),
-  );
+  let y: tf.Tensor;
+  if (gamma && beta) {
+    const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [xx, g, b, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+      const { y: out, mean, variance } = forward(xx, { gamma: g, beta: b });
+      save([xx, mean, variance, g]);
+      return {
+        value: out,
+        gradFunc: (dy, saved) => {
+          const [sx, sm, sv, sg] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+          return backward(dy as tf.Tensor, sx, sm, sv, sg);
+        },
+      };
+    });
+    y = f(x, gamma, beta);
+  } else {
+    const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [xx, save] = args as [tf.Tensor, tf.GradSaveFunc];
+      const { y: out, mean, variance } = forward(xx, {});
+      save([xx, mean, variance]);
+      return {
+        value: out,
+        gradFunc: (dy, saved) => {
+          const [sx, sm, sv] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+          return backward(dy as tf.Tensor, sx, sm, sv);
+        },
+      };
+    });
+    y = f(x);
+  }
   if (!stats) throw new Error('batch norm forward did not run');
   return { y, stats };
 }
@@ -218,24 +197,50 @@ function fusedBatchNormTrain(
 ): { y: tf.Tensor; stats: BatchStats } {
   const count = x.size / x.shape[x.rank - 1]!;
   let stats: BatchStats | undefined;
-  const run = (name: string, inputs: tf.NamedTensorMap): tf.Tensor[] => runKernel(name, inputs, { eps });
+  const run = (name: string, inputs: tf.NamedTensorMap): tf.Tensor[] =>
+    tf.engine().runKernel(name, inputs, { eps }) as unknown as tf.Tensor[];
   const forward = (inputs: tf.NamedTensorMap): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } => {
     const [y, mean, variance] = run(FUSED_BATCH_NORM_TRAIN, inputs) as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
     // The caller disposes the statistics after the running update; the gradient keeps its own.
     stats = { mean: tf.keep(tf.clone(mean)), variance: tf.keep(tf.clone(variance)), count };
     return { y, mean, variance };
   };
-  const y = differentiable(
-    x,
-    gamma,
-    beta,
-    (xx, g, b) => {
-      const { y: out, mean, variance } = forward({ x: xx, ...(g && b ? { gamma: g, beta: b } : {}) });
-      return { y: out, saved: [xx, mean, variance] };
-    },
-    (dy, [sx, sm, sv], g) =>
-      run(FUSED_BATCH_NORM_TRAIN_GRAD, { dy, x: sx!, mean: sm!, variance: sv!, ...(g ? { gamma: g } : {}) }),
-  );
+  let y: tf.Tensor;
+  if (gamma && beta) {
+    const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [xx, g, b, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+      const { y: out, mean, variance } = forward({ x: xx, gamma: g, beta: b });
+      save([xx, mean, variance, g]);
+      return {
+        value: out,
+        gradFunc: (dy, saved) => {
+          const [sx, sm, sv, sg] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+          return run(FUSED_BATCH_NORM_TRAIN_GRAD, {
+            dy: dy as tf.Tensor,
+            x: sx,
+            mean: sm,
+            variance: sv,
+            gamma: sg,
+          });
+        },
+      };
+    });
+    y = f(x, gamma, beta);
+  } else {
+    const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [xx, save] = args as [tf.Tensor, tf.GradSaveFunc];
+      const { y: out, mean, variance } = forward({ x: xx });
+      save([xx, mean, variance]);
+      return {
+        value: out,
+        gradFunc: (dy, saved) => {
+          const [sx, sm, sv] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+          return run(FUSED_BATCH_NORM_TRAIN_GRAD, { dy: dy as tf.Tensor, x: sx, mean: sm, variance: sv });
+        },
+      };
+    });
+    y = f(x);
+  }
   if (!stats) throw new Error('batch norm forward did not run');
   return { y, stats };
 }
@@ -311,19 +316,37 @@ export function batchNormTrain(
     const dx = tf.mul(tf.sub(tf.sub(dy, tf.div(gsdy, count)), tf.mul(xhat, tf.div(gsdyx, count))), scale);
     return { dx, dgamma: sdyx, dbeta: sdy };
   };
-  const y = differentiable(
-    x,
-    gamma,
-    beta,
-    (xx, g, b) => {
+  let y: tf.Tensor;
+  if (gamma && beta) {
+    const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [xx, g, b, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
       const { xhat, rstd } = forward(xx);
-      return { y: g && b ? tf.add(tf.mul(xhat, g), b) : xhat, saved: [xhat, rstd] };
-    },
-    (dy, [sx, sr], g) => {
-      const r = backward(dy, sx!, sr as tf.Tensor1D, g);
-      return g ? [r.dx, r.dgamma, r.dbeta] : [r.dx];
-    },
-  );
+      save([xhat, rstd, g]);
+      return {
+        value: tf.add(tf.mul(xhat, g as tf.Tensor), b),
+        gradFunc: (dy, saved) => {
+          const [sx, sr, sg] = saved as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
+          const r = backward(dy, sx, sr, sg);
+          return [r.dx, r.dgamma, r.dbeta];
+        },
+      };
+    });
+    y = f(x, gamma, beta);
+  } else {
+    const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [xx, save] = args as [tf.Tensor, tf.GradSaveFunc];
+      const { xhat, rstd } = forward(xx);
+      save([xhat, rstd]);
+      return {
+        value: xhat,
+        gradFunc: (dy, saved) => {
+          const [sx, sr] = saved as [tf.Tensor, tf.Tensor1D];
+          return [backward(dy, sx, sr, null).dx];
+        },
+      };
+    });
+    y = f(x);
+  }
   if (!stats) throw new Error('batch norm forward did not run');
   return { y, stats };
 }
