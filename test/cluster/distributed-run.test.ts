@@ -16,7 +16,6 @@ import { selectBackend } from '../../twist/index.js';
 import { TestCluster } from '../helpers/cluster-processes.js';
 import path from 'node:path';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { libtorchOnThisMachine } from '../helpers/libtorch.js';
 
 /** A tiny model and batch so a run takes seconds: 12 steps of a 32-image global batch. */
 const config = {
@@ -138,35 +137,6 @@ test.serial(
     t.true(losses[0]! !== losses[losses.length - 1]!, 'the loss moved');
   },
 );
-
-// On the torch backend BatchNorm runs through its fused kernels: ATen's batch norm for one trainer,
-// the SyncBatchNorm kernels (statistics, apply, backward sums and element-wise) for two.
-if (libtorchOnThisMachine())
-  test.serial(
-    'on the torch backend too, two trainers follow one trainer’s loss curve (fused BatchNorm and SyncBatchNorm kernels)',
-    async (t) => {
-      const curve = async (trainers: number): Promise<number[]> => {
-        const losses: number[] = [];
-        await runDistributed(client, {
-          ...base(path.join(cluster.dir, `run-torch-${trainers}`)),
-          backend: 'torch',
-          trainers,
-          checkpointEvery: 0,
-          maxSteps: 8,
-          onStep: (s) => losses.push(s.loss),
-        });
-        return losses;
-      };
-      const one = await curve(1);
-      const two = await curve(2);
-      const worst = Math.max(...one.map((l, i) => Math.abs(l - two[i]!) / Math.abs(l)));
-      t.log(`one trainer: ${one.map((l) => l.toFixed(4)).join(' ')}`);
-      t.log(`two trainers: ${two.map((l) => l.toFixed(4)).join(' ')}`);
-      t.log(`largest relative difference: ${worst.toExponential(2)}`);
-      t.is(two.length, one.length);
-      t.true(worst < 1e-3, `loss curves differ by ${worst} (relative)`);
-    },
-  );
 
 test.serial(
   'a trainer killed with SIGKILL mid-run: the run resumes from the last checkpoint, finishes, and counts the failure',
