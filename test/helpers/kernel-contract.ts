@@ -69,6 +69,50 @@ function padOf(
 
 const TOL = 1e-4;
 
+const BN_CASES = [
+  [[4, 5, 5, 3], true],
+  [[6, 7], false],
+] as const;
+
+/**
+ * A training-mode batch norm on fixed random inputs (values from `seed`), optionally over a group:
+ * the gradients of Σ y·dy for x (and γ, β when affine) and the batch statistics, as one tensor.
+ */
+function batchNormCase(
+  shape: readonly number[],
+  affine: boolean,
+  seed: number,
+  sync?: ReplicaSum,
+): () => tf.Tensor {
+  const c = shape[shape.length - 1]!;
+  const xv = randomValues(
+    shape.reduce((a, d) => a * d, 1),
+    seed,
+  );
+  const dyv = randomValues(xv.length, seed + 2);
+  return () => {
+    const x = tf.tensor(xv, [...shape]);
+    const g = affine ? tf.add(tf.tensor1d(randomValues(c, seed + 4)), 1) : null;
+    const b = affine ? tf.tensor1d(randomValues(c, seed + 6)) : null;
+    let statsOut: tf.Tensor | undefined;
+    const f = (...ps: tf.Tensor[]): tf.Scalar => {
+      const { y, stats } = batchNormTrain(
+        ps[0]!,
+        (ps[1] as tf.Tensor1D) ?? null,
+        (ps[2] as tf.Tensor1D) ?? null,
+        1e-5,
+        sync,
+      );
+      statsOut = tf.keep(tf.concat([stats.mean, stats.variance]));
+      stats.mean.dispose();
+      stats.variance.dispose();
+      return tf.sum(tf.mul(y, tf.tensor(dyv, [...shape]))) as tf.Scalar;
+    };
+    const grads = tf.grads(f)([x, ...(g && b ? [g, b] : [])]);
+    return tf.concat([...grads.map((gr) => tf.reshape(gr, [-1])), statsOut!]);
+  };
+}
+
 /**
  * The compute-backend contract: every training kernel the models use, compared with the pure-JS
  * `cpu` backend on random inputs to a normwise relative error below 1e-4, and the gradients of whole
@@ -185,40 +229,8 @@ export function kernelContractSuite(backend: BackendName): void {
   }
 
   test(`${backend}: training-mode BatchNorm (output, batch mean and variance, gradients) matches cpu, NHWC and [N, C], affine or not`, async (t) => {
-    for (const [shape, affine] of [
-      [[4, 5, 5, 3], true],
-      [[6, 7], false],
-    ] as const) {
-      const c = shape[shape.length - 1]!;
-      const xv = randomValues(
-        shape.reduce((a: number, d: number) => a * d, 1),
-        81,
-      );
-      const dyv = randomValues(xv.length, 83);
-      const run = (): tf.Tensor => {
-        const x = tf.tensor(xv, [...shape]);
-        const g = affine ? tf.add(tf.tensor1d(randomValues(c, 85)), 1) : null;
-        const b = affine ? tf.tensor1d(randomValues(c, 87)) : null;
-        const params = [x, ...(g && b ? [g, b] : [])];
-        const f = (...ps: tf.Tensor[]): tf.Scalar => {
-          const { y, stats } = batchNormTrain(
-            ps[0]!,
-            (ps[1] as tf.Tensor1D) ?? null,
-            (ps[2] as tf.Tensor1D) ?? null,
-            1e-5,
-          );
-          const out = tf.sum(tf.mul(y, tf.tensor(dyv, [...shape]))) as tf.Scalar;
-          const keep = tf.concat([stats.mean, stats.variance]);
-          tf.keep(keep);
-          statsOut = keep;
-          stats.mean.dispose();
-          stats.variance.dispose();
-          return out;
-        };
-        let statsOut: tf.Tensor | undefined;
-        const grads = tf.grads(f)(params);
-        return tf.concat([...grads.map((gr) => tf.reshape(gr, [-1])), statsOut!]);
-      };
+    for (const [shape, affine] of BN_CASES) {
+      const run = batchNormCase(shape, affine, 81);
       const e = relErr(await valuesOn(backend, run), await valuesOn('cpu', run));
       t.true(e < TOL, `[${shape.join(',')}] affine ${affine}: relative error ${e}`);
     }
@@ -240,37 +252,8 @@ export function kernelContractSuite(backend: BackendName): void {
       },
       sum: (v) => v.map((x, k) => x + 0.5 * Math.sin(k + 1)),
     };
-    for (const [shape, affine] of [
-      [[4, 5, 5, 3], true],
-      [[6, 7], false],
-    ] as const) {
-      const c = shape[shape.length - 1]!;
-      const xv = randomValues(
-        shape.reduce((a: number, d: number) => a * d, 1),
-        91,
-      );
-      const dyv = randomValues(xv.length, 93);
-      const run = (): tf.Tensor => {
-        const x = tf.tensor(xv, [...shape]);
-        const g = affine ? tf.add(tf.tensor1d(randomValues(c, 95)), 1) : null;
-        const b = affine ? tf.tensor1d(randomValues(c, 97)) : null;
-        let statsOut: tf.Tensor | undefined;
-        const f = (...ps: tf.Tensor[]): tf.Scalar => {
-          const { y, stats } = batchNormTrain(
-            ps[0]!,
-            (ps[1] as tf.Tensor1D) ?? null,
-            (ps[2] as tf.Tensor1D) ?? null,
-            1e-5,
-            peer,
-          );
-          statsOut = tf.keep(tf.concat([stats.mean, stats.variance]));
-          stats.mean.dispose();
-          stats.variance.dispose();
-          return tf.sum(tf.mul(y, tf.tensor(dyv, [...shape]))) as tf.Scalar;
-        };
-        const grads = tf.grads(f)([x, ...(g && b ? [g, b] : [])]);
-        return tf.concat([...grads.map((gr) => tf.reshape(gr, [-1])), statsOut!]);
-      };
+    for (const [shape, affine] of BN_CASES) {
+      const run = batchNormCase(shape, affine, 91, peer);
       const e = relErr(await valuesOn(backend, run), await valuesOn('cpu', run));
       t.true(e < TOL, `[${shape.join(',')}] affine ${affine}: relative error ${e}`);
     }
