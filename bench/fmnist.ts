@@ -57,10 +57,11 @@ export async function fmnistBench(args: Map<string, string>, emit: (o: object) =
   const trainMinutes = (performance.now() - t0) / 60000;
   const test = await loadMnistSplit(cfg.dataPath, 't10k');
   const norm = { mean: FASHION_MNIST_MEAN, std: FASHION_MNIST_STD };
-  const tr = embedSplit(result.model, result.train, norm);
+  const train = await loadMnistSplit(cfg.dataPath, 'train');
+  const tr = embedSplit(result.model, train, norm);
   const te = embedSplit(result.model, test, norm, { logits: true });
   const clusters = topIndices(te.logits!, 1).top1;
-  const knn = knnAccuracy(tr.features, result.train.labels, te.features, test.labels, 10, {
+  const knn = knnAccuracy(tr.features, train.labels, te.features, test.labels, 10, {
     k: 200,
     temperature: 0.1,
   });

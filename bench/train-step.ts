@@ -48,7 +48,7 @@ export async function trainStepBench(args: Map<string, string>, emit: (o: object
       tf.tensor4d(a.apply(rng, train.images, 28, 28, idx), [batch, 28, 28, 1]),
     ) as [tf.Tensor4D, tf.Tensor4D];
     const t1 = performance.now();
-    step.run(x1, x2, { lr, weightDecay: 1.5e-6 });
+    step.run([x1, x2], { lr, weightDecay: 1.5e-6 });
     tf.dispose([x1, x2]);
     const t2 = performance.now();
     if (s >= 2) {

@@ -51,7 +51,7 @@ export async function vitStepBench(args: Map<string, string>, emit: (o: object) 
       tf.Tensor4D,
     ];
     const t0 = performance.now();
-    step.run(x1, x2, { lr: 3e-4, weightDecay: 0.06 });
+    step.run([x1, x2], { lr: 3e-4, weightDecay: 0.06 });
     if (s >= 2) times.push(performance.now() - t0);
     tf.dispose([x1, x2]);
   }

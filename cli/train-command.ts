@@ -16,6 +16,7 @@ import {
   type TrainState,
 } from '../twist/index.js';
 import { intFlag, numFlag } from './flags.js';
+import { RECIPE_NAMES, recipeFields } from '../twist/index.js';
 import { ProgressBar } from './progress-bar.js';
 import { trainOnCluster } from './cluster-train.js';
 import { followJobLog } from './job-command.js';
@@ -26,17 +27,32 @@ import path from 'node:path';
 
 export const TRAIN_USAGE = `twist train --local [options]
 
-Trains TWIST on this process on an MNIST-format dataset and prints one JSON line per epoch.
+Trains TWIST on this process and prints one JSON line per epoch.
 
-  --data-path DIR        MNIST-format directory (default ${FASHION_MNIST_DIR})
-  --epochs N             (default 1)          --batch-size N     (default 256)
+  --recipe NAME          the seed's hyper-parameters (spec 4.1): ${RECIPE_NAMES.join(', ')};
+                         any flag below overrides one of them (--image-size, --batch-size scale it down)
+  --print-config         print the merged config as JSON and exit
+  --data-path DIR        MNIST-format directory (grayscale) or ImageFolder root <class>/<image> (RGB)
+                         (default ${FASHION_MNIST_DIR})
+  --subset-file FILE     ImageFolder: keep the images named there (SimCLR 1 % / 10 % lists)
+  --epochs N             (default 1)          --batch-size N     global batch (default 256)
   --max-steps N          stop after N steps (smoke runs)
+  --arch resnet|vit-s|vit-b (default resnet)  --drop-path X      ViT stochastic depth (default 0)
   --depth 18|34|50       (default 18)         --width N          stem/first-stage channels (default 16)
   --stem cifar|imagenet  (default cifar)      --hid-dim N        (default 512)   --dim N (default 10)
+  --head-act relu|gelu   (default relu)
+  --image-size N         global view side (default: the images' own for MNIST files, 224 for ImageFolder)
+  --aug barlow|multicrop (default barlow)     --locals N         multicrop local views (default 6)
+  --local-size N         (default 96/224 of --image-size; a multiple of 16 for ViTs)
   --optimizer lars|sgd|adamw (default lars)   --lr X             base lr per 256 images (default 0.5)
-  --weight-decay X       (default 1.5e-6)     --warmup-epochs X  (default: the seed's rule, capped at the run)
+  --weight-decay X       (default 1.5e-6)     --weight-decay-end X  cosine to this (default: constant)
+  --warmup-epochs X      (default: the seed's rule, capped at the run)   --clip-grad X (AdamW, default 0: off)
   --lam1 X --lam2 X --tau X                   loss weights (defaults 0, 1, 1)
-  --crop-scale-min X     (default 0.2)        --seed N           (default 0)
+  --mme-epochs N         TWIST epochs before the self-labeling phase (default: all, no self-labeling)
+  --lr-sl X              self-labeling base lr per 256 images (default 0.05)
+  --quantile X --quantile-end X   self-labeling confidence quantile, cosine (defaults 0.5, 0.6)
+  --momentum-encoder X   teacher by EMA from X to 1 over the TWIST phase (the ViT recipes: 0.996)
+  --crop-scale-min X     barlow crop scale minimum (default 0.2)   --seed N (default 0)
   --run-dir DIR          checkpoints go there (step-<n>/ with shards and manifest.json, LATEST)
   --checkpoint-every N   also save every N steps (default 0: at the end, and on Ctrl-C)
   --checkpoint-shards N  shards per checkpoint, written in parallel (default 1)
@@ -69,7 +85,24 @@ export async function trainCommand(argv: string[]): Promise<number> {
     strict: true,
     options: {
       local: { type: 'boolean' },
+      recipe: { type: 'string' },
+      'print-config': { type: 'boolean' },
       'data-path': { type: 'string' },
+      'subset-file': { type: 'string' },
+      arch: { type: 'string' },
+      'drop-path': { type: 'string' },
+      'head-act': { type: 'string' },
+      'image-size': { type: 'string' },
+      aug: { type: 'string' },
+      locals: { type: 'string' },
+      'local-size': { type: 'string' },
+      'weight-decay-end': { type: 'string' },
+      'clip-grad': { type: 'string' },
+      'mme-epochs': { type: 'string' },
+      'lr-sl': { type: 'string' },
+      quantile: { type: 'string' },
+      'quantile-end': { type: 'string' },
+      'momentum-encoder': { type: 'string' },
       epochs: { type: 'string' },
       'batch-size': { type: 'string' },
       'max-steps': { type: 'string' },
@@ -118,36 +151,59 @@ export async function trainCommand(argv: string[]): Promise<number> {
     process.stdout.write(TRAIN_USAGE);
     return 0;
   }
+  const flags: Record<string, unknown> = {
+    dataPath: values['data-path'],
+    subsetFile: values['subset-file'],
+    epochs: numFlag('epochs', values.epochs),
+    batchSize: numFlag('batch-size', values['batch-size']),
+    maxSteps: numFlag('max-steps', values['max-steps']),
+    arch: values.arch,
+    depth: numFlag('depth', values.depth),
+    width: numFlag('width', values.width),
+    stem: values.stem,
+    dropPath: numFlag('drop-path', values['drop-path']),
+    hidDim: numFlag('hid-dim', values['hid-dim']),
+    dim: numFlag('dim', values.dim),
+    headAct: values['head-act'],
+    imageSize: numFlag('image-size', values['image-size']),
+    aug: values.aug,
+    locals: numFlag('locals', values.locals),
+    localSize: numFlag('local-size', values['local-size']),
+    optimizer: values.optimizer,
+    baseLr: numFlag('lr', values.lr),
+    weightDecay: numFlag('weight-decay', values['weight-decay']),
+    weightDecayEnd: numFlag('weight-decay-end', values['weight-decay-end']),
+    warmupEpochs: numFlag('warmup-epochs', values['warmup-epochs']),
+    clipGrad: numFlag('clip-grad', values['clip-grad']),
+    lam1: numFlag('lam1', values.lam1),
+    lam2: numFlag('lam2', values.lam2),
+    tau: numFlag('tau', values.tau),
+    mmeEpochs: numFlag('mme-epochs', values['mme-epochs']),
+    lrSl: numFlag('lr-sl', values['lr-sl']),
+    quantile: numFlag('quantile', values.quantile),
+    quantileEnd: numFlag('quantile-end', values['quantile-end']),
+    momentumEncoder: numFlag('momentum-encoder', values['momentum-encoder']),
+    cropScaleMin: numFlag('crop-scale-min', values['crop-scale-min']),
+    seed: numFlag('seed', values.seed),
+    runDir: values['run-dir'],
+    checkpointEvery: numFlag('checkpoint-every', values['checkpoint-every']),
+  };
+  const given = {
+    ...(values.recipe ? recipeFields(values.recipe) : {}),
+    ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)),
+  };
+  const say = (line: string): void => void process.stderr.write(`${line}\n`);
+  if (values['print-config']) {
+    const cfg = parseConfig(LocalTrainConfigSchema, { dataPath: FASHION_MNIST_DIR, ...given }, 'twist train');
+    process.stdout.write(`${JSON.stringify(cfg, null, 2)}\n`);
+    return 0;
+  }
   if (!values.local && !values.head)
     throw new InvalidArgumentError(
       'twist train: say where: --local (this process) or --head HOST:PORT (the cluster)',
     );
   if (values.local && values.head)
     throw new InvalidArgumentError('twist train: --local and --head exclude each other');
-  const flags: Record<string, unknown> = {
-    dataPath: values['data-path'],
-    epochs: numFlag('epochs', values.epochs),
-    batchSize: numFlag('batch-size', values['batch-size']),
-    maxSteps: numFlag('max-steps', values['max-steps']),
-    depth: numFlag('depth', values.depth),
-    width: numFlag('width', values.width),
-    stem: values.stem,
-    hidDim: numFlag('hid-dim', values['hid-dim']),
-    dim: numFlag('dim', values.dim),
-    optimizer: values.optimizer,
-    baseLr: numFlag('lr', values.lr),
-    weightDecay: numFlag('weight-decay', values['weight-decay']),
-    warmupEpochs: numFlag('warmup-epochs', values['warmup-epochs']),
-    lam1: numFlag('lam1', values.lam1),
-    lam2: numFlag('lam2', values.lam2),
-    tau: numFlag('tau', values.tau),
-    cropScaleMin: numFlag('crop-scale-min', values['crop-scale-min']),
-    seed: numFlag('seed', values.seed),
-    runDir: values['run-dir'],
-    checkpointEvery: numFlag('checkpoint-every', values['checkpoint-every']),
-  };
-  const say = (line: string): void => void process.stderr.write(`${line}\n`);
-  const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
   if (values.head) {
     if (!values['run-dir'])
       throw new InvalidArgumentError(
@@ -247,16 +303,28 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (!Number.isInteger(logEvery) || logEvery < 0)
     throw new InvalidArgumentError(`--log-every: expected a whole number ≥ 0, got ${logEvery}`);
   const bar = new ProgressBar();
+  // The run's config with the data's channels and view sizes (what checkpoints record).
+  let runConfig = cfg;
+  let skipped = 0;
   try {
     const result = await trainLocal(cfg, {
       signal: controller.signal,
       resume,
+      onStart: (info) => {
+        runConfig = info.config;
+        say(`data: ${info.description}; ${info.stepsPerEpoch} steps per epoch`);
+      },
+      onSkip: (file, reason) => {
+        skipped++;
+        bar.clear();
+        say(`warning: skipping ${file} (${reason}); ${skipped} skipped so far`);
+      },
       onCheckpoint: saver
         ? async (state) => {
             await saver.save(state.tensors, {
               step: state.step,
               epoch: state.epoch,
-              config: cfg,
+              config: runConfig,
               meta: { stepInEpoch: state.stepInEpoch, backend: backend.name },
             });
           }
@@ -264,9 +332,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
       onStep: (r) => {
         if (logEvery > 0 && r.step % logEvery === 0) {
           bar.clear();
-          const { step, loss, kl, eh, he, lr, seconds } = r;
+          const { step, loss, kl, eh, he, lr, seconds, threshold, kept } = r;
           process.stdout.write(
-            `${JSON.stringify({ step, epoch: r.epoch + 1, loss, kl, eh, he, lr, seconds })}\n`,
+            `${JSON.stringify({ step, epoch: r.epoch + 1, loss, kl, eh, he, lr, seconds, threshold, kept })}\n`,
           );
         }
         bar.update(

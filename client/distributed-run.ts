@@ -15,6 +15,7 @@ import {
   TwistError,
   type Resources,
 } from '../core/index.js';
+import { hasMnistSplit } from '../data/index.js';
 import type { ActorHandle } from './actor-handle.js';
 import type { ClusterClient } from './cluster-client.js';
 
@@ -138,6 +139,40 @@ export class RunFailedError extends TwistError {
 }
 
 /**
+ * What the cluster's loaders and trainers implement: two `barlow` views of MNIST-format images,
+ * without a momentum encoder or self-labeling phase. Anything else trains with `twist train --local`.
+ * @throws InvalidArgumentError naming the field the cluster run cannot honour.
+ */
+export async function checkClusterConfig(
+  config: Record<string, unknown> & { epochs: number },
+): Promise<void> {
+  const local = 'train it on one process with twist train --local';
+  const no = (field: string, value: unknown, why: string): never => {
+    throw new InvalidArgumentError(`${field} ${JSON.stringify(value)}: ${why} on the cluster yet; ${local}`);
+  };
+  if (config['aug'] !== undefined && config['aug'] !== 'barlow')
+    no('aug', config['aug'], 'loaders make two barlow views only');
+  if (config['momentumEncoder'] !== undefined)
+    no('momentumEncoder', config['momentumEncoder'], 'trainers have no momentum encoder');
+  if (config['arch'] !== undefined && config['arch'] !== 'resnet')
+    no(
+      'arch',
+      config['arch'],
+      "loaders make views at the images' own size (28 px), which a /16 ViT cannot take,",
+    );
+  if (config['imageSize'] !== undefined)
+    no('imageSize', config['imageSize'], "loaders make views at the images' own size only");
+  const mme = config['mmeEpochs'];
+  if (typeof mme === 'number' && mme < config.epochs)
+    no('mmeEpochs', mme, 'trainers have no self-labeling phase');
+  if (config['subsetFile'] !== undefined || (config['channels'] !== undefined && config['channels'] !== 1))
+    no('dataPath', config['dataPath'], 'loaders read MNIST-format images only');
+  const dataPath = config['dataPath'];
+  if (typeof dataPath === 'string' && existsSync(dataPath) && !(await hasMnistSplit(dataPath, 'train')))
+    no('dataPath', dataPath, 'loaders read MNIST-format images only (no train-images-idx3-ubyte there)');
+}
+
+/**
  * Drives a data-parallel TWIST run on the cluster: reserves one bundle per trainer (SPREAD, a GPU
  * each when asked), starts a loader and a trainer in each, forms the ring (broadcasting rank 0's
  * weights), trains in stretches between checkpoints, and commits each checkpoint from the
@@ -155,6 +190,7 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
     throw new InvalidArgumentError(`min trainers: expected a whole number in [1, ${n}], got ${min}`);
   if (o.config.batchSize % n !== 0)
     throw new InvalidArgumentError(`batch size ${o.config.batchSize} is not divisible by ${n} trainers`);
+  await checkClusterConfig(o.config);
   // Group sizes to try, largest first: those that divide the global batch evenly.
   const sizes = Array.from({ length: n - min + 1 }, (_, i) => n - i).filter(
     (k) => o.config.batchSize % k === 0,

@@ -48,6 +48,16 @@ async function findFile(dir: string, base: string): Promise<string> {
   throw new DataFileMissingError(`MNIST-format file not found: tried ${tried.join(', ')}`);
 }
 
+/** Whether `dir` holds the images file of `split` in MNIST format (any of its spellings). */
+export async function hasMnistSplit(dir: string, split: SplitName): Promise<boolean> {
+  try {
+    await findFile(dir, `${split}-images-idx3-ubyte`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Loads one split of an MNIST-format directory (`train-images-idx3-ubyte[.gz]`,
  * `train-labels-idx1-ubyte[.gz]`, and `t10k-*` for the test split): MNIST, Fashion-MNIST, KMNIST...

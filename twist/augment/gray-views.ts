@@ -57,6 +57,31 @@ export function barlowGrayViews(
 }
 
 /**
+ * `multicrop` (spec §3.3) for single-channel images: two global views at `size` (scale (0.4, 1);
+ * blur 1.0 / 0.1, solarize 0 / 0.2) and `locals` local views at `localSize` (scale (0.05, 0.4),
+ * blur 0.5); in the self-labeling phase the scales narrow to (0.14, 1) and (0.05, 0.14). Jitter is
+ * brightness and contrast as in {@link barlowGrayViews}; σ scales with each view's side.
+ */
+export function multiCropGrayViews(o: {
+  size: number;
+  localSize: number;
+  locals: number;
+  selfLabel?: boolean;
+  mean?: number;
+  std?: number;
+}): GrayViewConfig[] {
+  const [g1, g2] = barlowGrayViews(o.size, o.mean, o.std);
+  const gs: [number, number] = o.selfLabel ? [0.14, 1] : [0.4, 1];
+  const ls: [number, number] = o.selfLabel ? [0.05, 0.14] : [0.05, 0.4];
+  const [local] = barlowGrayViews(o.localSize, o.mean, o.std);
+  return [
+    { ...g1, scale: gs },
+    { ...g2, scale: gs },
+    ...Array.from({ length: o.locals }, () => ({ ...local, scale: ls, blurP: 0.5, solarizeP: 0 })),
+  ];
+}
+
+/**
  * Augments a batch of single-channel byte images into an NHWC float batch for one view. Reuses its
  * scratch buffers across calls; the returned array is owned by the caller.
  */

@@ -25,7 +25,12 @@ export interface TrainParts {
   rng: Random;
   /** The sampler's seed (its order for an epoch is a function of seed and epoch). */
   samplerSeed: number;
+  /** The momentum encoder, when the run has one: its tensors are saved as `teacher.<name>`. */
+  teacher?: { store: ParamStore; flat: FlatParams };
 }
+
+/** Prefix of the momentum encoder's tensors in a run's state. */
+export const TEACHER_PREFIX = 'teacher.';
 
 /** Tensor names of the non-model state. */
 export const STATE_NAMES = {
@@ -59,6 +64,24 @@ export function captureTrainState(parts: TrainParts, pos: TrainPosition, batchSi
     tensors.push(
       stateTensor(b.name, b.variable.dataSync() as Float32Array | Int32Array, [...b.variable.shape]),
     );
+  if (parts.teacher) {
+    const t = parts.teacher;
+    for (const s of t.flat.segments)
+      tensors.push(
+        stateTensor(
+          TEACHER_PREFIX + s.name,
+          t.flat.values.subarray(s.offset, s.offset + s.size),
+          [...s.shape],
+          layouts.get(s.name),
+        ),
+      );
+    for (const b of t.store.buffers)
+      tensors.push(
+        stateTensor(TEACHER_PREFIX + b.name, b.variable.dataSync() as Float32Array | Int32Array, [
+          ...b.variable.shape,
+        ]),
+      );
+  }
   const opt = optimizer.state();
   for (const [buf, values] of Object.entries(opt.buffers))
     for (const s of flat.segments)
@@ -99,14 +122,20 @@ export function restoreTrainState(parts: TrainParts, tensors: readonly StateTens
       );
     return t.data;
   };
-  const { store, flat, optimizer, rng } = parts;
-  for (const s of flat.segments) flat.values.set(take(s.name, s.shape, ['float32']), s.offset);
-  for (const b of store.buffers) {
-    const values = take(b.name, b.variable.shape, [b.variable.dtype === 'int32' ? 'int32' : 'float32']);
-    tf.tidy(() =>
-      b.variable.assign(tf.tensor(values as Float32Array | Int32Array, b.variable.shape, b.variable.dtype)),
-    );
-  }
+  const { flat, optimizer, rng } = parts;
+  const restoreModel = (m: { store: ParamStore; flat: FlatParams }, prefix: string): void => {
+    for (const s of m.flat.segments) m.flat.values.set(take(prefix + s.name, s.shape, ['float32']), s.offset);
+    for (const b of m.store.buffers) {
+      const values = take(prefix + b.name, b.variable.shape, [
+        b.variable.dtype === 'int32' ? 'int32' : 'float32',
+      ]);
+      tf.tidy(() =>
+        b.variable.assign(tf.tensor(values as Float32Array | Int32Array, b.variable.shape, b.variable.dtype)),
+      );
+    }
+  };
+  restoreModel(parts, '');
+  if (parts.teacher) restoreModel(parts.teacher, TEACHER_PREFIX);
   const names = new Set<string>();
   for (const t of tensors) {
     const m = /^optimizer\.(.+)\.([a-z_]+)$/.exec(t.name);
@@ -130,4 +159,5 @@ export function restoreTrainState(parts: TrainParts, tensors: readonly StateTens
       `resume: the state's sampler seed is ${seed}, the run's ${parts.samplerSeed}`,
     );
   flat.upload();
+  parts.teacher?.flat.upload();
 }
