@@ -69,20 +69,33 @@ export function gaussianBlur(
   const cs = channels;
   const rowLen = w * cs;
   const n = h * rowLen;
-  // Horizontal passes: a running sum over the 2l+1 box along each row, per channel.
-  for (let p = 0; p < passes; p++) {
-    tmp.set(img.subarray(offset, offset + n));
-    for (let y = 0; y < h; y++) {
-      const row = y * rowLen;
-      for (let c = 0; c < cs; c++) {
-        const at = (x: number): number => tmp[row + (x < 0 ? 0 : x >= w ? w - 1 : x) * cs + c]!;
-        let sum = 0;
-        for (let k = -l; k <= l; k++) sum += at(k);
-        for (let x = 0; x < w; x++) {
-          img[offset + row + x * cs + c] = ww * sum + fw * (at(x - l - 1) + at(x + l + 1));
-          sum += at(x + l + 1) - at(x - l);
+  // Horizontal passes: each row's channel in a line padded with its replicated border (l + 1 each
+  // side), the passes back and forth between two lines, a running sum over the 2l+1 box.
+  const pad = l + 1;
+  let a = new Float32Array(w + 2 * pad);
+  let b = new Float32Array(w + 2 * pad);
+  for (let y = 0; y < h; y++) {
+    const row = offset + y * rowLen;
+    for (let c = 0; c < cs; c++) {
+      for (let x = 0; x < w; x++) a[pad + x] = img[row + x * cs + c]!;
+      for (let p = 0; p < passes; p++) {
+        const first = a[pad]!;
+        const last = a[pad + w - 1]!;
+        for (let k = 0; k < pad; k++) {
+          a[k] = first;
+          a[pad + w + k] = last;
         }
+        let sum = 0;
+        for (let k = -l; k <= l; k++) sum += a[pad + k]!;
+        for (let x = pad; x < pad + w; x++) {
+          b[x] = ww * sum + fw * (a[x - l - 1]! + a[x + l + 1]!);
+          sum += a[x + l + 1]! - a[x - l]!;
+        }
+        const t = a;
+        a = b;
+        b = t;
       }
+      for (let x = 0; x < w; x++) img[row + x * cs + c] = a[pad + x]!;
     }
   }
   // Vertical passes: whole rows at a time, a running sum of rows.

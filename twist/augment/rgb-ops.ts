@@ -58,21 +58,38 @@ export function rgbHue(img: Float32Array, offset: number, n: number, shift: numb
     const pv = v * (1 - s);
     const q = v * (1 - s * f);
     const t = v * (1 - s * (1 - f));
-    const [rr, gg, bb] =
-      k % 6 === 0
-        ? [v, t, pv]
-        : k === 1
-          ? [q, v, pv]
-          : k === 2
-            ? [pv, v, t]
-            : k === 3
-              ? [pv, q, v]
-              : k === 4
-                ? [t, pv, v]
-                : [v, pv, q];
-    img[i] = rr;
-    img[i + 1] = gg;
-    img[i + 2] = bb;
+    // (k mod 6) picks which of v, p, q, t go to r, g, b; written directly, nothing allocated.
+    switch (k % 6) {
+      case 0:
+        img[i] = v;
+        img[i + 1] = t;
+        img[i + 2] = pv;
+        break;
+      case 1:
+        img[i] = q;
+        img[i + 1] = v;
+        img[i + 2] = pv;
+        break;
+      case 2:
+        img[i] = pv;
+        img[i + 1] = v;
+        img[i + 2] = t;
+        break;
+      case 3:
+        img[i] = pv;
+        img[i + 1] = q;
+        img[i + 2] = v;
+        break;
+      case 4:
+        img[i] = t;
+        img[i + 1] = pv;
+        img[i + 2] = v;
+        break;
+      default:
+        img[i] = v;
+        img[i + 1] = pv;
+        img[i + 2] = q;
+    }
   }
 }
 
