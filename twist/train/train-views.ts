@@ -1,4 +1,6 @@
-import { InvalidArgumentError, type Random } from '../../core/index.js';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { DataFileMissingError, InvalidArgumentError, type Random } from '../../core/index.js';
 import {
   hasMnistSplit,
   ImageFolderDataset,
@@ -77,12 +79,33 @@ export async function openTrainViews(
     const resolved = resolveSizes(cfg, 1, split.height, vit);
     return { views: new GrayTrainViews(split, resolved), cfg: resolved };
   }
+  await checkImageFolderRoot(cfg.dataPath);
   const ds = await ImageFolderDataset.open(cfg.dataPath, {
     ...(cfg.subsetFile ? { subsetFile: cfg.subsetFile } : {}),
     ...(onSkip ? { onSkip } : {}),
   });
   const resolved = resolveSizes(cfg, 3, 224, vit);
   return { views: new RgbTrainViews(ds, resolved), cfg: resolved };
+}
+
+/** Neither MNIST files nor class folders: say what was looked for, both forms. */
+async function checkImageFolderRoot(dir: string): Promise<void> {
+  const forms = `an MNIST-format directory (train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz]) or an ImageFolder root (<class>/<image>)`;
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    throw new DataFileMissingError(
+      `data path ${dir} cannot be read (${(err as Error).message}): no ${path.join(dir, 'train-images-idx3-ubyte')}; expected ${forms}`,
+      {
+        cause: err,
+      },
+    );
+  }
+  if (!entries.some((e) => e.isDirectory()))
+    throw new DataFileMissingError(
+      `data path ${dir} has no ${path.join(dir, 'train-images-idx3-ubyte')} and no class folder; expected ${forms}`,
+    );
 }
 
 function resolveSizes(
