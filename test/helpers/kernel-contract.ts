@@ -1,7 +1,11 @@
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  ParamStore,
   TwistModel,
+  addLayerNorm,
+  gelu,
+  layerNorm,
   batchNormTrain,
   selectBackend,
   shutdownBackend,
@@ -257,6 +261,30 @@ export function kernelContractSuite(backend: BackendName): void {
       const e = relErr(await valuesOn(backend, run), await valuesOn('cpu', run));
       t.true(e < TOL, `[${shape.join(',')}] affine ${affine}: relative error ${e}`);
     }
+  });
+
+  test(`${backend}: LayerNorm and GELU (fused where the backend has them) match cpu: outputs and gradients`, async (t) => {
+    const shape: [number, number, number] = [3, 5, 8];
+    const xv = randomValues(120, 71);
+    const dyv = randomValues(120, 73);
+    const run = (): tf.Tensor => {
+      const store = new ParamStore();
+      addLayerNorm(store, 'ln', 8);
+      store.get('ln.weight').assign(tf.add(tf.tensor1d(randomValues(8, 75)), 1));
+      store.get('ln.bias').assign(tf.tensor1d(randomValues(8, 77)));
+      const x = tf.variable(tf.tensor3d(xv, shape));
+      const forward = (): tf.Tensor => gelu(layerNorm(store, 'ln', tf.mul(x, 3), 1e-6));
+      const { grads } = tf.variableGrads(
+        () => tf.sum(tf.mul(forward(), tf.tensor3d(dyv, shape))) as tf.Scalar,
+        [x, ...store.params.map((p) => p.variable)],
+      );
+      const out = tf.concat([forward(), ...Object.values(grads)].map((v) => tf.reshape(v, [-1])));
+      store.dispose();
+      x.dispose();
+      return out;
+    };
+    const e = relErr(await valuesOn(backend, run), await valuesOn('cpu', run));
+    t.true(e < TOL, `relative error ${e}`);
   });
 
   test(`${backend}: max-pool 3x3/2 pad 1 and average-pool gradients match cpu`, async (t) => {

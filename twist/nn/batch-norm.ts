@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '../../core/index.js';
 import type { ReplicaSum } from './replica-sum.js';
+import { backendHas } from './backend-has.js';
 
 /**
  * Per-channel sum over every axis but the last. For NHWC images the spatial sum runs as an average
@@ -53,12 +54,6 @@ export const SYNC_BATCH_NORM_KERNELS = {
   backwardReduce: 'TwistBatchNormBackwardReduce',
   backwardElemt: 'TwistBatchNormBackwardElemt',
 } as const;
-
-/** Whether the active backend has every kernel in `names`. */
-function backendHas(...names: string[]): boolean {
-  const b = tf.getBackend();
-  return names.every((n) => tf.getKernel(n, b) !== undefined);
-}
 
 /** Whether the active backend has the fused batch-norm kernels. */
 function hasFusedBatchNorm(): boolean {

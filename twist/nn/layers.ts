@@ -4,6 +4,7 @@ import { batchNormEval, batchNormTrain, updateRunningStats } from './batch-norm.
 import { kaimingNormalFanOut, linearDefault, truncNormal } from './init.js';
 import type { ParamStore } from './param-store.js';
 import type { ReplicaSum } from './replica-sum.js';
+import { backendHas } from './backend-has.js';
 
 /** What a forward pass needs to know besides its input. */
 export interface ForwardContext {
@@ -112,8 +113,36 @@ export function linear(store: ParamStore, name: string, x: tf.Tensor2D): tf.Tens
 
 /** GELU, exact (erf) form as PyTorch's default: x·Φ(x) = 0.5·x·(1 + erf(x/√2)). */
 export function gelu<T extends tf.Tensor>(x: T): T {
+  if (backendHas(FUSED_GELU, FUSED_GELU_GRAD)) {
+    const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [xx, save] = args as [tf.Tensor, tf.GradSaveFunc];
+      save([xx]);
+      return {
+        value: tf.engine().runKernel(FUSED_GELU, { x: xx }) as tf.Tensor,
+        gradFunc: (dy, saved) =>
+          tf.engine().runKernel(FUSED_GELU_GRAD, { dy: dy as tf.Tensor, x: saved[0]! }) as tf.Tensor,
+      };
+    });
+    return f(x) as T;
+  }
   return tf.tidy(() => tf.mul(tf.mul(x, tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1)), 0.5));
 }
+
+/**
+ * Fused GELU (exact erf form), a kernel a backend may provide (the torch backend does): input `x`.
+ * Its gradient {@link FUSED_GELU_GRAD}: inputs `dy`, `x`. One output each; without them GELU is five
+ * element-wise kernels, each output kept for the gradient.
+ */
+export const FUSED_GELU = 'TwistGelu';
+export const FUSED_GELU_GRAD = 'TwistGeluGrad';
+/**
+ * Fused LayerNorm over the last axis, a kernel a backend may provide (the torch backend does):
+ * inputs `x`, `gamma`, `beta`; attr `eps`; outputs y, the mean and 1/√(variance + eps) (shaped as x
+ * with a last axis of 1). Its gradient {@link FUSED_LAYER_NORM_GRAD}: inputs `dy`, `x`, `mean`,
+ * `rstd`, `gamma`, `beta`; outputs dx, dγ, dβ.
+ */
+export const FUSED_LAYER_NORM = 'TwistLayerNorm';
+export const FUSED_LAYER_NORM_GRAD = 'TwistLayerNormGrad';
 
 /** Adds a LayerNorm's `${name}.weight` (ones) and `${name}.bias` (zeros). */
 export function addLayerNorm(store: ParamStore, name: string, dim: number): void {
@@ -123,6 +152,36 @@ export function addLayerNorm(store: ParamStore, name: string, dim: number): void
 
 /** LayerNorm over the last axis (biased variance, as PyTorch), then the affine transform. */
 export function layerNorm<T extends tf.Tensor>(store: ParamStore, name: string, x: T, eps: number): T {
+  const gamma = store.get(`${name}.weight`);
+  const beta = store.get(`${name}.bias`);
+  if (backendHas(FUSED_LAYER_NORM, FUSED_LAYER_NORM_GRAD)) {
+    const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [xx, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+      const [y, mean, rstd] = tf.engine().runKernel(
+        FUSED_LAYER_NORM,
+        { x: xx, gamma: g, beta: b },
+        {
+          eps,
+        },
+      ) as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
+      save([xx, mean, rstd, g, b]);
+      return {
+        value: y,
+        gradFunc: (dy, saved) => {
+          const [sx, sm, sr, sg, sb] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+          return tf.engine().runKernel(FUSED_LAYER_NORM_GRAD, {
+            dy: dy as tf.Tensor,
+            x: sx,
+            mean: sm,
+            rstd: sr,
+            gamma: sg,
+            beta: sb,
+          }) as unknown as tf.Tensor[];
+        },
+      };
+    });
+    return f(x, gamma, beta) as T;
+  }
   return tf.tidy(() => {
     const { mean, variance } = tf.moments(x, -1, true);
     const xhat = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));

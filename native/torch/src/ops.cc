@@ -214,6 +214,31 @@ Tensors bn_train_grad(const Tensors& in, const Args& a) {
   return {channels_back(std::get<0>(r)), std::get<1>(r), std::get<2>(r)};
 }
 
+// GELU, the exact (erf) form of PyTorch's nn.GELU: inputs [x]; and its gradient: inputs [dy, x].
+Tensors gelu_op(const Tensors& in, const Args&) {
+  need(in, 1, "gelu");
+  return {at::gelu(in[0])};
+}
+Tensors gelu_grad(const Tensors& in, const Args&) {
+  need(in, 2, "gelu_grad");
+  return {at::gelu_backward(in[0], in[1])};
+}
+
+// LayerNorm over the last axis (ATen's native layer norm): inputs [x, gamma, beta]; args [eps].
+// Outputs y and, shaped as x with a last axis of 1, the mean and 1/sqrt(variance + eps).
+Tensors layer_norm(const Tensors& in, const Args& a) {
+  need(in, 3, "layer_norm");
+  auto r = at::native_layer_norm(in[0], {in[0].size(-1)}, in[1], in[2], a.at(0));
+  return {std::get<0>(r), std::get<1>(r), std::get<2>(r)};
+}
+// Its gradient: inputs [dy, x, mean, rstd, gamma, beta]; outputs dx, dgamma, dbeta.
+Tensors layer_norm_grad(const Tensors& in, const Args&) {
+  need(in, 6, "layer_norm_grad");
+  auto r = at::native_layer_norm_backward(in[0], in[1], {in[1].size(-1)}, in[2], in[3], in[4], in[5],
+                                          {true, true, true});
+  return {std::get<0>(r), std::get<1>(r), std::get<2>(r)};
+}
+
 // SyncBatchNorm's pieces (the statistics and sums are combined across replicas in between).
 // Per-channel view of a [C] vector against a channels-first tensor of rank r.
 at::Tensor per_channel(const at::Tensor& v, int64_t rank) {
@@ -549,6 +574,10 @@ std::unordered_map<std::string, Fn> build_table() {
   t["avg_pool"] = avg_pool;
   t["avg_pool_grad"] = avg_pool_grad;
   t["batch_matmul"] = batch_matmul;
+  t["gelu"] = gelu_op;
+  t["gelu_grad"] = gelu_grad;
+  t["layer_norm"] = layer_norm;
+  t["layer_norm_grad"] = layer_norm_grad;
   t["bn_train"] = bn_train;
   t["bn_train_grad"] = bn_train_grad;
   t["bn_stats"] = bn_stats;

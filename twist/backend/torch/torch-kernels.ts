@@ -5,6 +5,7 @@ import {
   FUSED_BATCH_NORM_TRAIN_GRAD,
   SYNC_BATCH_NORM_KERNELS as SYNC_BN,
 } from '../../nn/batch-norm.js';
+import { FUSED_GELU, FUSED_GELU_GRAD, FUSED_LAYER_NORM, FUSED_LAYER_NORM_GRAD } from '../../nn/layers.js';
 import type { TorchBackend, TorchInfo } from './torch-backend.js';
 
 type Inputs = tf.NamedTensorInfoMap;
@@ -391,6 +392,20 @@ function kernels(): Record<string, KernelBody> {
       return b.run1(`${op}_grad`, [input(i, 'dy', `${name}Grad`), x], poolArgsOf(a, x).args);
     };
   }
+  k[FUSED_GELU] = (i, b) => b.run1('gelu', [input(i, 'x', FUSED_GELU)]);
+  k[FUSED_GELU_GRAD] = (i, b) =>
+    b.run1('gelu_grad', [input(i, 'dy', FUSED_GELU_GRAD), input(i, 'x', FUSED_GELU_GRAD)]);
+  k[FUSED_LAYER_NORM] = (i, b, a) =>
+    b.run(
+      'layer_norm',
+      ['x', 'gamma', 'beta'].map((n) => input(i, n, FUSED_LAYER_NORM)),
+      [Number(a['eps'])],
+    );
+  k[FUSED_LAYER_NORM_GRAD] = (i, b) =>
+    b.run(
+      'layer_norm_grad',
+      ['dy', 'x', 'mean', 'rstd', 'gamma', 'beta'].map((n) => input(i, n, FUSED_LAYER_NORM_GRAD)),
+    );
   k[FUSED_BATCH_NORM_TRAIN] = (i, b, a) => {
     const x = input(i, 'x', FUSED_BATCH_NORM_TRAIN);
     const affine = i['gamma'] && i['beta'] ? [i['gamma'], i['beta']] : [];
