@@ -41,6 +41,8 @@ Trains TWIST on this process and prints one JSON line per epoch.
   --depth 18|34|50       (default 18)         --width N          stem/first-stage channels (default 16)
   --stem cifar|imagenet  (default cifar)      --hid-dim N        (default 512)   --dim N (default 10)
   --head-act relu|gelu   (default relu)
+  --backbone-chunk N     ViTs: images per backbone pass, activations recomputed for the gradient
+                         (default 128 when a batch of views is larger; 0: one pass)
   --image-size N         global view side (default: the images' own for MNIST files, 224 for ImageFolder)
   --aug barlow|multicrop (default barlow)     --locals N         multicrop local views (default 6)
   --local-size N         (default 96/224 of --image-size; a multiple of 16 for ViTs)
@@ -91,6 +93,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       'subset-file': { type: 'string' },
       arch: { type: 'string' },
       'drop-path': { type: 'string' },
+      'backbone-chunk': { type: 'string' },
       'head-act': { type: 'string' },
       'image-size': { type: 'string' },
       aug: { type: 'string' },
@@ -162,6 +165,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     width: numFlag('width', values.width),
     stem: values.stem,
     dropPath: numFlag('drop-path', values['drop-path']),
+    backboneChunk: numFlag('backbone-chunk', values['backbone-chunk']),
     hidDim: numFlag('hid-dim', values['hid-dim']),
     dim: numFlag('dim', values.dim),
     headAct: values['head-act'],

@@ -44,6 +44,16 @@ export class TwistModel {
    * @throws InvalidArgumentError on no views or unequal batch sizes.
    */
   forward(views: tf.Tensor4D[], ctx: ForwardContext): tf.Tensor2D[] {
+    const groups = this.resolutionGroups(views);
+    const feats = groups.map((g) => this.backbone.forward(g.length === 1 ? g[0]! : tf.concat(g, 0), ctx));
+    return this.headPerView(feats.length === 1 ? feats[0]! : tf.concat(feats, 0), views.length, ctx);
+  }
+
+  /**
+   * Views grouped as the backbone takes them: consecutive views of equal resolution together.
+   * @throws InvalidArgumentError on no views or unequal batch sizes.
+   */
+  resolutionGroups(views: tf.Tensor4D[]): tf.Tensor4D[][] {
     if (views.length === 0) throw new InvalidArgumentError('forward needs at least one view');
     const b = views[0]!.shape[0];
     if (views.some((v) => v.shape[0] !== b)) {
@@ -58,9 +68,21 @@ export class TwistModel {
       if (ref && ref.shape[1] === v.shape[1] && ref.shape[2] === v.shape[2]) last.push(v);
       else groups.push([v]);
     }
-    const feats = groups.map((g) => this.backbone.forward(g.length === 1 ? g[0]! : tf.concat(g, 0), ctx));
-    const z = this.head.forward(feats.length === 1 ? feats[0]! : tf.concat(feats, 0), ctx);
-    return views.length === 1 ? [z] : tf.split(z, views.length, 0);
+    return groups;
+  }
+
+  /** The head over the backbone features of all `views` views at once, split back per view. */
+  headPerView(features: tf.Tensor2D, views: number, ctx: ForwardContext): tf.Tensor2D[] {
+    const z = this.head.forward(features, ctx);
+    return views === 1 ? [z] : tf.split(z, views, 0);
+  }
+
+  /**
+   * Whether one image's backbone output depends on that image alone (no BatchNorm in the
+   * backbone: the ViTs), so the backbone may run in chunks of a batch with the same result.
+   */
+  get backbonePerSample(): boolean {
+    return this.backbone instanceof VisionTransformer;
   }
 
   /** Backbone features [B, featureDim] in eval mode (kNN, linear probe). */

@@ -69,7 +69,8 @@ export class VisionTransformer {
   constructor(
     readonly config: VitConfig,
     private readonly store: ParamStore,
-    private readonly rng: Random,
+    /** Drawn from for the initialisation, then for drop-path masks. */
+    readonly rng: Random,
     private readonly prefix = 'backbone.',
   ) {
     const { patchSize: p, embedDim: d, depth, numHeads, imageSize, inChannels } = config;

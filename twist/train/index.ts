@@ -4,3 +4,4 @@ export * from './local-trainer.js';
 export * from './model-for-config.js';
 export * from './recipes.js';
 export * from './train-views.js';
+export * from './chunked-backbone.js';

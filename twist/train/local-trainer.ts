@@ -21,6 +21,7 @@ import {
 } from '../optim/index.js';
 import type { LocalTrainConfig } from './train-config.js';
 import { modelFor } from './model-for-config.js';
+import { chunkedForward, chunkedVariableGrads, DEFAULT_BACKBONE_CHUNK } from './chunked-backbone.js';
 import { openTrainViews, type LoadedBatch, type TrainViews } from './train-views.js';
 import { captureTrainState, restoreTrainState, type TrainParts, type TrainState } from './train-state.js';
 
@@ -157,6 +158,7 @@ export function buildTrainer(cfg: LocalTrainConfig): {
     optimizer,
     { lam1: cfg.lam1, lam2: cfg.lam2, tau: cfg.tau, eps: cfg.eps },
     teacher,
+    cfg.backboneChunk,
   );
   return { model, optimizer, step };
 }
@@ -200,12 +202,19 @@ export class TwistStep {
     upload: [] as number[],
   };
 
-  /** @param teacher a model of the same configuration; it is made a copy of `model` here. */
+  /**
+   * @param teacher a model of the same configuration; it is made a copy of `model` here.
+   * @param backboneChunk images per backbone pass for a backbone without BatchNorm (a ViT), with
+   * the activations recomputed for the gradient ({@link chunkedVariableGrads}); 0: the whole
+   * batch in one pass. Default {@link DEFAULT_BACKBONE_CHUNK}; used only when a resolution group
+   * holds more images than that.
+   */
   constructor(
     readonly model: TwistModel,
     readonly optimizer: Optimizer,
     private readonly lossOpts: { lam1: number; lam2: number; tau: number; eps: number },
     readonly teacher?: TwistModel,
+    private readonly backboneChunk = DEFAULT_BACKBONE_CHUNK,
   ) {
     this.flat = new FlatParams(model.store);
     this.grads = new Float32Array(this.flat.size);
@@ -282,15 +291,17 @@ export class TwistStep {
       throw new InvalidArgumentError(`a TWIST step needs at least 2 views, got ${views.length}`);
     const t0 = performance.now();
     const ctx = { training: true, ...(syncBatchNorm && sync ? { sync } : {}) };
+    const chunk = this.chunkFor(views);
     // The teacher sees the two global views in training mode (batch statistics) and takes no gradient.
-    const teacherZ =
-      this.teacher && hyper.quantile === undefined
-        ? tf.tidy(() => this.teacher!.forward(views.slice(0, 2), ctx))
-        : undefined;
+    const teacher = this.teacher && hyper.quantile === undefined ? this.teacher : undefined;
+    const teacherZ = teacher
+      ? chunk > 0
+        ? chunkedForward(teacher, views.slice(0, 2), ctx, chunk)
+        : tf.tidy(() => teacher.forward(views.slice(0, 2), ctx))
+      : undefined;
     let terms: tf.Scalar[] = [];
-    let selfLabel: { threshold: number; kept: number } | undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      const zs = this.model.forward(views, ctx);
+    const selfLabel: { threshold?: number; kept?: number } = {};
+    const lossOf = (zs: tf.Tensor2D[]): tf.Scalar => {
       const opts = { ...this.lossOpts, sync };
       const t = teacherZ
         ? momentumTwistLoss(teacherZ, zs, opts)
@@ -300,9 +311,14 @@ export class TwistStep {
       terms = [tf.keep(t.kl), tf.keep(t.eh), tf.keep(t.he)];
       if (hyper.quantile === undefined) return t.loss;
       const sl = selfLabelLoss(zs, { quantile: hyper.quantile, tau: this.lossOpts.tau });
-      selfLabel = { threshold: sl.threshold, kept: sl.kept };
+      selfLabel.threshold = sl.threshold;
+      selfLabel.kept = sl.kept;
       return sl.loss;
-    }, this.vars);
+    };
+    const { value, grads } =
+      chunk > 0
+        ? chunkedVariableGrads(this.model, views, ctx, chunk, lossOf)
+        : tf.variableGrads(() => lossOf(this.model.forward(views, ctx)), this.vars);
     if (teacherZ) tf.dispose(teacherZ);
     let loss = value.dataSync()[0]!;
     const [klLocal, ehLocal, he] = terms.map((t) => t.dataSync()[0]!) as [number, number, number];
@@ -310,16 +326,24 @@ export class TwistStep {
     tf.dispose([value, ...terms]);
     if (sync && sync.worldSize > 1) {
       // HE is already the global batch's; KL and EH are local means: the global is their average.
-      const g = sync.sum(Float32Array.of(kl, eh, selfLabel ? loss : 0));
+      const g = sync.sum(Float32Array.of(kl, eh, selfLabel.kept !== undefined ? loss : 0));
       kl = g[0]! / sync.worldSize;
       eh = g[1]! / sync.worldSize;
-      loss = selfLabel
-        ? g[2]! / sync.worldSize
-        : kl + (1 + this.lossOpts.lam1) * eh - this.lossOpts.lam2 * he;
+      loss =
+        selfLabel.kept !== undefined
+          ? g[2]! / sync.worldSize
+          : kl + (1 + this.lossOpts.lam1) * eh - this.lossOpts.lam2 * he;
     }
     const t1 = performance.now();
     this.flat.flattenGrads(grads, this.grads);
-    return { terms: { loss, kl, eh, he, ...(selfLabel ?? {}) }, t0, t1 };
+    return { terms: { loss, kl, eh, he, ...selfLabel }, t0, t1 };
+  }
+
+  /** The backbone's chunk for these views: 0 unless it is per-sample and a resolution group exceeds it. */
+  private chunkFor(views: tf.Tensor4D[]): number {
+    if (this.backboneChunk <= 0 || !this.model.backbonePerSample) return 0;
+    const largest = Math.max(...this.model.resolutionGroups(views).map((g) => g.length * g[0]!.shape[0]));
+    return largest > this.backboneChunk ? this.backboneChunk : 0;
   }
 
   /** Milliseconds per phase of the last (up to 100) steps. */

@@ -27,6 +27,12 @@ export const LocalTrainConfigSchema = z.object({
     .default(18),
   width: z.number().int().positive().default(16),
   stem: z.enum(['cifar', 'imagenet']).default('cifar'),
+  /**
+   * ViTs: images per backbone pass, the activations recomputed for the gradient (memory of one
+   * chunk, one more forward); default 128, used when a resolution group holds more; 0: one pass.
+   * ResNets always take the whole batch (their BatchNorm statistics are over it).
+   */
+  backboneChunk: z.number().int().nonnegative().optional(),
   /** ViT stochastic depth, linearly spaced over the blocks (0; ViT-B's recipe 0.1). */
   dropPath: z.number().min(0).lt(1).default(0),
   hidDim: z.number().int().positive().default(512),
