@@ -5,3 +5,5 @@ export * from './model-for-config.js';
 export * from './recipes.js';
 export * from './train-views.js';
 export * from './chunked-backbone.js';
+export * from './run-schedule.js';
+export * from './twist-step.js';
