@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { Random } from '../core/index.js';
 import { ImageFolderDataset } from '../data/index.js';
-import { barlowViews, multiCropViews, RgbViewAugmenter } from '../twist/index.js';
+import { barlowViews, multiCropViews, nativeAugment, RgbViewAugmenter } from '../twist/index.js';
 
 /** Writes `count` JPEGs of ImageNet's typical size (500×375, smooth colour fields plus noise, quality 90). */
 async function makeJpegs(dir: string, count: number): Promise<void> {
@@ -67,6 +67,7 @@ export async function loaderBench(args: Map<string, string>, emit: (o: object) =
     emit({
       bench: 'loader',
       pipeline: name,
+      native_loops: nativeAugment() !== undefined,
       images_per_s: n / total,
       decode_share: decode / 1000 / total,
       skipped: ds.skipped,

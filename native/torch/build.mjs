@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { discoverLibtorch } from './discover.mjs';
+import { nodedirArgs, nodeGyp } from '../node-gyp.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -20,18 +21,6 @@ function status(s) {
     path.join(here, 'build/status.json'),
     JSON.stringify({ ...s, at: new Date().toISOString() }) + '\n',
   );
-}
-
-function nodeGyp() {
-  const candidates = [
-    process.env.npm_config_node_gyp,
-    path.join(here, '../../node_modules/node-gyp/bin/node-gyp.js'),
-    process.env.npm_execpath &&
-      path.join(path.dirname(process.env.npm_execpath), '../node_modules/node-gyp/bin/node-gyp.js'),
-    '/usr/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js',
-    '/usr/share/nodejs/node-gyp/bin/node-gyp.js',
-  ];
-  return candidates.find((c) => c && fs.existsSync(c));
 }
 
 function give(reason) {
@@ -50,10 +39,7 @@ if (!found)
   give('no libtorch found (set TWIST_LIBTORCH_DIR, install Debian libtorch-dev, or a python3 torch)');
 const gyp = nodeGyp();
 if (!gyp) give('node-gyp not found (it comes with npm)');
-// Node's own headers, when this node was installed with them (Debian's nodejs, or a release
-// tarball); otherwise node-gyp fetches them.
-const prefix = path.dirname(path.dirname(process.execPath));
-const nodedir = fs.existsSync(path.join(prefix, 'include/node/node_api.h')) ? [`--nodedir=${prefix}`] : [];
+const nodedir = nodedirArgs();
 console.error(
   `twist: building the torch backend against libtorch ${found.version} (${found.source}, ${found.libDir})`,
 );

@@ -1,3 +1,5 @@
+import { nativeAugment } from './native-augment.js';
+
 /**
  * Photometric operations on one single-channel float image in [0, 1] stored in `img` at `offset`
  * with `n` pixels, in place, without allocation (torchvision's semantics for grayscale tensors).
@@ -66,6 +68,11 @@ export function gaussianBlur(
   const l = Math.floor(r);
   const ww = 1 / (2 * r + 1);
   const fw = (1 - (2 * l + 1) * ww) / 2;
+  const native = nativeAugment();
+  if (native) {
+    native.gaussianBlur(img, offset, h, w, channels, l, ww, fw, passes);
+    return;
+  }
   const cs = channels;
   const rowLen = w * cs;
   const n = h * rowLen;

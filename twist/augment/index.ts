@@ -3,3 +3,4 @@ export * from './gray-ops.js';
 export * from './gray-views.js';
 export * from './rgb-ops.js';
 export * from './rgb-views.js';
+export * from './native-augment.js';

@@ -1,4 +1,5 @@
 import type { Random } from '../../core/index.js';
+import { nativeAugment } from './native-augment.js';
 
 /** A crop box in source pixels. */
 export interface CropBox {
@@ -116,6 +117,32 @@ export function resizeCrop(
   const cx = coefficients(0, box.width, box.width, outW);
   const cy = coefficients(0, box.height, box.height, outH);
   const rows = box.height;
+  const native = nativeAugment();
+  if (native) {
+    native.resizePasses(
+      src,
+      srcOffset,
+      srcW,
+      channels,
+      box.top,
+      box.left,
+      rows,
+      cx.start,
+      cx.taps,
+      cx.weights,
+      cx.stride,
+      cy.start,
+      cy.taps,
+      cy.weights,
+      cy.stride,
+      out,
+      outOffset,
+      outH,
+      outW,
+      flip,
+    );
+    return;
+  }
   const rowLen = outW * channels;
   if (passBuffer.length < rows * rowLen) passBuffer = new Float32Array(rows * rowLen);
   if (rowBuffer.length < rowLen) rowBuffer = new Float32Array(rowLen);

@@ -1,3 +1,5 @@
+import { nativeAugment } from './native-augment.js';
+
 /**
  * Colour operations on RGB images stored as interleaved floats in [0, 1] (`n` pixels from
  * `offset`), in place, as torchvision's tensor functional ops compute them.
@@ -10,11 +12,21 @@ const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
 
 /** Brightness: blend with black, x·f. */
 export function rgbBrightness(img: Float32Array, offset: number, n: number, f: number): void {
+  const native = nativeAugment();
+  if (native) {
+    native.rgbBrightness(img, offset, n, f);
+    return;
+  }
   for (let i = offset, end = offset + 3 * n; i < end; i++) img[i] = clamp01(img[i]! * f);
 }
 
 /** Contrast: blend with the mean luma of the image, f·x + (1 − f)·mean. */
 export function rgbContrast(img: Float32Array, offset: number, n: number, f: number): void {
+  const native = nativeAugment();
+  if (native) {
+    native.rgbContrast(img, offset, n, f);
+    return;
+  }
   let mean = 0;
   for (let p = 0; p < n; p++) {
     const i = offset + 3 * p;
@@ -27,6 +39,11 @@ export function rgbContrast(img: Float32Array, offset: number, n: number, f: num
 
 /** Saturation: blend with the pixel's luma, f·x + (1 − f)·gray. */
 export function rgbSaturation(img: Float32Array, offset: number, n: number, f: number): void {
+  const native = nativeAugment();
+  if (native) {
+    native.rgbSaturation(img, offset, n, f);
+    return;
+  }
   for (let p = 0; p < n; p++) {
     const i = offset + 3 * p;
     const g = (1 - f) * (LUMA[0] * img[i]! + LUMA[1] * img[i + 1]! + LUMA[2] * img[i + 2]!);
@@ -38,6 +55,11 @@ export function rgbSaturation(img: Float32Array, offset: number, n: number, f: n
 
 /** Hue: rotate the HSV hue by `shift` turns (in [−0.5, 0.5]); saturation and value kept. */
 export function rgbHue(img: Float32Array, offset: number, n: number, shift: number): void {
+  const native = nativeAugment();
+  if (native) {
+    native.rgbHue(img, offset, n, shift);
+    return;
+  }
   for (let p = 0; p < n; p++) {
     const i = offset + 3 * p;
     const r = img[i]!;
@@ -112,6 +134,11 @@ export function rgbNormalize(
   mean: readonly [number, number, number],
   std: readonly [number, number, number],
 ): void {
+  const native = nativeAugment();
+  if (native) {
+    native.rgbNormalize(img, offset, n, mean[0], mean[1], mean[2], std[0], std[1], std[2]);
+    return;
+  }
   for (let p = 0; p < n; p++) {
     const i = offset + 3 * p;
     for (let c = 0; c < 3; c++) img[i + c] = (img[i + c]! - mean[c]!) / std[c]!;

@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The augmentations' inner loops compiled (native/augment): bit-identical to their TypeScript
+ * form, which runs where the addon was not built (no C++ compiler at install).
+ */
+export interface NativeAugment {
+  resizePasses(
+    src: Uint8Array,
+    srcOffset: number,
+    srcW: number,
+    channels: number,
+    top: number,
+    left: number,
+    rows: number,
+    xStart: Int32Array,
+    xTaps: Int32Array,
+    xWeights: Float32Array,
+    xStride: number,
+    yStart: Int32Array,
+    yTaps: Int32Array,
+    yWeights: Float32Array,
+    yStride: number,
+    out: Float32Array,
+    outOffset: number,
+    outH: number,
+    outW: number,
+    flip: boolean,
+  ): void;
+  gaussianBlur(
+    img: Float32Array,
+    offset: number,
+    h: number,
+    w: number,
+    channels: number,
+    l: number,
+    ww: number,
+    fw: number,
+    passes: number,
+  ): void;
+  rgbHue(img: Float32Array, offset: number, n: number, shift: number): void;
+  rgbBrightness(img: Float32Array, offset: number, n: number, f: number): void;
+  rgbContrast(img: Float32Array, offset: number, n: number, f: number): void;
+  rgbSaturation(img: Float32Array, offset: number, n: number, f: number): void;
+  rgbNormalize(
+    img: Float32Array,
+    offset: number,
+    n: number,
+    m0: number,
+    m1: number,
+    m2: number,
+    s0: number,
+    s1: number,
+    s2: number,
+  ): void;
+}
+
+const ADDON = fileURLToPath(
+  new URL('../../../native/augment/build/Release/twist_augment.node', import.meta.url),
+);
+const STATUS = fileURLToPath(new URL('../../../native/augment/build/status.json', import.meta.url));
+
+let loaded: { addon?: NativeAugment; reason?: string } | undefined;
+let enabled = process.env['TWIST_NATIVE_AUGMENT'] !== '0';
+
+function load(): { addon?: NativeAugment; reason?: string } {
+  if (loaded) return loaded;
+  if (!fs.existsSync(ADDON)) {
+    let reason = 'never built (npm run build:native)';
+    try {
+      const s = JSON.parse(fs.readFileSync(STATUS, 'utf8')) as { built: boolean; reason?: string };
+      if (!s.built && s.reason) reason = s.reason;
+    } catch {
+      // no status: the build script did not run
+    }
+    return (loaded = { reason });
+  }
+  try {
+    return (loaded = { addon: createRequire(import.meta.url)(ADDON) as NativeAugment });
+  } catch (err) {
+    return (loaded = { reason: `${ADDON} failed to load: ${(err as Error).message.split('\n')[0]}` });
+  }
+}
+
+/** The compiled loops when built and enabled (`TWIST_NATIVE_AUGMENT=0` turns them off), else undefined. */
+export function nativeAugment(): NativeAugment | undefined {
+  return enabled ? load().addon : undefined;
+}
+
+/** Whether the compiled loops are there, and why not. */
+export function nativeAugmentStatus(): { available: boolean; reason?: string } {
+  const l = load();
+  return l.addon ? { available: true } : { available: false, ...(l.reason ? { reason: l.reason } : {}) };
+}
+
+/** Turns the compiled loops on or off (benchmarks and tests compare both forms). @returns the previous setting. */
+export function useNativeAugment(on: boolean): boolean {
+  const was = enabled;
+  enabled = on;
+  return was;
+}
