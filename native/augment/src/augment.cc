@@ -101,53 +101,77 @@ Napi::Value GaussianBlur(const Napi::CallbackInfo& info) {
   const double ww = num(info, 6), fw = num(info, 7);
   const int64_t rowLen = w * cs, n = h * rowLen;
   float* img = view<float>(info[0], offset, n, "img");
+  // Horizontal passes on a line of the row's channels, interleaved, padded with the replicated
+  // border (l + 1 pixels each side): one running sum per channel, advanced together.
   const int64_t pad = l + 1;
-  std::vector<float> la(w + 2 * pad), lb(w + 2 * pad);
+  const int64_t len = (w + 2 * pad) * cs;
+  std::vector<float> la(len), lb(len);
+  std::vector<double> sums(cs);
   float* a = la.data();
   float* b = lb.data();
+  const int64_t far = (l + 1) * cs, near = l * cs;
   for (int64_t y = 0; y < h; y++) {
     float* row = img + y * rowLen;
-    for (int64_t c = 0; c < cs; c++) {
-      for (int64_t x = 0; x < w; x++) a[pad + x] = row[x * cs + c];
-      for (int64_t p = 0; p < passes; p++) {
-        const float first = a[pad], last = a[pad + w - 1];
-        for (int64_t k = 0; k < pad; k++) {
-          a[k] = first;
-          a[pad + w + k] = last;
+    std::copy(row, row + rowLen, a + pad * cs);
+    for (int64_t p = 0; p < passes; p++) {
+      for (int64_t k = 0; k < pad; k++)
+        for (int64_t c = 0; c < cs; c++) {
+          a[k * cs + c] = a[pad * cs + c];
+          a[(pad + w + k) * cs + c] = a[(pad + w - 1) * cs + c];
         }
+      for (int64_t c = 0; c < cs; c++) {
         double sum = 0;
-        for (int64_t k = -l; k <= l; k++) sum += a[pad + k];
-        for (int64_t x = pad; x < pad + w; x++) {
-          b[x] = static_cast<float>(ww * sum + fw * (static_cast<double>(a[x - l - 1]) + a[x + l + 1]));
-          sum += static_cast<double>(a[x + l + 1]) - a[x - l];
-        }
-        std::swap(a, b);
+        for (int64_t k = -l; k <= l; k++) sum += a[(pad + k) * cs + c];
+        sums[c] = sum;
       }
-      for (int64_t x = 0; x < w; x++) row[x * cs + c] = a[pad + x];
+      if (cs == 3) {
+        double s0 = sums[0], s1 = sums[1], s2 = sums[2];
+        for (int64_t i = pad * 3; i < (pad + w) * 3; i += 3) {
+          b[i] = static_cast<float>(ww * s0 + fw * (static_cast<double>(a[i - far]) + a[i + far]));
+          b[i + 1] = static_cast<float>(ww * s1 + fw * (static_cast<double>(a[i + 1 - far]) + a[i + 1 + far]));
+          b[i + 2] = static_cast<float>(ww * s2 + fw * (static_cast<double>(a[i + 2 - far]) + a[i + 2 + far]));
+          s0 += static_cast<double>(a[i + far]) - a[i - near];
+          s1 += static_cast<double>(a[i + 1 + far]) - a[i + 1 - near];
+          s2 += static_cast<double>(a[i + 2 + far]) - a[i + 2 - near];
+        }
+      } else {
+        for (int64_t c = 0; c < cs; c++) {
+          double sum = sums[c];
+          for (int64_t i = pad * cs + c; i < (pad + w) * cs; i += cs) {
+            b[i] = static_cast<float>(ww * sum + fw * (static_cast<double>(a[i - far]) + a[i + far]));
+            sum += static_cast<double>(a[i + far]) - a[i - near];
+          }
+        }
+      }
+      std::swap(a, b);
     }
+    std::copy(a + pad * cs, a + (pad + w) * cs, row);
   }
+  // Vertical passes: a running sum of whole rows, back and forth between the image and a scratch.
   std::vector<float> tmpv(n), accv(rowLen);
-  float* tmp = tmpv.data();
   float* acc = accv.data();
+  float* from = img;
+  float* to = tmpv.data();
   auto rowAt = [&](int64_t y) { return (y < 0 ? 0 : y >= h ? h - 1 : y) * rowLen; };
   for (int64_t p = 0; p < passes; p++) {
-    std::copy(img, img + n, tmp);
     std::fill(acc, acc + rowLen, 0.0f);
     for (int64_t k = -l; k <= l; k++) {
-      const float* m = tmp + rowAt(k);
+      const float* m = from + rowAt(k);
       for (int64_t i = 0; i < rowLen; i++) acc[i] = static_cast<float>(static_cast<double>(acc[i]) + m[i]);
     }
     for (int64_t y = 0; y < h; y++) {
-      float* o = img + y * rowLen;
-      const float* f0 = tmp + rowAt(y - l - 1);
-      const float* f1 = tmp + rowAt(y + l + 1);
-      const float* d = tmp + rowAt(y - l);
+      float* o = to + y * rowLen;
+      const float* f0 = from + rowAt(y - l - 1);
+      const float* f1 = from + rowAt(y + l + 1);
+      const float* d = from + rowAt(y - l);
       for (int64_t i = 0; i < rowLen; i++) {
         o[i] = static_cast<float>(ww * acc[i] + fw * (static_cast<double>(f0[i]) + f1[i]));
         acc[i] = static_cast<float>(static_cast<double>(acc[i]) + f1[i] - d[i]);
       }
     }
+    std::swap(from, to);
   }
+  if (from != img) std::copy(from, from + n, img);
   return info.Env().Undefined();
 }
 
