@@ -3,27 +3,16 @@
 // `npm run build:native`). Never fails the install: without a C++ compiler, or when the build
 // fails, it says so and the augmentations run their TypeScript form. Writes build/status.json.
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nodedirArgs, nodeGyp } from '../node-gyp.mjs';
+import { giveUp, nodedirArgs, nodeGyp, writeStatus } from '../addon-build.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const strict = process.argv.includes('--strict');
 
-function status(s) {
-  fs.mkdirSync(path.join(here, 'build'), { recursive: true });
-  fs.writeFileSync(
-    path.join(here, 'build/status.json'),
-    JSON.stringify({ ...s, at: new Date().toISOString() }) + '\n',
-  );
-}
-
-function give(reason) {
-  console.error(`twist: native augmentations unavailable (the TypeScript ones run): ${reason}`);
-  status({ built: false, reason });
-  process.exit(strict ? 1 : 0);
-}
+const give = (reason) =>
+  giveUp(here, 'native augmentations unavailable (the TypeScript ones run)', reason, strict);
+const status = (s) => writeStatus(here, s);
 
 const gyp = nodeGyp();
 if (!gyp) give('node-gyp not found (it comes with npm)');

@@ -3,11 +3,10 @@
 // Never fails the install: without libtorch, or when the build fails, it says so and the backend
 // is simply unavailable (the wasm and cpu backends keep working). Writes build/status.json.
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { discoverLibtorch } from './discover.mjs';
-import { nodedirArgs, nodeGyp } from '../node-gyp.mjs';
+import { giveUp, nodedirArgs, nodeGyp, writeStatus } from '../addon-build.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -15,19 +14,8 @@ const at = args.indexOf('--libtorch');
 if (at >= 0 && args[at + 1]) process.env.TWIST_LIBTORCH_DIR = path.resolve(args[at + 1]);
 const strict = args.includes('--strict');
 
-function status(s) {
-  fs.mkdirSync(path.join(here, 'build'), { recursive: true });
-  fs.writeFileSync(
-    path.join(here, 'build/status.json'),
-    JSON.stringify({ ...s, at: new Date().toISOString() }) + '\n',
-  );
-}
-
-function give(reason) {
-  console.error(`twist: the torch backend is unavailable: ${reason}`);
-  status({ built: false, reason });
-  process.exit(strict ? 1 : 0);
-}
+const give = (reason) => giveUp(here, 'the torch backend is unavailable', reason, strict);
+const status = (s) => writeStatus(here, s);
 
 let found;
 try {

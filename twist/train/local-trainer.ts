@@ -10,18 +10,12 @@ import { captureTrainState, restoreTrainState, type TrainParts, type TrainState 
 import { openTrainViews, type LoadedBatch, type TrainViews } from './train-views.js';
 import { TwistStep, type StepTerms } from './twist-step.js';
 
-export interface StepReport {
+/** One step's report: its position, its loss terms, the lr and how long it took. */
+export interface StepReport extends StepTerms {
   step: number;
   epoch: number;
   stepInEpoch: number;
   stepsPerEpoch: number;
-  loss: number;
-  kl: number;
-  eh: number;
-  he: number;
-  /** Self-labeling phase: the confidence threshold and the samples kept. */
-  threshold?: number;
-  kept?: number;
   lr: number;
   seconds: number;
 }

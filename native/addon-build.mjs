@@ -1,4 +1,5 @@
-// Where node-gyp and Node's headers are, for the addons' build scripts.
+// What the addons' build scripts share: where node-gyp and Node's headers are, the status file,
+// and giving up without failing the install.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,4 +26,23 @@ export function nodeGyp() {
 export function nodedirArgs() {
   const prefix = path.dirname(path.dirname(process.execPath));
   return fs.existsSync(path.join(prefix, 'include/node/node_api.h')) ? [`--nodedir=${prefix}`] : [];
+}
+
+/** Writes `<dir>/build/status.json`: `s` and the time. */
+export function writeStatus(dir, s) {
+  fs.mkdirSync(path.join(dir, 'build'), { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, 'build/status.json'),
+    JSON.stringify({ ...s, at: new Date().toISOString() }) + '\n',
+  );
+}
+
+/**
+ * Prints `twist: <lead>: <reason>`, records the reason in `dir`'s status, and exits: 0 (an install
+ * never fails for an optional addon) unless `strict` (`npm run build:native`).
+ */
+export function giveUp(dir, lead, reason, strict) {
+  console.error(`twist: ${lead}: ${reason}`);
+  writeStatus(dir, { built: false, reason });
+  process.exit(strict ? 1 : 0);
 }
