@@ -14,3 +14,4 @@ export * from './health-service.js';
 export * from './payload.js';
 export * from './metrics.js';
 export * from './parse-input.js';
+export * from './native-addon.js';

@@ -1,6 +1,5 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { loadNativeAddon, type NativeAddon } from '../../core/index.js';
 
 /**
  * The augmentations' inner loops compiled (native/augment): bit-identical to their TypeScript
@@ -62,26 +61,11 @@ const ADDON = fileURLToPath(
 );
 const STATUS = fileURLToPath(new URL('../../../native/augment/build/status.json', import.meta.url));
 
-let loaded: { addon?: NativeAugment; reason?: string } | undefined;
+let loaded: NativeAddon<NativeAugment> | undefined;
 let enabled = process.env['TWIST_NATIVE_AUGMENT'] !== '0';
 
-function load(): { addon?: NativeAugment; reason?: string } {
-  if (loaded) return loaded;
-  if (!fs.existsSync(ADDON)) {
-    let reason = 'never built (npm run build:native)';
-    try {
-      const s = JSON.parse(fs.readFileSync(STATUS, 'utf8')) as { built: boolean; reason?: string };
-      if (!s.built && s.reason) reason = s.reason;
-    } catch {
-      // no status: the build script did not run
-    }
-    return (loaded = { reason });
-  }
-  try {
-    return (loaded = { addon: createRequire(import.meta.url)(ADDON) as NativeAugment });
-  } catch (err) {
-    return (loaded = { reason: `${ADDON} failed to load: ${(err as Error).message.split('\n')[0]}` });
-  }
+function load(): NativeAddon<NativeAugment> {
+  return (loaded ??= loadNativeAddon<NativeAugment>(ADDON, STATUS));
 }
 
 /** The compiled loops when built and enabled (`TWIST_NATIVE_AUGMENT=0` turns them off), else undefined. */
@@ -92,7 +76,7 @@ export function nativeAugment(): NativeAugment | undefined {
 /** Whether the compiled loops are there, and why not. */
 export function nativeAugmentStatus(): { available: boolean; reason?: string } {
   const l = load();
-  return l.addon ? { available: true } : { available: false, ...(l.reason ? { reason: l.reason } : {}) };
+  return l.addon ? { available: true } : { available: false, reason: l.reason };
 }
 
 /** Turns the compiled loops on or off (benchmarks and tests compare both forms). @returns the previous setting. */

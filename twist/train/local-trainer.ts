@@ -7,7 +7,7 @@ import { modelFor } from './model-for-config.js';
 import { hyperAt, runSchedule } from './run-schedule.js';
 import type { LocalTrainConfig } from './train-config.js';
 import { captureTrainState, restoreTrainState, type TrainParts, type TrainState } from './train-state.js';
-import { openTrainViews, type LoadedBatch, type TrainViews } from './train-views.js';
+import { openTrainViews, type LoadedBatch } from './train-views.js';
 import { TwistStep, type StepTerms } from './twist-step.js';
 
 /** One step's report: its position, its loss terms, the lr and how long it took. */
@@ -40,7 +40,6 @@ export interface TrainResult {
   model: TwistModel;
   /** The run's config with the data's channels and view sizes filled in (what checkpoints record). */
   config: LocalTrainConfig;
-  views: TrainViews;
 }
 
 export interface TrainHooks {
@@ -232,5 +231,5 @@ export async function trainLocal(cfg0: LocalTrainConfig, hooks: TrainHooks = {})
     throw err;
   }
   step.teacher?.dispose();
-  return { steps: done, epochs, interrupted, model, config: cfg, views };
+  return { steps: done, epochs, interrupted, model, config: cfg };
 }

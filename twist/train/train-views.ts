@@ -76,7 +76,7 @@ export async function openTrainViews(
         `subsetFile: ${cfg.dataPath} is MNIST-format; subsets are for ImageFolder`,
       );
     const split = await loadMnistSplit(cfg.dataPath, 'train');
-    const resolved = resolveSizes(cfg, 1, split.height, vit);
+    const resolved = resolveRunConfig(cfg, 1, split.height, vit);
     return { views: new GrayTrainViews(split, resolved), cfg: resolved };
   }
   await checkImageFolderRoot(cfg.dataPath);
@@ -84,7 +84,7 @@ export async function openTrainViews(
     ...(cfg.subsetFile ? { subsetFile: cfg.subsetFile } : {}),
     ...(onSkip ? { onSkip } : {}),
   });
-  const resolved = resolveSizes(cfg, 3, 224, vit);
+  const resolved = resolveRunConfig(cfg, 3, 224, vit);
   return { views: new RgbTrainViews(ds, resolved), cfg: resolved };
 }
 
@@ -108,7 +108,8 @@ async function checkImageFolderRoot(dir: string): Promise<void> {
     );
 }
 
-function resolveSizes(
+/** The config with the data's channels and view sizes filled in, its fields checked against each other. */
+function resolveRunConfig(
   cfg: LocalTrainConfig,
   channels: 1 | 3,
   nativeSize: number,

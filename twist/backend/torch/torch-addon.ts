@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { BackendUnavailableError } from '../../../core/index.js';
+import { BackendUnavailableError, loadNativeAddon } from '../../../core/index.js';
 
 /** The native addon's surface (native/torch/src/addon.cc). Tensor handles are integers. */
 export interface TorchAddon {
@@ -51,23 +50,9 @@ export function loadTorchAddon(): TorchAddon {
       `the torch backend is unavailable: TWIST_TORCH_ADDON=${override} does not exist`,
     );
   }
-  if (!fs.existsSync(file)) {
-    let why = 'the addon was never built (run `npm run build:native`)';
-    try {
-      const s = JSON.parse(fs.readFileSync(STATUS, 'utf8')) as { built: boolean; reason?: string };
-      if (!s.built && s.reason) why = s.reason;
-    } catch {
-      // no status: the build script did not run
-    }
-    throw new BackendUnavailableError(`the torch backend is unavailable: ${why} (${file} missing)`);
-  }
-  try {
-    loaded = createRequire(import.meta.url)(file) as TorchAddon;
-  } catch (err) {
-    throw new BackendUnavailableError(
-      `the torch backend is unavailable: ${file} failed to load: ${(err as Error).message.split('\n')[0]}`,
-      { cause: err },
-    );
-  }
+  const r = loadNativeAddon<TorchAddon>(file, STATUS);
+  if (!r.addon)
+    throw new BackendUnavailableError(`the torch backend is unavailable: ${r.reason}`, { cause: r.cause });
+  loaded = r.addon;
   return loaded;
 }
