@@ -12,7 +12,7 @@
 import { createInterface } from 'node:readline';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CollectiveServer, Communicator, type ReduceOp } from '../collective/index.js';
+import { CollectiveServer, Communicator, type DataPlane, type ReduceOp } from '../collective/index.js';
 import { CollectiveError } from '../core/index.js';
 import { rankValues } from './rank-values.js';
 
@@ -33,9 +33,9 @@ async function run(m: Record<string, unknown>): Promise<void> {
         layoutHash: m['layoutHash'] as string | undefined,
         timeoutMs: m['timeoutMs'] as number | undefined,
         chunkBytes: m['chunkBytes'] as number | undefined,
-        dataPlane: m['dataPlane'] as 'tcp' | 'grpc' | undefined,
+        dataPlane: m['dataPlane'] as DataPlane | undefined,
       });
-      return say({ ok: 'group', rank: comm.rank, worldSize: comm.worldSize });
+      return say({ ok: 'group', rank: comm.rank, worldSize: comm.worldSize, dataPlane: comm.dataPlane });
     }
     case 'allreduce': {
       for (const length of m['lengths'] as number[]) {

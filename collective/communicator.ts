@@ -19,8 +19,19 @@ import {
 import type { CollectiveServer } from './collective-server.js';
 import { MAX_MESSAGE_BYTES, type OutboundCall } from './collective-server.js';
 import { FrameQueue } from './frame-queue.js';
-import { chunkCount, mod, ringSegments, ringStep } from './ring-plan.js';
+import {
+  broadcastPlan,
+  Combine,
+  MAX_PLAN_ELEMENTS,
+  mod,
+  PLAN_ITEM,
+  ringPlan,
+  ringSegments,
+  type CombineKind,
+  type OpPlan,
+} from './ring-plan.js';
 import { BufferPool, connectData, frameReader, hostOf, writeFrame, type DataInbound } from './data-plane.js';
+import { NativeRing, nativeRingStatus, type NativeRingFailure } from './native-ring.js';
 
 export type ReduceOp = 'sum' | 'mean' | 'max';
 
@@ -61,10 +72,31 @@ export interface CommunicatorOptions {
   token?: string;
   tls?: TlsFiles;
   /**
-   * Where the frames flow: `tcp` (default) on a socket the gRPC hello hands a ticket for (see
-   * `data-plane.ts`; the stream then only carries the hello and liveness), `grpc` on the stream.
+   * Where the frames flow: on a TCP socket the gRPC hello hands a ticket for (see `data-plane.ts`;
+   * the stream then only carries the hello and liveness), moved by the native addon's threads
+   * (`native`) or by this thread (`tcp`); or on the gRPC stream itself (`grpc`). Default `native`
+   * where the addon is built (see {@link nativeRingStatus}) and no TLS is configured, else `tcp`.
    */
-  dataPlane?: 'tcp' | 'grpc';
+  dataPlane?: DataPlane;
+}
+
+export type DataPlane = 'native' | 'tcp' | 'grpc';
+
+/**
+ * The data plane a communicator with these options uses.
+ * @throws InvalidArgumentError when `native` is asked for and cannot run (the reason named).
+ */
+export function resolveDataPlane(opts: Pick<CommunicatorOptions, 'dataPlane' | 'tls'>): DataPlane {
+  const native = nativeRingStatus();
+  if (opts.dataPlane === 'native') {
+    if (!native.available)
+      throw new InvalidArgumentError(`communicator: dataPlane 'native' is unavailable: ${native.reason}`);
+    if (opts.tls)
+      throw new InvalidArgumentError(
+        "communicator: dataPlane 'native' carries no TLS; use 'tcp' with TLS files",
+      );
+  }
+  return opts.dataPlane ?? (native.available && !opts.tls ? 'native' : 'tcp');
 }
 
 export const DEFAULT_CHUNK_BYTES = 1 << 20;
@@ -84,6 +116,8 @@ const OUTBOUND_GRACE_MS = 2000;
 export class Communicator {
   readonly rank: number;
   readonly worldSize: number;
+  /** Where this communicator's frames flow (see {@link CommunicatorOptions.dataPlane}). */
+  readonly dataPlane: DataPlane;
   private readonly chunkElems: number;
   private readonly queue: FrameQueue;
   private opSeq = 0;
@@ -100,6 +134,8 @@ export class Communicator {
   private readonly inPool: BufferPool;
   private readonly inSocket: net.Socket | undefined;
   private readonly outPool: BufferPool;
+  /** The native data plane's link, when frames are moved in C++. */
+  private readonly native: NativeRing | undefined;
 
   private constructor(
     private readonly opts: CommunicatorOptions,
@@ -124,13 +160,18 @@ export class Communicator {
     const n = this.worldSize;
     const left = mod(this.rank - 1, n);
     const right = mod(this.rank + 1, n);
+    this.native =
+      inData?.raw && outSocket
+        ? NativeRing.open(inData.socket, outSocket, opts.timeoutMs ?? 60_000)
+        : undefined;
+    this.dataPlane = this.native ? 'native' : inData ? 'tcp' : n === 1 ? resolveDataPlane(opts) : 'grpc';
     inbound?.on('data', (m: StreamReply__Output) => {
       if (m.frame) {
         this.received += m.frame.data.length;
         queue.push(m.frame);
       }
     });
-    if (inSocket) {
+    if (inSocket && !this.native) {
       const read = frameReader(this.inPool, chunkBytes, (f) => {
         this.received += f.data.length;
         queue.push(f);
@@ -142,6 +183,8 @@ export class Communicator {
           this.fail(err as CollectiveError);
         }
       });
+    }
+    if (inSocket) {
       inSocket.on('end', () => {
         if (!this.closing)
           this.fail(
@@ -256,7 +299,8 @@ export class Communicator {
       // The receiver's window: large, so the sender streams without waiting for window updates.
       'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW,
     });
-    const tcp = (opts.dataPlane ?? 'tcp') === 'tcp';
+    const plane = resolveDataPlane(opts);
+    const tcp = plane !== 'grpc';
     const inbound = client.Stream({
       groupId: opts.groupId,
       generation: opts.generation,
@@ -291,7 +335,14 @@ export class Communicator {
       // Both data sockets: the one this rank opens to its left neighbour, the right one's to it.
       [inData, outSocket] = await Promise.all([
         tcp && acc.dataPort
-          ? connectData(hostOf(opts.peers[left]!), acc.dataPort, acc.ticket, pem, connectMs)
+          ? connectData(
+              hostOf(opts.peers[left]!),
+              acc.dataPort,
+              acc.ticket,
+              pem,
+              connectMs,
+              plane === 'native',
+            )
           : undefined,
         out.data
           ? Promise.race([
@@ -330,24 +381,17 @@ export class Communicator {
       const t0 = performance.now();
       const [s0, r0] = [this.sent, this.received];
       if (n > 1) {
-        const segs = ringSegments(buf.length, n);
-        await this.ring(buf, segs, 2 * (n - 1), (g) => {
-          if (g < n - 1) {
-            if (op === 'max')
-              return (dst, src) => {
-                for (let i = 0; i < src.length; i++) if (src[i]! > dst[i]!) dst[i] = src[i]!;
-              };
-            const last = g === n - 2 && op === 'mean';
-            return last
-              ? (dst, src) => {
-                  for (let i = 0; i < src.length; i++) dst[i] = (dst[i]! + src[i]!) / n;
-                }
-              : (dst, src) => {
-                  for (let i = 0; i < src.length; i++) dst[i] = dst[i]! + src[i]!;
-                };
-          }
-          return (dst, src) => dst.set(src);
-        });
+        const reduce: CombineKind = op === 'max' ? Combine.max : Combine.sum;
+        const last: CombineKind = op === 'mean' ? Combine.sumDivide : reduce;
+        const plan = ringPlan(
+          this.rank,
+          n,
+          ringSegments(this.checkLength(buf.length), n),
+          2 * (n - 1),
+          this.chunkElems,
+          (g) => (g < n - 2 ? reduce : g === n - 2 ? last : Combine.copy),
+        );
+        await this.run(buf, plan, n);
       }
       this.report('allreduce', buf.byteLength, t0, s0, r0, (2 * (n - 1)) / n);
       return buf;
@@ -362,13 +406,14 @@ export class Communicator {
     return this.serial(async () => {
       const n = this.worldSize;
       const k = values.length;
-      const out = new Float32Array(n * k);
+      const out = new Float32Array(this.checkLength(n * k));
       out.set(values, this.rank * k);
       const t0 = performance.now();
       const [s0, r0] = [this.sent, this.received];
       if (n > 1) {
         const segs = Array.from({ length: n }, (_, i): [number, number] => [i * k, (i + 1) * k]);
-        await this.ring(out, segs, n - 1, () => (dst, src) => dst.set(src));
+        const plan = ringPlan(this.rank, n, segs, n - 1, this.chunkElems, () => Combine.copy);
+        await this.run(out, plan, n);
       }
       this.report('allgather', out.byteLength, t0, s0, r0, (n - 1) / n);
       return out;
@@ -384,17 +429,12 @@ export class Communicator {
       const n = this.worldSize;
       const t0 = performance.now();
       const [s0, r0] = [this.sent, this.received];
-      const op = this.opSeq++;
-      const chunks = chunkCount([0, buf.length], this.chunkElems);
-      const forward = mod(this.rank + 1, n) !== root;
-      if (n > 1) {
-        for (let c = 0; c < chunks; c++) {
-          const [a, b] = [c * this.chunkElems, Math.min(buf.length, (c + 1) * this.chunkElems)];
-          if (this.rank !== root)
-            this.apply(await this.nextFrame(op, 0, c, b - a), buf.subarray(a, b), (d, s) => d.set(s));
-          if (this.rank === root || forward) await this.send(op, 0, c, buf.subarray(a, b));
-        }
-      }
+      if (n > 1)
+        await this.run(
+          buf,
+          broadcastPlan(this.rank, n, this.checkLength(buf.length), root, this.chunkElems),
+          n,
+        );
       this.report('broadcast', buf.byteLength, t0, s0, r0, 1);
       return buf;
     });
@@ -420,6 +460,7 @@ export class Communicator {
     if (this.closing) return;
     this.closing = true;
     this.queue.fail(new CollectiveError(`rank ${this.rank}: the communicator is closed`));
+    this.native?.close();
     this.outSocket?.end();
     this.inSocket?.destroy();
     this.out?.end();
@@ -443,6 +484,7 @@ export class Communicator {
     // of the inbound one.
     this.out?.emit('error', { code: grpc.status.ABORTED, details: err.message });
     this.inbound?.cancel();
+    this.native?.abort();
     this.outSocket?.destroy();
     this.inSocket?.destroy();
   }
@@ -459,35 +501,67 @@ export class Communicator {
     });
   }
 
+  private checkLength(elements: number): number {
+    if (elements > MAX_PLAN_ELEMENTS)
+      throw new InvalidArgumentError(
+        `communicator: ${elements} values exceed one operation's ${MAX_PLAN_ELEMENTS}; split the buffer`,
+      );
+    return elements;
+  }
+
   /**
-   * The ring engine ({@link ringStep}): sends this rank's step-0 segment whole, then for each step g
-   * receives its segment chunk by chunk, combines each chunk into `buf` with `combine(g)`, and
-   * forwards it at step g+1.
+   * Runs one operation's {@link OpPlan} on `buf`: on the native data plane, or here (each frame
+   * received in order and combined, and the sends it releases written after it); `n` divides the
+   * mean.
    */
-  private async ring(
-    buf: Float32Array,
-    segs: [number, number][],
-    steps: number,
-    combine: (g: number) => (dst: Float32Array, src: Float32Array) => void,
-  ): Promise<void> {
+  private async run(buf: Float32Array, plan: OpPlan, n: number): Promise<void> {
     const op = this.opSeq++;
-    const ce = this.chunkElems;
-    const plan = (g: number): { send: number; recv: number } => ringStep(this.rank, this.worldSize, g);
-    const first = segs[plan(0).send]!;
-    for (let c = 0; c < chunkCount(first, ce); c++)
-      await this.send(op, 0, c, buf.subarray(first[0] + c * ce, Math.min(first[1], first[0] + (c + 1) * ce)));
-    for (let g = 0; g < steps; g++) {
-      const k = plan(g).recv;
-      const seg = segs[k]!;
-      const f = combine(g);
-      for (let c = 0; c < chunkCount(seg, ce); c++) {
-        const dst = buf.subarray(seg[0] + c * ce, Math.min(seg[1], seg[0] + (c + 1) * ce));
-        const frame = await this.nextFrame(op, g, c, dst.length);
-        this.apply(frame, dst, f);
-        if (this.inSocket) this.inPool.give(frame.data);
-        if (g + 1 < steps) await this.send(op, g + 1, c, dst);
+    if (this.native) {
+      if (this.outboundLost) this.fail(this.outboundLost);
+      if (this.queue.failed) throw this.queue.failed;
+      try {
+        await this.native.run(buf, op, plan, n);
+      } catch (err) {
+        throw this.queue.failed ?? this.nativeError(err as NativeRingFailure);
       }
+      this.sent += planBytes(plan.send);
+      this.received += planBytes(plan.recv);
+      return;
     }
+    const { recv, send } = plan;
+    let next = 0;
+    const sendReleased = async (done: number): Promise<void> => {
+      for (; next < send.length / PLAN_ITEM && send[next * PLAN_ITEM + 4]! <= done; next++) {
+        const [step, chunk, at, elems] = send.subarray(next * PLAN_ITEM, next * PLAN_ITEM + 4);
+        await this.send(op, step!, chunk!, buf.subarray(at, at! + elems!));
+      }
+    };
+    await sendReleased(0);
+    for (let j = 0; j < recv.length / PLAN_ITEM; j++) {
+      const [step, chunk, at, elems, how] = recv.subarray(j * PLAN_ITEM, (j + 1) * PLAN_ITEM);
+      const frame = await this.nextFrame(op, step!, chunk!, elems!);
+      this.apply(frame, buf.subarray(at, at! + elems!), combiner(how as CombineKind, n));
+      if (this.inSocket) this.inPool.give(frame.data);
+      await sendReleased(j + 1);
+    }
+  }
+
+  /** A native operation's failure as the group's error, naming the neighbour it came from. */
+  private nativeError(err: NativeRingFailure): CollectiveError {
+    const n = this.worldSize;
+    const who = err.side === 'right' ? mod(this.rank + 1, n) : mod(this.rank - 1, n);
+    const where = `rank ${who} (${this.opts.peers[who]})`;
+    const what =
+      err.kind === 'timeout' && err.side === 'left'
+        ? `no data from ${where} for ${this.opts.timeoutMs ?? 60_000} ms`
+        : err.kind === 'mismatch'
+          ? `${where} ${err.message}`
+          : `the data socket ${err.side === 'right' ? 'to' : 'from'} ${where}: ${err.message}`;
+    return new CollectiveError(
+      `rank ${this.rank}: ${what}`,
+      err.side === 'none' ? undefined : this.peer(who),
+      { cause: err },
+    );
   }
 
   private async nextFrame(op: number, step: number, chunk: number, elems: number): Promise<Frame__Output> {
@@ -562,5 +636,32 @@ export class Communicator {
       algbwGBps,
       busbwGBps: algbwGBps * factor,
     });
+  }
+}
+
+/** Bytes of the frames' payloads in a plan's items. */
+function planBytes(items: Int32Array): number {
+  let bytes = 0;
+  for (let j = 3; j < items.length; j += PLAN_ITEM) bytes += items[j]! * 4;
+  return bytes;
+}
+
+/** How {@link Combine} kinds combine a received chunk into the buffer (`n` divides the mean). */
+function combiner(how: CombineKind, n: number): (dst: Float32Array, src: Float32Array) => void {
+  switch (how) {
+    case Combine.copy:
+      return (dst, src) => dst.set(src);
+    case Combine.sum:
+      return (dst, src) => {
+        for (let i = 0; i < src.length; i++) dst[i] = dst[i]! + src[i]!;
+      };
+    case Combine.sumDivide:
+      return (dst, src) => {
+        for (let i = 0; i < src.length; i++) dst[i] = (dst[i]! + src[i]!) / n;
+      };
+    case Combine.max:
+      return (dst, src) => {
+        for (let i = 0; i < src.length; i++) if (src[i]! > dst[i]!) dst[i] = src[i]!;
+      };
   }
 }

@@ -187,6 +187,8 @@ const READ_BUFFER_BYTES = 4 << 20;
 /** A receiving data socket and how to read it. */
 export interface DataInbound {
   socket: net.Socket;
+  /** Never read by Node (its descriptor is handed to the native data plane). */
+  raw: boolean;
   /**
    * Sends every received byte to `read` from now on (bytes that came before are handed over
    * first). A piece is only valid during the call: copy what you keep.
@@ -196,7 +198,8 @@ export interface DataInbound {
 
 /**
  * Connects to a sender's data listener and presents `ticket`. A plain socket reads into one reused
- * 4 MiB buffer (`onread`); a TLS one by 'data' events.
+ * 4 MiB buffer (`onread`); a TLS one by 'data' events; a `raw` one (plain only) is never read: it
+ * is paused before it connects, so Node starts no read on it.
  * @throws CollectiveError when it cannot connect within `timeoutMs`.
  */
 export function connectData(
@@ -205,6 +208,7 @@ export function connectData(
   ticket: Buffer,
   pem: TlsPem | undefined,
   timeoutMs: number,
+  raw = false,
 ): Promise<DataInbound> {
   const early: Buffer[] = [];
   let sink: ((piece: Buffer) => void) | undefined;
@@ -230,17 +234,19 @@ export function connectData(
           // No SNI for an IP address (RFC 6066); a name is sent as usual.
           servername: net.isIP(host) ? '' : host,
         })
-      : net.connect({
-          host,
-          port,
-          onread: {
-            buffer: Buffer.allocUnsafeSlow(READ_BUFFER_BYTES),
-            callback: (n: number, buf: Uint8Array): boolean => {
-              deliver(Buffer.from(buf.buffer, buf.byteOffset, n));
-              return true;
+      : raw
+        ? net.connect({ host, port }).pause()
+        : net.connect({
+            host,
+            port,
+            onread: {
+              buffer: Buffer.allocUnsafeSlow(READ_BUFFER_BYTES),
+              callback: (n: number, buf: Uint8Array): boolean => {
+                deliver(Buffer.from(buf.buffer, buf.byteOffset, n));
+                return true;
+              },
             },
-          },
-        });
+          });
     if (pem) s.on('data', deliver);
     const timer = setTimeout(() => {
       s.destroy();
@@ -258,7 +264,7 @@ export function connectData(
       clearTimeout(timer);
       tune(s);
       s.write(ticket);
-      resolve({ socket: s, onBytes });
+      resolve({ socket: s, raw: raw && !pem, onBytes });
     });
   });
 }

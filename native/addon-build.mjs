@@ -1,5 +1,6 @@
 // What the addons' build scripts share: where node-gyp and Node's headers are, the status file,
 // and giving up without failing the install.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,4 +46,24 @@ export function giveUp(dir, lead, reason, strict) {
   console.error(`twist: ${lead}: ${reason}`);
   writeStatus(dir, { built: false, reason });
   process.exit(strict ? 1 : 0);
+}
+
+/**
+ * Builds the plain Node-API addon in `dir` (its binding.gyp; no external library) with node-gyp,
+ * records the status, and says so; `lead` names what is missing when it cannot (see {@link giveUp}).
+ */
+export function buildPlainAddon(dir, artifact, lead, strict) {
+  const give = (reason) => giveUp(dir, lead, reason, strict);
+  const gyp = nodeGyp();
+  if (!gyp) give('node-gyp not found (it comes with npm)');
+  const r = spawnSync(process.execPath, [gyp, 'rebuild', ...nodedirArgs(), '--jobs=max'], {
+    cwd: dir,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: process.env,
+  });
+  if (r.status !== 0) give(`the addon build failed (node-gyp exit ${r.status}); see the output above`);
+  writeStatus(dir, { built: true });
+  console.error(
+    `twist: ${artifact} built: ${path.relative(process.cwd(), path.join(dir, 'build/Release', artifact))}`,
+  );
 }

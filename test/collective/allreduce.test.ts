@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { rankValues } from '../../bench/rank-values.js';
-import { BucketLayout } from '../../collective/index.js';
+import { BucketLayout, nativeRingStatus, type DataPlane } from '../../collective/index.js';
 import { formGroup, RankProcess } from '../../bench/rank-process.js';
 
 const all: RankProcess[] = [];
@@ -15,12 +15,15 @@ async function start(n: number): Promise<RankProcess[]> {
   return ranks;
 }
 
-const cases: [number, 'tcp' | 'grpc'][] = [
-  [1, 'tcp'],
-  [2, 'tcp'],
+// The default data plane is the native one where its addon is built (CI builds it), else `tcp`.
+const plane = nativeRingStatus().available ? 'native' : 'tcp';
+const cases: [number, DataPlane][] = [
+  [1, plane],
+  [2, plane],
+  [3, plane],
+  [4, plane],
+  [5, plane],
   [3, 'tcp'],
-  [4, 'tcp'],
-  [5, 'tcp'],
   [3, 'grpc'],
 ];
 for (const [n, dataPlane] of cases) {
@@ -31,7 +34,7 @@ for (const [n, dataPlane] of cases) {
       dataPlane,
     }));
     t.true(
-      replies.every((r) => r['ok'] === 'group'),
+      replies.every((r) => r['ok'] === 'group' && r['dataPlane'] === dataPlane),
       JSON.stringify(replies),
     );
     const out = mkdtempSync(path.join(os.tmpdir(), 'twist-ar-'));

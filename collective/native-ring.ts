@@ -1,0 +1,95 @@
+import type net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { loadNativeAddon, type NativeAddon } from '../core/index.js';
+import type { OpPlan } from './ring-plan.js';
+
+/** How a native operation failed: on the socket from the left neighbour, to the right one, or neither. */
+export interface NativeRingFailure extends Error {
+  side: 'left' | 'right' | 'none';
+  kind: 'closed' | 'error' | 'timeout' | 'mismatch' | 'aborted';
+}
+
+/** One ring link's frames moved in C++ (native/collective): see {@link NativeRing}. */
+interface RingHandle {
+  run(buf: Float32Array, opId: number, recv: Int32Array, send: Int32Array, divisor: number): Promise<void>;
+  abort(): void;
+  close(): void;
+}
+
+interface NativeCollective {
+  Ring: new (inFd: number, outFd: number, timeoutMs: number) => RingHandle;
+}
+
+const ADDON = fileURLToPath(
+  new URL('../../native/collective/build/Release/twist_collective.node', import.meta.url),
+);
+const STATUS = fileURLToPath(new URL('../../native/collective/build/status.json', import.meta.url));
+
+let loaded: NativeAddon<NativeCollective> | undefined;
+
+function load(): NativeAddon<NativeCollective> {
+  return (loaded ??= loadNativeAddon<NativeCollective>(ADDON, STATUS));
+}
+
+/**
+ * Whether the native data plane can run here: the addon built and not turned off
+ * (`TWIST_NATIVE_COLLECTIVE=0`), and why not.
+ */
+export function nativeRingStatus(): { available: boolean; reason?: string } {
+  if (process.env['TWIST_NATIVE_COLLECTIVE'] === '0')
+    return { available: false, reason: 'turned off by TWIST_NATIVE_COLLECTIVE=0' };
+  const l = load();
+  return l.addon ? { available: true } : { available: false, reason: l.reason };
+}
+
+/** The OS descriptor under a plain TCP socket (undefined for TLS or a socket without one). */
+function fdOf(socket: net.Socket): number | undefined {
+  const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
+  return typeof fd === 'number' && fd >= 0 ? fd : undefined;
+}
+
+/**
+ * The frames of a ring link sent and received by two native threads per operation, straight from
+ * and into the caller's buffer, while the event loop stays free. The sockets stay Node's (their
+ * hello, ticket and close are done there); the addon works on duplicates of their descriptors, and
+ * Node must not read the receiving one. Same wire format as the TypeScript data plane.
+ */
+export class NativeRing {
+  private constructor(private readonly handle: RingHandle) {}
+
+  /**
+   * Takes over the frames of `inSocket` (from the left neighbour; never read by Node) and
+   * `outSocket` (to the right one).
+   * @throws Error when the addon is unavailable or a socket has no descriptor (TLS).
+   */
+  static open(inSocket: net.Socket, outSocket: net.Socket, timeoutMs: number): NativeRing {
+    const status = nativeRingStatus();
+    if (!status.available) throw new Error(`native data plane unavailable: ${status.reason}`);
+    const [i, o] = [fdOf(inSocket), fdOf(outSocket)];
+    if (i === undefined || o === undefined)
+      throw new Error(
+        'native data plane: the data sockets have no descriptor (TLS sockets are not supported)',
+      );
+    const { Ring } = load().addon!;
+    return new NativeRing(new Ring(i, o, timeoutMs));
+  }
+
+  /**
+   * Runs `plan` on `buf` (which must not change until it settles); `divisor` is the mean's.
+   * @throws NativeRingFailure (rejects) when a socket fails, a frame is not the one expected, the
+   * watchdog fires, or {@link abort} is called.
+   */
+  run(buf: Float32Array, opId: number, plan: OpPlan, divisor: number): Promise<void> {
+    return this.handle.run(buf, opId >>> 0, plan.recv, plan.send, divisor);
+  }
+
+  /** Shuts both sockets down: a running operation fails at once (and the neighbours see the end). */
+  abort(): void {
+    this.handle.abort();
+  }
+
+  /** Releases the descriptors (a running operation is aborted first); idempotent. */
+  close(): void {
+    this.handle.close();
+  }
+}

@@ -1,0 +1,402 @@
+// The collective's data plane in C++: the frames of one ring operation sent and received on the two
+// TCP sockets the TypeScript side set up (gRPC hello, ticket), from threads of their own, straight
+// from and into the caller's buffer. The plan (which chunk, where, combined how, sent after which
+// receive) is made in TypeScript (collective/ring-plan.ts); this file only moves bytes, checks frame
+// headers, and adds. The wire format is the TypeScript data plane's (collective/data-plane.ts), so
+// a native rank and a TypeScript rank interoperate.
+//
+// Two threads per operation: a receiver (reads each expected frame, checks its header, combines the
+// payload into the buffer, counts it done) and a sender (writes each frame once the receive it
+// depends on is done). Neither blocks the Node.js event loop; the operation's promise settles there
+// through a thread-safe function. A silent peer fails the operation after the watchdog's timeout; a
+// closed or reset connection at once.
+#include <napi.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+constexpr int kHeaderBytes = 16;
+constexpr int kItem = 5;  // ints per plan item
+// Elements received at a time before they are combined (64 KiB: in L2).
+constexpr size_t kPieceElems = 65536;
+// Combines of a received chunk into the buffer.
+constexpr int kCopy = 0, kSum = 1, kSumDivide = 2, kMax = 3;
+
+/** Where an operation failed: the left neighbour's socket, the right one's, or neither. */
+enum Side { kNone = 0, kLeft = 1, kRight = 2 };
+
+struct Failure {
+  std::string message;
+  Side side = kNone;
+  std::string kind;  // "closed", "error", "timeout", "mismatch", "aborted"
+};
+
+/** The two sockets of a ring link (duplicates of the TypeScript side's descriptors). */
+struct Link {
+  int in_fd = -1, out_fd = -1;
+  int timeout_ms = 60000;
+  size_t chunk_bytes = 1 << 20;
+  std::atomic<bool> aborted{false};
+  std::mutex mu;
+  bool busy = false;
+  bool close_pending = false;
+
+  void CloseFds() {
+    if (in_fd >= 0) ::close(in_fd);
+    if (out_fd >= 0) ::close(out_fd);
+    in_fd = out_fd = -1;
+  }
+  /** Wakes any thread in poll() at once: both sockets shut down (the neighbours see the end too). */
+  void Abort() {
+    aborted.store(true);
+    std::lock_guard<std::mutex> g(mu);
+    if (in_fd >= 0) ::shutdown(in_fd, SHUT_RDWR);
+    if (out_fd >= 0) ::shutdown(out_fd, SHUT_RDWR);
+  }
+};
+
+struct Op {
+  std::shared_ptr<Link> link;
+  float* buf = nullptr;
+  size_t len = 0;
+  uint32_t op_id = 0;
+  double divisor = 1;
+  std::vector<int32_t> recv_plan, send_plan;
+  std::atomic<int64_t> recv_done{0};
+  std::mutex mu;
+  std::condition_variable cv;
+  std::atomic<bool> failed{false};
+  Failure failure;
+  std::mutex failure_mu;
+  Napi::ThreadSafeFunction tsfn;
+  Napi::Promise::Deferred deferred;
+  Napi::Reference<Napi::Value> keep;
+
+  explicit Op(Napi::Env env) : deferred(Napi::Promise::Deferred::New(env)) {}
+
+  void Fail(Side side, const std::string& kind, const std::string& message) {
+    {
+      std::lock_guard<std::mutex> g(failure_mu);
+      if (!failed.load()) failure = Failure{message, side, kind};
+      failed.store(true);
+    }
+    std::lock_guard<std::mutex> g(mu);
+    cv.notify_all();
+  }
+};
+
+std::string Errno(int e) { return std::string(std::strerror(e)); }
+
+/** Waits until `fd` is ready for `events`; false (with the op failed) on timeout, abort or error. */
+bool WaitFd(Op& op, int fd, short events, Side side) {
+  pollfd p{fd, events, 0};
+  for (;;) {
+    if (op.failed.load()) return false;
+    int r = ::poll(&p, 1, op.link->timeout_ms);
+    if (r > 0) return true;  // readiness, hang-up or error: the next read/write says which
+    if (r == 0) {
+      op.Fail(side, "timeout",
+              side == kLeft ? "no data for " + std::to_string(op.link->timeout_ms) + " ms"
+                            : "could not send for " + std::to_string(op.link->timeout_ms) + " ms");
+      return false;
+    }
+    if (errno != EINTR) {
+      op.Fail(side, "error", "poll failed: " + Errno(errno));
+      return false;
+    }
+  }
+}
+
+bool Aborted(Op& op, Side side) {
+  if (!op.link->aborted.load()) return false;
+  op.Fail(side, "aborted", "aborted");
+  return true;
+}
+
+/** Reads exactly `n` bytes into `dst`. */
+bool ReadAll(Op& op, uint8_t* dst, size_t n) {
+  const int fd = op.link->in_fd;
+  while (n > 0) {
+    ssize_t r = ::recv(fd, dst, n, 0);
+    if (r > 0) {
+      dst += r;
+      n -= static_cast<size_t>(r);
+      continue;
+    }
+    if (Aborted(op, kLeft)) return false;
+    if (r == 0) {
+      op.Fail(kLeft, "closed", "the data socket ended");
+      return false;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      if (!WaitFd(op, fd, POLLIN, kLeft)) return false;
+      continue;
+    }
+    op.Fail(kLeft, "error", "the data socket failed: " + Errno(errno));
+    return false;
+  }
+  return true;
+}
+
+/** Writes the iovecs whole (advancing them). */
+bool WriteAll(Op& op, iovec* iov, int count) {
+  const int fd = op.link->out_fd;
+  while (count > 0) {
+    msghdr m{};
+    m.msg_iov = iov;
+    m.msg_iovlen = count;
+    ssize_t w = ::sendmsg(fd, &m, MSG_NOSIGNAL);
+    if (w >= 0) {
+      size_t left = static_cast<size_t>(w);
+      while (count > 0 && left >= iov->iov_len) {
+        left -= iov->iov_len;
+        ++iov;
+        --count;
+      }
+      if (count > 0) {
+        iov->iov_base = static_cast<uint8_t*>(iov->iov_base) + left;
+        iov->iov_len -= left;
+      }
+      continue;
+    }
+    if (Aborted(op, kRight)) return false;
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      if (!WaitFd(op, fd, POLLOUT, kRight)) return false;
+      continue;
+    }
+    op.Fail(kRight, errno == EPIPE || errno == ECONNRESET ? "closed" : "error",
+            "the data socket failed: " + Errno(errno));
+    return false;
+  }
+  return true;
+}
+
+// The TypeScript data plane's arithmetic exactly: the sum of two float32s is exact in double, the
+// mean's division is in double, then rounded once to float32.
+void Combine(int how, float* dst, const float* src, size_t n, double divisor) {
+  switch (how) {
+    case kSum:
+      for (size_t i = 0; i < n; i++) dst[i] = dst[i] + src[i];
+      break;
+    case kSumDivide:
+      for (size_t i = 0; i < n; i++) dst[i] = static_cast<float>((static_cast<double>(dst[i]) + src[i]) / divisor);
+      break;
+    case kMax:
+      for (size_t i = 0; i < n; i++)
+        if (src[i] > dst[i]) dst[i] = src[i];
+      break;
+  }
+}
+
+void Receive(Op& op) {
+  std::vector<float> scratch;
+  const size_t items = op.recv_plan.size() / kItem;
+  for (size_t j = 0; j < items; j++) {
+    const int32_t* it = &op.recv_plan[j * kItem];
+    const uint32_t step = it[0], chunk = it[1];
+    const size_t offset = static_cast<uint32_t>(it[2]), elems = static_cast<uint32_t>(it[3]);
+    const int how = it[4];
+    uint32_t h[4];
+    if (!ReadAll(op, reinterpret_cast<uint8_t*>(h), kHeaderBytes)) return;
+    if (h[0] != op.op_id || h[1] != step || h[2] != chunk || h[3] != elems * 4) {
+      op.Fail(kLeft, "mismatch",
+              "sent op " + std::to_string(h[0]) + " step " + std::to_string(h[1]) + " chunk " +
+                  std::to_string(h[2]) + " (" + std::to_string(h[3]) + " bytes), expected op " +
+                  std::to_string(op.op_id) + " step " + std::to_string(step) + " chunk " +
+                  std::to_string(chunk) + " (" + std::to_string(elems * 4) +
+                  " bytes): operations called in another order or with other lengths");
+      return;
+    }
+    float* dst = op.buf + offset;
+    if (how == kCopy) {
+      if (!ReadAll(op, reinterpret_cast<uint8_t*>(dst), elems * 4)) return;
+    } else {
+      // In pieces that stay in cache: each is combined while it is still hot.
+      scratch.resize(kPieceElems);
+      for (size_t at = 0; at < elems; at += kPieceElems) {
+        const size_t k = std::min(kPieceElems, elems - at);
+        if (!ReadAll(op, reinterpret_cast<uint8_t*>(scratch.data()), k * 4)) return;
+        Combine(how, dst + at, scratch.data(), k, op.divisor);
+      }
+    }
+    {
+      std::lock_guard<std::mutex> g(op.mu);
+      op.recv_done.store(static_cast<int64_t>(j + 1));
+    }
+    op.cv.notify_all();
+  }
+}
+
+void Send(Op& op) {
+  const size_t items = op.send_plan.size() / kItem;
+  for (size_t j = 0; j < items; j++) {
+    const int32_t* it = &op.send_plan[j * kItem];
+    const int64_t need = it[4];
+    if (op.recv_done.load() < need) {
+      std::unique_lock<std::mutex> g(op.mu);
+      // The receiver's own watchdog fails the op on a silent neighbour; this wait only ends.
+      while (op.recv_done.load() < need && !op.failed.load())
+        op.cv.wait_for(g, std::chrono::milliseconds(200));
+    }
+    if (op.failed.load()) return;
+    uint32_t h[4] = {op.op_id, static_cast<uint32_t>(it[0]), static_cast<uint32_t>(it[1]),
+                     static_cast<uint32_t>(it[3]) * 4};
+    iovec iov[2] = {{h, kHeaderBytes}, {op.buf + static_cast<uint32_t>(it[2]), static_cast<size_t>(it[3]) * 4}};
+    if (!WriteAll(op, iov, it[3] > 0 ? 2 : 1)) return;
+  }
+}
+
+/** Runs on a thread of its own: the sender beside, the receiver here; then settles the promise. */
+void RunOp(Op* op) {
+  std::thread sender([op] { Send(*op); });
+  Receive(*op);
+  sender.join();
+  std::shared_ptr<Link> link = op->link;
+  {
+    std::lock_guard<std::mutex> g(link->mu);
+    link->busy = false;
+    if (link->close_pending) link->CloseFds();
+  }
+  op->tsfn.BlockingCall(op, [](Napi::Env env, Napi::Function, Op* op) {
+    if (op->failed.load()) {
+      auto e = Napi::Error::New(env, op->failure.message);
+      e.Set("side", Napi::String::New(env, op->failure.side == kLeft    ? "left"
+                                           : op->failure.side == kRight ? "right"
+                                                                        : "none"));
+      e.Set("kind", Napi::String::New(env, op->failure.kind));
+      op->deferred.Reject(e.Value());
+    } else {
+      op->deferred.Resolve(env.Undefined());
+    }
+    op->keep.Reset();
+  });
+  op->tsfn.Release();
+}
+
+int DupFd(Napi::Env env, const Napi::Value& v, const char* what) {
+  int fd = v.As<Napi::Number>().Int32Value();
+  int d = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (d < 0) throw Napi::Error::New(env, std::string("native ring: cannot take the ") + what + " socket (fd " +
+                                             std::to_string(fd) + "): " + Errno(errno));
+  return d;
+}
+
+class Ring : public Napi::ObjectWrap<Ring> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "Ring",
+                       {InstanceMethod("run", &Ring::Run), InstanceMethod("abort", &Ring::AbortMethod),
+                        InstanceMethod("close", &Ring::Close)});
+  }
+
+  // new Ring(inFd, outFd, timeoutMs)
+  explicit Ring(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Ring>(info), link_(std::make_shared<Link>()) {
+    Napi::Env env = info.Env();
+    link_->in_fd = DupFd(env, info[0], "receiving");
+    try {
+      link_->out_fd = DupFd(env, info[1], "sending");
+    } catch (...) {
+      link_->CloseFds();
+      throw;
+    }
+    link_->timeout_ms = info[2].As<Napi::Number>().Int32Value();
+  }
+
+  ~Ring() override {
+    std::lock_guard<std::mutex> g(link_->mu);
+    if (link_->busy)
+      link_->close_pending = true;
+    else
+      link_->CloseFds();
+  }
+
+ private:
+  // run(buf: Float32Array, opId, recvPlan: Int32Array, sendPlan: Int32Array, divisor): Promise<void>
+  Napi::Value Run(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    auto buf = info[0].As<Napi::Float32Array>();
+    auto recv = info[2].As<Napi::Int32Array>();
+    auto send = info[3].As<Napi::Int32Array>();
+    auto* op = new Op(env);
+    op->link = link_;
+    op->buf = buf.Data();
+    op->len = buf.ElementLength();
+    op->op_id = info[1].As<Napi::Number>().Uint32Value();
+    op->divisor = info[4].As<Napi::Number>().DoubleValue();
+    op->recv_plan.assign(recv.Data(), recv.Data() + recv.ElementLength());
+    op->send_plan.assign(send.Data(), send.Data() + send.ElementLength());
+    for (const auto* plan : {&op->recv_plan, &op->send_plan})
+      for (size_t j = 0; j + kItem <= plan->size(); j += kItem)
+        if ((*plan)[j + 2] < 0 || (*plan)[j + 3] < 0 ||
+            static_cast<size_t>((*plan)[j + 2]) + static_cast<size_t>((*plan)[j + 3]) > op->len) {
+          delete op;
+          throw Napi::RangeError::New(env, "native ring: a plan item lies outside the buffer");
+        }
+    {
+      std::lock_guard<std::mutex> g(link_->mu);
+      if (link_->busy || link_->in_fd < 0) {
+        delete op;
+        throw Napi::Error::New(env, link_->busy ? "native ring: an operation is already running"
+                                                : "native ring: closed");
+      }
+      link_->busy = true;
+    }
+    op->keep = Napi::Persistent(info[0]);
+    Napi::Promise promise = op->deferred.Promise();
+    op->tsfn = Napi::ThreadSafeFunction::New(env, Napi::Function(), "twist-ring", 0, 1, [op](Napi::Env) {
+      delete op;
+    });
+    std::thread(RunOp, op).detach();
+    return promise;
+  }
+
+  Napi::Value AbortMethod(const Napi::CallbackInfo& info) {
+    link_->Abort();
+    return info.Env().Undefined();
+  }
+
+  // close(): the descriptors are released (after the running operation, which is aborted).
+  Napi::Value Close(const Napi::CallbackInfo& info) {
+    std::lock_guard<std::mutex> g(link_->mu);
+    if (link_->busy) {
+      link_->close_pending = true;
+      link_->aborted.store(true);
+      if (link_->in_fd >= 0) ::shutdown(link_->in_fd, SHUT_RDWR);
+      if (link_->out_fd >= 0) ::shutdown(link_->out_fd, SHUT_RDWR);
+    } else {
+      link_->CloseFds();
+    }
+    return info.Env().Undefined();
+  }
+
+  std::shared_ptr<Link> link_;
+};
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("Ring", Ring::Define(env));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(twist_collective, Init)
