@@ -25,6 +25,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstring>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -36,7 +37,10 @@ namespace {
 constexpr int kHeaderBytes = 16;
 constexpr int kItem = 5;  // ints per plan item
 // Elements received at a time before they are combined (64 KiB: in L2).
-constexpr size_t kPieceElems = 65536;
+constexpr size_t kPieceElems = 16384;
+// Operations that send at most this much run on the executor alone (their frames fit in the
+// sockets' buffers, so no write waits on a reader): no thread handoff for the small sums.
+constexpr size_t kInlineBytes = 64 << 10;
 // Combines of a received chunk into the buffer.
 constexpr int kCopy = 0, kSum = 1, kSumDivide = 2, kMax = 3;
 
@@ -56,20 +60,31 @@ struct Link {
   size_t chunk_bytes = 1 << 20;
   std::atomic<bool> aborted{false};
   std::mutex mu;
-  bool busy = false;
-  bool close_pending = false;
+  /** Operations waiting for the executor, in call order; `running` while it runs one. */
+  std::deque<struct Op*> queue;
+  std::condition_variable queue_cv;
+  bool running = false;
+  bool stopping = false;
 
   void CloseFds() {
     if (in_fd >= 0) ::close(in_fd);
     if (out_fd >= 0) ::close(out_fd);
     in_fd = out_fd = -1;
   }
-  /** Wakes any thread in poll() at once: both sockets shut down (the neighbours see the end too). */
-  void Abort() {
+  /**
+   * Wakes any thread in poll() at once: both sockets shut down (the neighbours see the end too);
+   * this and later operations fail. Call with `mu` held.
+   */
+  void AbortLocked() {
     aborted.store(true);
-    std::lock_guard<std::mutex> g(mu);
     if (in_fd >= 0) ::shutdown(in_fd, SHUT_RDWR);
     if (out_fd >= 0) ::shutdown(out_fd, SHUT_RDWR);
+  }
+  /** Stops the executor once its queue is done (aborting what runs or waits); it closes the descriptors. */
+  void StopLocked() {
+    if (running || !queue.empty()) AbortLocked();
+    stopping = true;
+    queue_cv.notify_all();
   }
 };
 
@@ -208,37 +223,49 @@ void Combine(int how, float* dst, const float* src, size_t n, double divisor) {
   }
 }
 
-void Receive(Op& op) {
-  std::vector<float> scratch;
+/** Receives, checks and combines frame `j` of the op's receive plan; false when the op failed. */
+bool ReceiveItem(Op& op, size_t j, std::vector<float>& scratch) {
+  const int32_t* it = &op.recv_plan[j * kItem];
+  const uint32_t step = it[0], chunk = it[1];
+  const size_t offset = static_cast<uint32_t>(it[2]), elems = static_cast<uint32_t>(it[3]);
+  const int how = it[4];
+  uint32_t h[4];
+  if (!ReadAll(op, reinterpret_cast<uint8_t*>(h), kHeaderBytes)) return false;
+  if (h[0] != op.op_id || h[1] != step || h[2] != chunk || h[3] != elems * 4) {
+    op.Fail(kLeft, "mismatch",
+            "sent op " + std::to_string(h[0]) + " step " + std::to_string(h[1]) + " chunk " +
+                std::to_string(h[2]) + " (" + std::to_string(h[3]) + " bytes), expected op " +
+                std::to_string(op.op_id) + " step " + std::to_string(step) + " chunk " +
+                std::to_string(chunk) + " (" + std::to_string(elems * 4) +
+                " bytes): operations called in another order or with other lengths");
+    return false;
+  }
+  float* dst = op.buf + offset;
+  if (how == kCopy) return ReadAll(op, reinterpret_cast<uint8_t*>(dst), elems * 4);
+  // In pieces that stay in cache: each is combined while it is still hot.
+  scratch.resize(kPieceElems);
+  for (size_t at = 0; at < elems; at += kPieceElems) {
+    const size_t k = std::min(kPieceElems, elems - at);
+    if (!ReadAll(op, reinterpret_cast<uint8_t*>(scratch.data()), k * 4)) return false;
+    Combine(how, dst + at, scratch.data(), k, op.divisor);
+  }
+  return true;
+}
+
+/** Writes frame `j` of the op's send plan (header and payload in one call, from the buffer). */
+bool SendItem(Op& op, size_t j) {
+  const int32_t* it = &op.send_plan[j * kItem];
+  uint32_t h[4] = {op.op_id, static_cast<uint32_t>(it[0]), static_cast<uint32_t>(it[1]),
+                   static_cast<uint32_t>(it[3]) * 4};
+  iovec iov[2] = {{h, kHeaderBytes},
+                  {op.buf + static_cast<uint32_t>(it[2]), static_cast<size_t>(it[3]) * 4}};
+  return WriteAll(op, iov, it[3] > 0 ? 2 : 1);
+}
+
+void Receive(Op& op, std::vector<float>& scratch) {
   const size_t items = op.recv_plan.size() / kItem;
   for (size_t j = 0; j < items; j++) {
-    const int32_t* it = &op.recv_plan[j * kItem];
-    const uint32_t step = it[0], chunk = it[1];
-    const size_t offset = static_cast<uint32_t>(it[2]), elems = static_cast<uint32_t>(it[3]);
-    const int how = it[4];
-    uint32_t h[4];
-    if (!ReadAll(op, reinterpret_cast<uint8_t*>(h), kHeaderBytes)) return;
-    if (h[0] != op.op_id || h[1] != step || h[2] != chunk || h[3] != elems * 4) {
-      op.Fail(kLeft, "mismatch",
-              "sent op " + std::to_string(h[0]) + " step " + std::to_string(h[1]) + " chunk " +
-                  std::to_string(h[2]) + " (" + std::to_string(h[3]) + " bytes), expected op " +
-                  std::to_string(op.op_id) + " step " + std::to_string(step) + " chunk " +
-                  std::to_string(chunk) + " (" + std::to_string(elems * 4) +
-                  " bytes): operations called in another order or with other lengths");
-      return;
-    }
-    float* dst = op.buf + offset;
-    if (how == kCopy) {
-      if (!ReadAll(op, reinterpret_cast<uint8_t*>(dst), elems * 4)) return;
-    } else {
-      // In pieces that stay in cache: each is combined while it is still hot.
-      scratch.resize(kPieceElems);
-      for (size_t at = 0; at < elems; at += kPieceElems) {
-        const size_t k = std::min(kPieceElems, elems - at);
-        if (!ReadAll(op, reinterpret_cast<uint8_t*>(scratch.data()), k * 4)) return;
-        Combine(how, dst + at, scratch.data(), k, op.divisor);
-      }
-    }
+    if (!ReceiveItem(op, j, scratch)) return;
     {
       std::lock_guard<std::mutex> g(op.mu);
       op.recv_done.store(static_cast<int64_t>(j + 1));
@@ -250,33 +277,43 @@ void Receive(Op& op) {
 void Send(Op& op) {
   const size_t items = op.send_plan.size() / kItem;
   for (size_t j = 0; j < items; j++) {
-    const int32_t* it = &op.send_plan[j * kItem];
-    const int64_t need = it[4];
+    const int64_t need = op.send_plan[j * kItem + 4];
     if (op.recv_done.load() < need) {
       std::unique_lock<std::mutex> g(op.mu);
       // The receiver's own watchdog fails the op on a silent neighbour; this wait only ends.
       while (op.recv_done.load() < need && !op.failed.load())
         op.cv.wait_for(g, std::chrono::milliseconds(200));
     }
-    if (op.failed.load()) return;
-    uint32_t h[4] = {op.op_id, static_cast<uint32_t>(it[0]), static_cast<uint32_t>(it[1]),
-                     static_cast<uint32_t>(it[3]) * 4};
-    iovec iov[2] = {{h, kHeaderBytes}, {op.buf + static_cast<uint32_t>(it[2]), static_cast<size_t>(it[3]) * 4}};
-    if (!WriteAll(op, iov, it[3] > 0 ? 2 : 1)) return;
+    if (op.failed.load() || !SendItem(op, j)) return;
   }
 }
 
-/** Runs on a thread of its own: the sender beside, the receiver here; then settles the promise. */
-void RunOp(Op* op) {
-  std::thread sender([op] { Send(*op); });
-  Receive(*op);
-  sender.join();
-  std::shared_ptr<Link> link = op->link;
-  {
-    std::lock_guard<std::mutex> g(link->mu);
-    link->busy = false;
-    if (link->close_pending) link->CloseFds();
-  }
+/**
+ * One thread for a small operation: each send as soon as the receives it needs are in. A write
+ * here never waits on the neighbour's reading: the op's frames fit in the sockets' buffers.
+ */
+void RunInline(Op& op, std::vector<float>& scratch) {
+  const size_t sends = op.send_plan.size() / kItem, recvs = op.recv_plan.size() / kItem;
+  size_t next = 0;
+  auto release = [&](int64_t done) {
+    for (; next < sends && op.send_plan[next * kItem + 4] <= done; next++)
+      if (!SendItem(op, next)) return false;
+    return true;
+  };
+  if (!release(0)) return;
+  for (size_t j = 0; j < recvs; j++)
+    if (!ReceiveItem(op, j, scratch) || !release(static_cast<int64_t>(j + 1))) return;
+}
+
+/** Payload bytes an op sends. */
+size_t SendBytes(const Op& op) {
+  size_t bytes = 0;
+  for (size_t j = 3; j < op.send_plan.size(); j += kItem) bytes += static_cast<size_t>(op.send_plan[j]) * 4;
+  return bytes;
+}
+
+/** Settles the op's promise on the JavaScript thread that started it (and frees the op). */
+void Settle(Op* op) {
   op->tsfn.BlockingCall(op, [](Napi::Env env, Napi::Function, Op* op) {
     if (op->failed.load()) {
       auto e = Napi::Error::New(env, op->failure.message);
@@ -291,6 +328,41 @@ void RunOp(Op* op) {
     op->keep.Reset();
   });
   op->tsfn.Release();
+}
+
+/**
+ * The link's executor: runs its queued operations in order, inline when small, else with a
+ * sender thread beside it; after close, fails what is left and releases the descriptors.
+ */
+void Execute(std::shared_ptr<Link> link) {
+  std::vector<float> scratch;
+  for (;;) {
+    Op* op;
+    {
+      std::unique_lock<std::mutex> g(link->mu);
+      link->queue_cv.wait(g, [&] { return link->stopping || !link->queue.empty(); });
+      if (link->queue.empty()) break;
+      op = link->queue.front();
+      link->queue.pop_front();
+      link->running = true;
+    }
+    if (link->aborted.load())
+      op->Fail(kNone, "aborted", "aborted");
+    else if (SendBytes(*op) <= kInlineBytes)
+      RunInline(*op, scratch);
+    else {
+      std::thread sender([op] { Send(*op); });
+      Receive(*op, scratch);
+      sender.join();
+    }
+    {
+      std::lock_guard<std::mutex> g(link->mu);
+      link->running = false;
+    }
+    Settle(op);
+  }
+  std::lock_guard<std::mutex> g(link->mu);
+  link->CloseFds();
 }
 
 int DupFd(Napi::Env env, const Napi::Value& v, const char* what) {
@@ -320,14 +392,12 @@ class Ring : public Napi::ObjectWrap<Ring> {
       throw;
     }
     link_->timeout_ms = info[2].As<Napi::Number>().Int32Value();
+    std::thread(Execute, link_).detach();
   }
 
   ~Ring() override {
     std::lock_guard<std::mutex> g(link_->mu);
-    if (link_->busy)
-      link_->close_pending = true;
-    else
-      link_->CloseFds();
+    link_->StopLocked();
   }
 
  private:
@@ -337,7 +407,7 @@ class Ring : public Napi::ObjectWrap<Ring> {
     auto buf = info[0].As<Napi::Float32Array>();
     auto recv = info[2].As<Napi::Int32Array>();
     auto send = info[3].As<Napi::Int32Array>();
-    auto* op = new Op(env);
+    auto op = std::make_unique<Op>(env);
     op->link = link_;
     op->buf = buf.Data();
     op->len = buf.ElementLength();
@@ -345,47 +415,39 @@ class Ring : public Napi::ObjectWrap<Ring> {
     op->divisor = info[4].As<Napi::Number>().DoubleValue();
     op->recv_plan.assign(recv.Data(), recv.Data() + recv.ElementLength());
     op->send_plan.assign(send.Data(), send.Data() + send.ElementLength());
-    for (const auto* plan : {&op->recv_plan, &op->send_plan})
-      for (size_t j = 0; j + kItem <= plan->size(); j += kItem)
+    for (const auto* plan : {&op->recv_plan, &op->send_plan}) {
+      if (plan->size() % kItem != 0) throw Napi::RangeError::New(env, "native ring: a plan of partial items");
+      for (size_t j = 0; j < plan->size(); j += kItem)
         if ((*plan)[j + 2] < 0 || (*plan)[j + 3] < 0 ||
-            static_cast<size_t>((*plan)[j + 2]) + static_cast<size_t>((*plan)[j + 3]) > op->len) {
-          delete op;
+            static_cast<size_t>((*plan)[j + 2]) + static_cast<size_t>((*plan)[j + 3]) > op->len)
           throw Napi::RangeError::New(env, "native ring: a plan item lies outside the buffer");
-        }
-    {
-      std::lock_guard<std::mutex> g(link_->mu);
-      if (link_->busy || link_->in_fd < 0) {
-        delete op;
-        throw Napi::Error::New(env, link_->busy ? "native ring: an operation is already running"
-                                                : "native ring: closed");
-      }
-      link_->busy = true;
     }
     op->keep = Napi::Persistent(info[0]);
     Napi::Promise promise = op->deferred.Promise();
-    op->tsfn = Napi::ThreadSafeFunction::New(env, Napi::Function(), "twist-ring", 0, 1, [op](Napi::Env) {
-      delete op;
-    });
-    std::thread(RunOp, op).detach();
+    Op* raw = op.get();
+    raw->tsfn = Napi::ThreadSafeFunction::New(env, Napi::Function(), "twist-ring", 0, 1,
+                                              [raw](Napi::Env) { delete raw; });
+    std::lock_guard<std::mutex> g(link_->mu);
+    if (link_->stopping) {
+      raw->tsfn.Release();  // frees the op
+      op.release();
+      throw Napi::Error::New(env, "native ring: closed");
+    }
+    link_->queue.push_back(op.release());
+    link_->queue_cv.notify_all();
     return promise;
   }
 
   Napi::Value AbortMethod(const Napi::CallbackInfo& info) {
-    link_->Abort();
+    std::lock_guard<std::mutex> g(link_->mu);
+    link_->AbortLocked();
     return info.Env().Undefined();
   }
 
-  // close(): the descriptors are released (after the running operation, which is aborted).
+  // close(): the executor stops after its queue (a running operation is aborted) and releases the descriptors.
   Napi::Value Close(const Napi::CallbackInfo& info) {
     std::lock_guard<std::mutex> g(link_->mu);
-    if (link_->busy) {
-      link_->close_pending = true;
-      link_->aborted.store(true);
-      if (link_->in_fd >= 0) ::shutdown(link_->in_fd, SHUT_RDWR);
-      if (link_->out_fd >= 0) ::shutdown(link_->out_fd, SHUT_RDWR);
-    } else {
-      link_->CloseFds();
-    }
+    link_->StopLocked();
     return info.Env().Undefined();
   }
 
