@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { CollectiveServer } from './collective-server.js';
 import {
+  Control,
   SumState,
   type CollectiveThreadData,
   type CollectiveThreadReply,
@@ -15,8 +16,8 @@ import { Communicator } from './communicator.js';
 
 const data = workerData as CollectiveThreadData;
 const port = parentPort!;
-const control = new Int32Array(data.control, 0, 2);
-const errorBytes = new Uint8Array(data.control, 8);
+const control = new Int32Array(data.control, 0, Control.WORDS);
+const errorBytes = new Uint8Array(data.control, Control.WORDS * 4);
 const security = { ...(data.token ? { token: data.token } : {}), ...(data.tls ? { tls: data.tls } : {}) };
 const server = new CollectiveServer(data.host, 30_000, security);
 let comm: Communicator | undefined;
@@ -26,10 +27,10 @@ function wake(state: number, message?: string): void {
   if (message !== undefined) {
     const bytes = new TextEncoder().encode(message).subarray(0, errorBytes.length);
     errorBytes.set(bytes);
-    Atomics.store(control, 1, bytes.length);
+    Atomics.store(control, Control.ERROR_LENGTH, bytes.length);
   }
-  Atomics.store(control, 0, state);
-  Atomics.notify(control, 0);
+  Atomics.store(control, Control.STATE, state);
+  Atomics.notify(control, Control.STATE);
 }
 
 function ring(): Communicator {
@@ -84,6 +85,10 @@ port.on('message', (m: CollectiveThreadRequest) => {
       } catch (err) {
         p = Promise.reject(err as Error);
       }
+      // Its operations are queued on the ring now (the communicator queues at call time on the
+      // native link): a blocking sum on the main thread may follow them.
+      Atomics.add(control, Control.QUEUED, 1);
+      Atomics.notify(control, Control.QUEUED);
       p.then(
         () => reply({ type: 'done', id: m.id }),
         (err: Error) => reply({ type: 'error', id: m.id, message: err.message }),
@@ -108,7 +113,8 @@ port.on('message', (m: CollectiveThreadRequest) => {
               ...security,
             });
           else await server.close();
-          reply({ type: 'done', id: m.id });
+          const link = comm?.sharedLink();
+          reply({ type: 'done', id: m.id, ...(link !== undefined ? { link } : {}) });
         } catch (err) {
           reply({ type: 'error', id: m.id, message: (err as Error).message });
         }

@@ -2,11 +2,21 @@ import { Worker } from 'node:worker_threads';
 import { CollectiveError, InvalidArgumentError, type TlsFiles } from '../core/index.js';
 import type { BucketLayout } from './buckets.js';
 import type { ReduceOp } from './communicator.js';
+import { NativeRing, nativeRingError, type NativeRingFailure } from './native-ring.js';
+import { Combine, ringPlan } from './ring-plan.js';
 
 /** States of the shared control word of a blocking sum. */
 export const SumState = { IDLE: 0, PENDING: 1, DONE: 2, FAILED: 3 } as const;
 /** Bytes kept for a failed sum's message. */
 const ERROR_BYTES = 4096;
+/**
+ * The shared control words: the blocking sum's state, its error's length, and how many bulk
+ * requests the thread has queued on the ring (a blocking sum on the native link waits for the
+ * earlier ones to be queued first); then the error's bytes.
+ */
+export const Control = { STATE: 0, ERROR_LENGTH: 1, QUEUED: 2, WORDS: 4 } as const;
+/** Chunk of the blocking sums' all-gather on the native link (elements). */
+const SUM_CHUNK_ELEMS = 1 << 18;
 
 export interface CollectiveThreadOptions {
   /** Interface the thread's collective server binds (default 127.0.0.1). */
@@ -24,7 +34,7 @@ export interface CollectiveThreadData {
   token?: string;
   tls?: TlsFiles;
   timeoutMs: number;
-  /** Int32 words [state, error length], then the error's bytes. */
+  /** {@link Control} words, then the error's bytes. */
   control: SharedArrayBuffer;
 }
 
@@ -54,7 +64,7 @@ export type CollectiveThreadRequest =
 /** Messages from the worker thread. */
 export type CollectiveThreadReply =
   | { type: 'started'; address: string }
-  | { type: 'done'; id: number }
+  | { type: 'done'; id: number; link?: number }
   | { type: 'error'; id: number; message: string };
 
 type Request = CollectiveThreadRequest extends infer R
@@ -88,10 +98,18 @@ export class CollectiveThread {
   private rankInGroup = 0;
   private broken: CollectiveError | undefined;
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: (link?: number) => void; reject: (e: Error) => void }
+  >();
   private closed: Promise<void> | undefined;
   private blockedMs = 0;
   private sums = 0;
+  /** The joined group's native link (blocking sums run on it from this thread), its peers, and counts. */
+  private link: number | undefined;
+  private peers: readonly string[] = [];
+  private posted = 0;
+  private sumSeq = 0;
 
   private constructor(
     private readonly worker: Worker,
@@ -99,14 +117,14 @@ export class CollectiveThread {
     controlBuffer: SharedArrayBuffer,
     private readonly timeoutMs: number,
   ) {
-    this.control = new Int32Array(controlBuffer, 0, 2);
-    this.errorBytes = new Uint8Array(controlBuffer, 8, ERROR_BYTES);
+    this.control = new Int32Array(controlBuffer, 0, Control.WORDS);
+    this.errorBytes = new Uint8Array(controlBuffer, Control.WORDS * 4, ERROR_BYTES);
     worker.on('message', (m: CollectiveThreadReply) => {
       if (m.type === 'started') return;
       const w = this.waiting.get(m.id);
       if (!w) return;
       this.waiting.delete(m.id);
-      if (m.type === 'done') w.resolve();
+      if (m.type === 'done') w.resolve(m.link);
       else w.reject(new CollectiveError(m.message));
     });
     worker.on('error', (err) =>
@@ -120,7 +138,7 @@ export class CollectiveThread {
    * @throws CollectiveError when the thread or its server does not start.
    */
   static async start(opts: CollectiveThreadOptions = {}): Promise<CollectiveThread> {
-    const control = new SharedArrayBuffer(8 + ERROR_BYTES);
+    const control = new SharedArrayBuffer(Control.WORDS * 4 + ERROR_BYTES);
     const timeoutMs = opts.timeoutMs ?? 60_000;
     const workerData: CollectiveThreadData = {
       host: opts.host ?? '127.0.0.1',
@@ -180,7 +198,15 @@ export class CollectiveThread {
     layoutHash?: string;
   }): Promise<void> {
     this.world = 0;
-    await this.request({ type: 'join', ...opts, peers: [...opts.peers], layoutHash: opts.layoutHash ?? '' });
+    this.link = undefined;
+    this.link = await this.request({
+      type: 'join',
+      ...opts,
+      peers: [...opts.peers],
+      layoutHash: opts.layoutHash ?? '',
+    });
+    this.posted = Atomics.load(this.control, Control.QUEUED);
+    this.peers = [...opts.peers];
     this.broken = undefined;
     this.world = opts.peers.length;
     this.rankInGroup = opts.rank;
@@ -207,6 +233,7 @@ export class CollectiveThread {
   gather(values: Float32Array): Float32Array[] {
     this.ready();
     if (this.world === 1) return [values.slice()];
+    if (this.link !== undefined) return this.gatherNative(values, this.link);
     const bytes = values.byteLength * this.world;
     if (this.sumBuffer.byteLength < bytes) this.sumBuffer = new SharedArrayBuffer(grow(bytes));
     new Float32Array(this.sumBuffer, 0, values.length).set(values);
@@ -234,6 +261,49 @@ export class CollectiveThread {
     return Array.from({ length: this.world }, (_, r) =>
       new Float32Array(this.sumBuffer, r * values.byteLength, values.length).slice(),
     );
+  }
+
+  /**
+   * {@link gather} on this thread, on the group's native link: waits until the thread has queued
+   * every bulk request made before (so every rank's ring sees the same order), then runs the
+   * all-gather here, blocking; no thread handoff.
+   */
+  private gatherNative(values: Float32Array, link: number): Float32Array[] {
+    const n = this.world;
+    const k = values.length;
+    const t0 = performance.now();
+    try {
+      for (;;) {
+        const queued = Atomics.load(this.control, Control.QUEUED);
+        if (queued - this.posted >= 0) break;
+        const left = this.timeoutMs - (performance.now() - t0);
+        if (left <= 0 || Atomics.wait(this.control, Control.QUEUED, queued, left) === 'timed-out')
+          throw new CollectiveError(
+            `collective thread: the ring's earlier operations were not queued within ${this.timeoutMs} ms`,
+          );
+      }
+      const out = new Float32Array(n * k);
+      out.set(values, this.rank * k);
+      const segs = Array.from({ length: n }, (_, i): [number, number] => [i * k, (i + 1) * k]);
+      const plan = ringPlan(this.rank, n, segs, n - 1, SUM_CHUNK_ELEMS, () => Combine.copy);
+      try {
+        // Its own id space: the thread's operations count from 0, these from 2^31.
+        NativeRing.runShared(link, out, 0x80000000 | (this.sumSeq++ & 0x7fffffff), plan, n);
+      } catch (err) {
+        throw err instanceof CollectiveError
+          ? err
+          : (err as NativeRingFailure).kind
+            ? nativeRingError(this.rank, this.peers, this.timeoutMs, err as NativeRingFailure)
+            : new CollectiveError(`rank ${this.rank}: ${(err as Error).message}`, undefined, { cause: err });
+      }
+      return Array.from({ length: n }, (_, r) => out.slice(r * k, (r + 1) * k));
+    } catch (err) {
+      this.broken = err as CollectiveError;
+      throw err;
+    } finally {
+      this.blockedMs += performance.now() - t0;
+      this.sums++;
+    }
   }
 
   /**
@@ -289,6 +359,7 @@ export class CollectiveThread {
     const data = this.bulkBuffer;
     const view = new Float32Array(data, 0, buf.length);
     view.set(buf);
+    this.posted = (this.posted + 1) | 0;
     try {
       await this.request({ ...op, data, length: buf.length } as Request);
     } catch (err) {
@@ -298,10 +369,10 @@ export class CollectiveThread {
     buf.set(view);
   }
 
-  private request(m: Request): Promise<void> {
+  private request(m: Request): Promise<number | undefined> {
     if (this.broken && m.type !== 'join' && m.type !== 'close') return Promise.reject(this.broken);
     const id = this.nextId++;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<number | undefined>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       this.worker.postMessage({ ...m, id } as CollectiveThreadRequest);
     });

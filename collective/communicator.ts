@@ -31,7 +31,7 @@ import {
   type OpPlan,
 } from './ring-plan.js';
 import { BufferPool, connectData, frameReader, hostOf, writeFrame, type DataInbound } from './data-plane.js';
-import { NativeRing, nativeRingStatus, type NativeRingFailure } from './native-ring.js';
+import { NativeRing, nativeRingError, nativeRingStatus, type NativeRingFailure } from './native-ring.js';
 
 export type ReduceOp = 'sum' | 'mean' | 'max';
 
@@ -445,6 +445,15 @@ export class Communicator {
     await this.allReduce(new Float32Array(1));
   }
 
+  /**
+   * An id by which another thread of this process runs blocking operations on this group's native
+   * link ({@link NativeRing.runShared}), in order with the operations called here before; undefined
+   * off the native data plane.
+   */
+  sharedLink(): number | undefined {
+    return this.native?.share();
+  }
+
   /** Bytes sent and received so far. */
   get traffic(): { sentBytes: number; receivedBytes: number } {
     return { sentBytes: this.sent, receivedBytes: this.received };
@@ -489,12 +498,20 @@ export class Communicator {
     this.inSocket?.destroy();
   }
 
+  /**
+   * Runs operations one at a time in call order. The native data plane queues them itself, in the
+   * order they reach it: `f` starts at once, so its operation is queued before this returns.
+   */
   private serial<T>(f: () => Promise<T>): Promise<T> {
-    const run = this.lock.then(() => {
-      if (this.queue.failed) throw this.queue.failed;
-      return f();
-    });
-    this.lock = run.catch(() => undefined);
+    const run = this.native
+      ? this.queue.failed
+        ? Promise.reject(this.queue.failed)
+        : f()
+      : this.lock.then(() => {
+          if (this.queue.failed) throw this.queue.failed;
+          return f();
+        });
+    if (!this.native) this.lock = run.catch(() => undefined);
     return run.catch((err: unknown) => {
       if (err instanceof CollectiveError) this.fail(err);
       throw err;
@@ -522,7 +539,10 @@ export class Communicator {
       try {
         await this.native.run(buf, op, plan, n);
       } catch (err) {
-        throw this.queue.failed ?? this.nativeError(err as NativeRingFailure);
+        throw (
+          this.queue.failed ??
+          nativeRingError(this.rank, this.opts.peers, this.opts.timeoutMs ?? 60_000, err as NativeRingFailure)
+        );
       }
       this.sent += planBytes(plan.send);
       this.received += planBytes(plan.recv);
@@ -544,24 +564,6 @@ export class Communicator {
       if (this.inSocket) this.inPool.give(frame.data);
       await sendReleased(j + 1);
     }
-  }
-
-  /** A native operation's failure as the group's error, naming the neighbour it came from. */
-  private nativeError(err: NativeRingFailure): CollectiveError {
-    const n = this.worldSize;
-    const who = err.side === 'right' ? mod(this.rank + 1, n) : mod(this.rank - 1, n);
-    const where = `rank ${who} (${this.opts.peers[who]})`;
-    const what =
-      err.kind === 'timeout' && err.side === 'left'
-        ? `no data from ${where} for ${this.opts.timeoutMs ?? 60_000} ms`
-        : err.kind === 'mismatch'
-          ? `${where} ${err.message}`
-          : `the data socket ${err.side === 'right' ? 'to' : 'from'} ${where}: ${err.message}`;
-    return new CollectiveError(
-      `rank ${this.rank}: ${what}`,
-      err.side === 'none' ? undefined : this.peer(who),
-      { cause: err },
-    );
   }
 
   private async nextFrame(op: number, step: number, chunk: number, elems: number): Promise<Frame__Output> {

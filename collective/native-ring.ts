@@ -1,7 +1,7 @@
 import type net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { loadNativeAddon, type NativeAddon } from '../core/index.js';
-import type { OpPlan } from './ring-plan.js';
+import { CollectiveError, loadNativeAddon, type NativeAddon } from '../core/index.js';
+import { mod, type OpPlan } from './ring-plan.js';
 
 /** How a native operation failed: on the socket from the left neighbour, to the right one, or neither. */
 export interface NativeRingFailure extends Error {
@@ -12,12 +12,21 @@ export interface NativeRingFailure extends Error {
 /** One ring link's frames moved in C++ (native/collective): see {@link NativeRing}. */
 interface RingHandle {
   run(buf: Float32Array, opId: number, recv: Int32Array, send: Int32Array, divisor: number): Promise<void>;
+  share(): number;
   abort(): void;
   close(): void;
 }
 
 interface NativeCollective {
   Ring: new (inFd: number, outFd: number, timeoutMs: number) => RingHandle;
+  runShared(
+    link: number,
+    buf: Float32Array,
+    opId: number,
+    recv: Int32Array,
+    send: Int32Array,
+    divisor: number,
+  ): void;
 }
 
 const ADDON = fileURLToPath(
@@ -83,6 +92,24 @@ export class NativeRing {
     return this.handle.run(buf, opId >>> 0, plan.recv, plan.send, divisor);
   }
 
+  /**
+   * An id by which another thread of this process runs operations on this link with
+   * {@link runShared} (valid until {@link close}).
+   */
+  share(): number {
+    return this.handle.share();
+  }
+
+  /**
+   * Runs `plan` on `buf` on the calling thread, blocking it, after the operations queued on the
+   * shared link `link` (see {@link share}): no thread handoff, for the small sums a trainer needs
+   * inside its synchronous gradient tape.
+   * @throws NativeRingFailure like {@link run}; Error when the link is closed.
+   */
+  static runShared(link: number, buf: Float32Array, opId: number, plan: OpPlan, divisor: number): void {
+    load().addon!.runShared(link, buf, opId >>> 0, plan.recv, plan.send, divisor);
+  }
+
   /** Shuts both sockets down: a running operation fails at once (and the neighbours see the end). */
   abort(): void {
     this.handle.abort();
@@ -92,4 +119,32 @@ export class NativeRing {
   close(): void {
     this.handle.close();
   }
+}
+
+/**
+ * A native operation's failure as the group's error, naming the neighbour it came from (`peers`
+ * by rank; `timeoutMs` the watchdog's).
+ */
+export function nativeRingError(
+  rank: number,
+  peers: readonly string[],
+  timeoutMs: number,
+  err: NativeRingFailure,
+): CollectiveError {
+  const n = peers.length;
+  const who = err.side === 'right' ? mod(rank + 1, n) : mod(rank - 1, n);
+  const where = `rank ${who} (${peers[who]})`;
+  const what =
+    err.kind === 'timeout' && err.side === 'left'
+      ? `no data from ${where} for ${timeoutMs} ms`
+      : err.kind === 'mismatch'
+        ? `${where} ${err.message}`
+        : err.side === 'none'
+          ? err.message
+          : `the data socket ${err.side === 'right' ? 'to' : 'from'} ${where}: ${err.message}`;
+  return new CollectiveError(
+    `rank ${rank}: ${what}`,
+    err.side === 'none' ? undefined : { rank: who, address: peers[who]! },
+    { cause: err },
+  );
 }

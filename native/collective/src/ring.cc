@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -101,11 +102,10 @@ struct Op {
   std::atomic<bool> failed{false};
   Failure failure;
   std::mutex failure_mu;
+  // How an asynchronous op settles (none for one run by the calling thread: RunShared).
   Napi::ThreadSafeFunction tsfn;
-  Napi::Promise::Deferred deferred;
+  std::unique_ptr<Napi::Promise::Deferred> deferred;
   Napi::Reference<Napi::Value> keep;
-
-  explicit Op(Napi::Env env) : deferred(Napi::Promise::Deferred::New(env)) {}
 
   void Fail(Side side, const std::string& kind, const std::string& message) {
     {
@@ -312,22 +312,71 @@ size_t SendBytes(const Op& op) {
   return bytes;
 }
 
+/** Links by id, for threads other than the one that made them (see `share` and `runShared`). */
+std::mutex registry_mu;
+std::map<int32_t, std::weak_ptr<Link>> registry;
+int32_t next_link_id = 1;
+
+/** Reads an op's buffer and plans from `info[first..first+4]`: buf, opId, recvPlan, sendPlan, divisor. */
+void ParseOp(const Napi::CallbackInfo& info, size_t first, Op& op) {
+  Napi::Env env = info.Env();
+  auto buf = info[first].As<Napi::Float32Array>();
+  auto recv = info[first + 2].As<Napi::Int32Array>();
+  auto send = info[first + 3].As<Napi::Int32Array>();
+  op.buf = buf.Data();
+  op.len = buf.ElementLength();
+  op.op_id = info[first + 1].As<Napi::Number>().Uint32Value();
+  op.divisor = info[first + 4].As<Napi::Number>().DoubleValue();
+  op.recv_plan.assign(recv.Data(), recv.Data() + recv.ElementLength());
+  op.send_plan.assign(send.Data(), send.Data() + send.ElementLength());
+  for (const auto* plan : {&op.recv_plan, &op.send_plan}) {
+    if (plan->size() % kItem != 0) throw Napi::RangeError::New(env, "native ring: a plan of partial items");
+    for (size_t j = 0; j < plan->size(); j += kItem)
+      if ((*plan)[j + 2] < 0 || (*plan)[j + 3] < 0 ||
+          static_cast<size_t>((*plan)[j + 2]) + static_cast<size_t>((*plan)[j + 3]) > op.len)
+        throw Napi::RangeError::New(env, "native ring: a plan item lies outside the buffer");
+  }
+}
+
+/** The JavaScript error of a failed op (message, side, kind). */
+Napi::Error FailureError(Napi::Env env, const Failure& f) {
+  auto e = Napi::Error::New(env, f.message);
+  e.Set("side", Napi::String::New(env, f.side == kLeft ? "left" : f.side == kRight ? "right" : "none"));
+  e.Set("kind", Napi::String::New(env, f.kind));
+  return e;
+}
+
 /** Settles the op's promise on the JavaScript thread that started it (and frees the op). */
 void Settle(Op* op) {
   op->tsfn.BlockingCall(op, [](Napi::Env env, Napi::Function, Op* op) {
     if (op->failed.load()) {
-      auto e = Napi::Error::New(env, op->failure.message);
-      e.Set("side", Napi::String::New(env, op->failure.side == kLeft    ? "left"
-                                           : op->failure.side == kRight ? "right"
-                                                                        : "none"));
-      e.Set("kind", Napi::String::New(env, op->failure.kind));
-      op->deferred.Reject(e.Value());
+      op->deferred->Reject(FailureError(env, op->failure).Value());
     } else {
-      op->deferred.Resolve(env.Undefined());
+      op->deferred->Resolve(env.Undefined());
     }
     op->keep.Reset();
   });
   op->tsfn.Release();
+}
+
+/**
+ * Runs one operation on the calling thread (inline when small, else with a sender thread beside
+ * it). A failure breaks the link: both sockets are shut down, so the neighbours fail at once too.
+ */
+void RunOp(Op& op, std::vector<float>& scratch) {
+  if (op.link->aborted.load())
+    op.Fail(kNone, "aborted", "aborted");
+  else if (SendBytes(op) <= kInlineBytes)
+    RunInline(op, scratch);
+  else {
+    std::thread sender([&op] { Send(op); });
+    Receive(op, scratch);
+    sender.join();
+  }
+  if (op.failed.load()) {
+    std::lock_guard<std::mutex> g(op.link->mu);
+    op.link->AbortLocked();
+  }
 }
 
 /**
@@ -340,29 +389,55 @@ void Execute(std::shared_ptr<Link> link) {
     Op* op;
     {
       std::unique_lock<std::mutex> g(link->mu);
-      link->queue_cv.wait(g, [&] { return link->stopping || !link->queue.empty(); });
+      // `running` is also set by a calling thread's RunShared between two queued operations.
+      link->queue_cv.wait(g, [&] { return !link->running && (link->stopping || !link->queue.empty()); });
       if (link->queue.empty()) break;
       op = link->queue.front();
       link->queue.pop_front();
       link->running = true;
     }
-    if (link->aborted.load())
-      op->Fail(kNone, "aborted", "aborted");
-    else if (SendBytes(*op) <= kInlineBytes)
-      RunInline(*op, scratch);
-    else {
-      std::thread sender([op] { Send(*op); });
-      Receive(*op, scratch);
-      sender.join();
-    }
+    RunOp(*op, scratch);
     {
       std::lock_guard<std::mutex> g(link->mu);
       link->running = false;
+      link->queue_cv.notify_all();
     }
     Settle(op);
   }
   std::lock_guard<std::mutex> g(link->mu);
   link->CloseFds();
+}
+
+// runShared(linkId, buf, opId, recvPlan, sendPlan, divisor): runs one operation on the calling
+// thread, blocking it, after the link's queued operations (called from a thread other than the
+// link's owner: a trainer's main thread, for the sums inside its gradient tape).
+Napi::Value RunShared(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::shared_ptr<Link> link;
+  {
+    std::lock_guard<std::mutex> g(registry_mu);
+    auto it = registry.find(info[0].As<Napi::Number>().Int32Value());
+    if (it != registry.end()) link = it->second.lock();
+  }
+  if (!link) throw Napi::Error::New(env, "native ring: no such link (closed)");
+  Op op;
+  op.link = link;
+  ParseOp(info, 1, op);
+  {
+    std::unique_lock<std::mutex> g(link->mu);
+    link->queue_cv.wait(g, [&] { return link->stopping || (!link->running && link->queue.empty()); });
+    if (link->stopping) throw Napi::Error::New(env, "native ring: closed");
+    link->running = true;
+  }
+  std::vector<float> scratch;
+  RunOp(op, scratch);
+  {
+    std::lock_guard<std::mutex> g(link->mu);
+    link->running = false;
+    link->queue_cv.notify_all();
+  }
+  if (op.failed.load()) throw FailureError(env, op.failure);
+  return env.Undefined();
 }
 
 int DupFd(Napi::Env env, const Napi::Value& v, const char* what) {
@@ -377,8 +452,8 @@ class Ring : public Napi::ObjectWrap<Ring> {
  public:
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(env, "Ring",
-                       {InstanceMethod("run", &Ring::Run), InstanceMethod("abort", &Ring::AbortMethod),
-                        InstanceMethod("close", &Ring::Close)});
+                       {InstanceMethod("run", &Ring::Run), InstanceMethod("share", &Ring::Share),
+                        InstanceMethod("abort", &Ring::AbortMethod), InstanceMethod("close", &Ring::Close)});
   }
 
   // new Ring(inFd, outFd, timeoutMs)
@@ -396,6 +471,7 @@ class Ring : public Napi::ObjectWrap<Ring> {
   }
 
   ~Ring() override {
+    Unshare();
     std::lock_guard<std::mutex> g(link_->mu);
     link_->StopLocked();
   }
@@ -404,26 +480,12 @@ class Ring : public Napi::ObjectWrap<Ring> {
   // run(buf: Float32Array, opId, recvPlan: Int32Array, sendPlan: Int32Array, divisor): Promise<void>
   Napi::Value Run(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    auto buf = info[0].As<Napi::Float32Array>();
-    auto recv = info[2].As<Napi::Int32Array>();
-    auto send = info[3].As<Napi::Int32Array>();
-    auto op = std::make_unique<Op>(env);
+    auto op = std::make_unique<Op>();
     op->link = link_;
-    op->buf = buf.Data();
-    op->len = buf.ElementLength();
-    op->op_id = info[1].As<Napi::Number>().Uint32Value();
-    op->divisor = info[4].As<Napi::Number>().DoubleValue();
-    op->recv_plan.assign(recv.Data(), recv.Data() + recv.ElementLength());
-    op->send_plan.assign(send.Data(), send.Data() + send.ElementLength());
-    for (const auto* plan : {&op->recv_plan, &op->send_plan}) {
-      if (plan->size() % kItem != 0) throw Napi::RangeError::New(env, "native ring: a plan of partial items");
-      for (size_t j = 0; j < plan->size(); j += kItem)
-        if ((*plan)[j + 2] < 0 || (*plan)[j + 3] < 0 ||
-            static_cast<size_t>((*plan)[j + 2]) + static_cast<size_t>((*plan)[j + 3]) > op->len)
-          throw Napi::RangeError::New(env, "native ring: a plan item lies outside the buffer");
-    }
+    ParseOp(info, 0, *op);
+    op->deferred = std::make_unique<Napi::Promise::Deferred>(Napi::Promise::Deferred::New(env));
     op->keep = Napi::Persistent(info[0]);
-    Napi::Promise promise = op->deferred.Promise();
+    Napi::Promise promise = op->deferred->Promise();
     Op* raw = op.get();
     raw->tsfn = Napi::ThreadSafeFunction::New(env, Napi::Function(), "twist-ring", 0, 1,
                                               [raw](Napi::Env) { delete raw; });
@@ -438,6 +500,16 @@ class Ring : public Napi::ObjectWrap<Ring> {
     return promise;
   }
 
+  // share(): an id by which another thread's runShared reaches this link (while it is open).
+  Napi::Value Share(const Napi::CallbackInfo& info) {
+    std::lock_guard<std::mutex> g(registry_mu);
+    if (share_id_ == 0) {
+      share_id_ = next_link_id++;
+      registry[share_id_] = link_;
+    }
+    return Napi::Number::New(info.Env(), share_id_);
+  }
+
   Napi::Value AbortMethod(const Napi::CallbackInfo& info) {
     std::lock_guard<std::mutex> g(link_->mu);
     link_->AbortLocked();
@@ -446,16 +518,25 @@ class Ring : public Napi::ObjectWrap<Ring> {
 
   // close(): the executor stops after its queue (a running operation is aborted) and releases the descriptors.
   Napi::Value Close(const Napi::CallbackInfo& info) {
+    Unshare();
     std::lock_guard<std::mutex> g(link_->mu);
     link_->StopLocked();
     return info.Env().Undefined();
   }
 
+  void Unshare() {
+    std::lock_guard<std::mutex> g(registry_mu);
+    if (share_id_ != 0) registry.erase(share_id_);
+    share_id_ = 0;
+  }
+
   std::shared_ptr<Link> link_;
+  int32_t share_id_ = 0;
 };
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Ring", Ring::Define(env));
+  exports.Set("runShared", Napi::Function::New(env, RunShared, "runShared"));
   return exports;
 }
 
