@@ -121,6 +121,8 @@ export class Communicator {
   private readonly chunkElems: number;
   private readonly queue: FrameQueue;
   private opSeq = 0;
+  /** When the last operation ended (for {@link report}). */
+  private lastEnd = 0;
   private lock: Promise<unknown> = Promise.resolve();
   private closing = false;
   private sent = 0;
@@ -379,7 +381,7 @@ export class Communicator {
     return this.serial(async () => {
       const n = this.worldSize;
       const t0 = performance.now();
-      const [s0, r0] = [this.sent, this.received];
+      let moved = NOTHING_MOVED;
       if (n > 1) {
         const reduce: CombineKind = op === 'max' ? Combine.max : Combine.sum;
         const last: CombineKind = op === 'mean' ? Combine.sumDivide : reduce;
@@ -391,9 +393,9 @@ export class Communicator {
           this.chunkElems,
           (g) => (g < n - 2 ? reduce : g === n - 2 ? last : Combine.copy),
         );
-        await this.run(buf, plan, n);
+        moved = await this.run(buf, plan, n);
       }
-      this.report('allreduce', buf.byteLength, t0, s0, r0, (2 * (n - 1)) / n);
+      this.report('allreduce', buf.byteLength, t0, moved, (2 * (n - 1)) / n);
       return buf;
     });
   }
@@ -409,13 +411,13 @@ export class Communicator {
       const out = new Float32Array(this.checkLength(n * k));
       out.set(values, this.rank * k);
       const t0 = performance.now();
-      const [s0, r0] = [this.sent, this.received];
+      let moved = NOTHING_MOVED;
       if (n > 1) {
         const segs = Array.from({ length: n }, (_, i): [number, number] => [i * k, (i + 1) * k]);
         const plan = ringPlan(this.rank, n, segs, n - 1, this.chunkElems, () => Combine.copy);
-        await this.run(out, plan, n);
+        moved = await this.run(out, plan, n);
       }
-      this.report('allgather', out.byteLength, t0, s0, r0, (n - 1) / n);
+      this.report('allgather', out.byteLength, t0, moved, (n - 1) / n);
       return out;
     });
   }
@@ -428,14 +430,14 @@ export class Communicator {
     return this.serial(async () => {
       const n = this.worldSize;
       const t0 = performance.now();
-      const [s0, r0] = [this.sent, this.received];
+      let moved = NOTHING_MOVED;
       if (n > 1)
-        await this.run(
+        moved = await this.run(
           buf,
           broadcastPlan(this.rank, n, this.checkLength(buf.length), root, this.chunkElems),
           n,
         );
-      this.report('broadcast', buf.byteLength, t0, s0, r0, 1);
+      this.report('broadcast', buf.byteLength, t0, moved, 1);
       return buf;
     });
   }
@@ -531,7 +533,8 @@ export class Communicator {
    * received in order and combined, and the sends it releases written after it); `n` divides the
    * mean.
    */
-  private async run(buf: Float32Array, plan: OpPlan, n: number): Promise<void> {
+  private async run(buf: Float32Array, plan: OpPlan, n: number): Promise<Moved> {
+    const moved = { sent: planBytes(plan.send), received: planBytes(plan.recv) };
     const op = this.opSeq++;
     if (this.native) {
       if (this.outboundLost) this.fail(this.outboundLost);
@@ -544,9 +547,9 @@ export class Communicator {
           nativeRingError(this.rank, this.opts.peers, this.opts.timeoutMs ?? 60_000, err as NativeRingFailure)
         );
       }
-      this.sent += planBytes(plan.send);
-      this.received += planBytes(plan.recv);
-      return;
+      this.sent += moved.sent;
+      this.received += moved.received;
+      return moved;
     }
     const { recv, send } = plan;
     let next = 0;
@@ -564,6 +567,7 @@ export class Communicator {
       if (this.inSocket) this.inPool.give(frame.data);
       await sendReleased(j + 1);
     }
+    return moved;
   }
 
   private async nextFrame(op: number, step: number, chunk: number, elems: number): Promise<Frame__Output> {
@@ -626,20 +630,33 @@ export class Communicator {
     }
   }
 
-  private report(op: OpStats['op'], bytes: number, t0: number, s0: number, r0: number, factor: number): void {
-    const seconds = (performance.now() - t0) / 1000;
+  /**
+   * Reports one operation that was called at `t0`. It started then, or when the one before it
+   * ended if later (the native data plane queues operations called before the last one ended).
+   */
+  private report(op: OpStats['op'], bytes: number, t0: number, moved: Moved, factor: number): void {
+    const end = performance.now();
+    const seconds = (end - Math.max(t0, this.lastEnd)) / 1000;
+    this.lastEnd = end;
     const algbwGBps = seconds > 0 ? bytes / seconds / 1e9 : 0;
     this.opts.onOp?.({
       op,
       bytes,
       seconds,
-      sentBytes: this.sent - s0,
-      receivedBytes: this.received - r0,
+      sentBytes: moved.sent,
+      receivedBytes: moved.received,
       algbwGBps,
       busbwGBps: algbwGBps * factor,
     });
   }
 }
+
+/** Payload bytes an operation sent and received. */
+interface Moved {
+  sent: number;
+  received: number;
+}
+const NOTHING_MOVED: Moved = { sent: 0, received: 0 };
 
 /** Bytes of the frames' payloads in a plan's items. */
 function planBytes(items: Int32Array): number {
