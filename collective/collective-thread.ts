@@ -3,7 +3,7 @@ import { CollectiveError, InvalidArgumentError, type TlsFiles } from '../core/in
 import type { BucketLayout } from './buckets.js';
 import type { ReduceOp } from './communicator.js';
 import { NativeRing, nativeRingError, type NativeRingFailure } from './native-ring.js';
-import { Combine, ringPlan } from './ring-plan.js';
+import { allGatherPlan } from './ring-plan.js';
 
 /** States of the shared control word of a blocking sum. */
 export const SumState = { IDLE: 0, PENDING: 1, DONE: 2, FAILED: 3 } as const;
@@ -275,7 +275,8 @@ export class CollectiveThread {
     try {
       for (;;) {
         const queued = Atomics.load(this.control, Control.QUEUED);
-        if (queued - this.posted >= 0) break;
+        // Counts wrap at 2^31: compare their difference.
+        if (((queued - this.posted) | 0) >= 0) break;
         const left = this.timeoutMs - (performance.now() - t0);
         if (left <= 0 || Atomics.wait(this.control, Control.QUEUED, queued, left) === 'timed-out')
           throw new CollectiveError(
@@ -284,8 +285,7 @@ export class CollectiveThread {
       }
       const out = new Float32Array(n * k);
       out.set(values, this.rank * k);
-      const segs = Array.from({ length: n }, (_, i): [number, number] => [i * k, (i + 1) * k]);
-      const plan = ringPlan(this.rank, n, segs, n - 1, SUM_CHUNK_ELEMS, () => Combine.copy);
+      const plan = allGatherPlan(this.rank, n, k, SUM_CHUNK_ELEMS);
       try {
         // Its own id space: the thread's operations count from 0, these from 2^31.
         NativeRing.runShared(link, out, 0x80000000 | (this.sumSeq++ & 0x7fffffff), plan, n);

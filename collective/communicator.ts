@@ -20,6 +20,7 @@ import type { CollectiveServer } from './collective-server.js';
 import { MAX_MESSAGE_BYTES, type OutboundCall } from './collective-server.js';
 import { FrameQueue } from './frame-queue.js';
 import {
+  allGatherPlan,
   broadcastPlan,
   Combine,
   MAX_PLAN_ELEMENTS,
@@ -413,9 +414,7 @@ export class Communicator {
       const t0 = performance.now();
       let moved = NOTHING_MOVED;
       if (n > 1) {
-        const segs = Array.from({ length: n }, (_, i): [number, number] => [i * k, (i + 1) * k]);
-        const plan = ringPlan(this.rank, n, segs, n - 1, this.chunkElems, () => Combine.copy);
-        moved = await this.run(out, plan, n);
+        moved = await this.run(out, allGatherPlan(this.rank, n, k, this.chunkElems), n);
       }
       this.report('allgather', out.byteLength, t0, moved, (n - 1) / n);
       return out;

@@ -78,6 +78,12 @@ export function ringPlan(
   return { recv: Int32Array.from(recv), send: Int32Array.from(send) };
 }
 
+/** Every rank's `k` values gathered into a buffer of n·k, rank by rank (the ring's all-gather half). */
+export function allGatherPlan(rank: number, n: number, k: number, chunkElems: number): OpPlan {
+  const segs = Array.from({ length: n }, (_, i): [number, number] => [i * k, (i + 1) * k]);
+  return ringPlan(rank, n, segs, n - 1, chunkElems, () => Combine.copy);
+}
+
 /**
  * A chunked pipeline from `root` along the ring: every rank but the root receives each chunk, and
  * every rank whose right neighbour is not the root forwards it (the root sends them all at once).
