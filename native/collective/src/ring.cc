@@ -5,11 +5,14 @@
 // headers, and adds. The wire format is the TypeScript data plane's (collective/data-plane.ts), so
 // a native rank and a TypeScript rank interoperate.
 //
-// Two threads per operation: a receiver (reads each expected frame, checks its header, combines the
-// payload into the buffer, counts it done) and a sender (writes each frame once the receive it
-// depends on is done). Neither blocks the Node.js event loop; the operation's promise settles there
-// through a thread-safe function. A silent peer fails the operation after the watchdog's timeout; a
-// closed or reset connection at once.
+// Per link, an executor thread runs the queued operations in call order. A large one gets a sender
+// thread beside it: the executor receives (reads each expected frame, checks its header, combines the
+// payload into the buffer, counts it done) while the sender writes each frame once the receive it
+// depends on is done. A small one (at most 64 KiB sent) runs on the executor alone. Neither blocks
+// the Node.js event loop; the operation's promise settles there through a thread-safe function.
+// Another thread of the process may run a blocking operation itself, in turn (runShared: the sums
+// inside a trainer's gradient tape). A silent peer fails the operation after the watchdog's timeout;
+// a closed or reset connection at once; any failure shuts both sockets, so the neighbours fail too.
 #include <napi.h>
 
 #include <errno.h>
@@ -58,7 +61,6 @@ struct Failure {
 struct Link {
   int in_fd = -1, out_fd = -1;
   int timeout_ms = 60000;
-  size_t chunk_bytes = 1 << 20;
   std::atomic<bool> aborted{false};
   std::mutex mu;
   /** Operations waiting for the executor, in call order; `running` while it runs one. */
