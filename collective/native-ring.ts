@@ -1,6 +1,5 @@
 import type net from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { CollectiveError, loadNativeAddon, type NativeAddon } from '../core/index.js';
+import { CollectiveError, lazyNativeAddon } from '../core/index.js';
 import { mod, type OpPlan } from './ring-plan.js';
 
 /** How a native operation failed: on the socket from the left neighbour, to the right one, or neither. */
@@ -29,16 +28,7 @@ interface NativeCollective {
   ): void;
 }
 
-const ADDON = fileURLToPath(
-  new URL('../../native/collective/build/Release/twist_collective.node', import.meta.url),
-);
-const STATUS = fileURLToPath(new URL('../../native/collective/build/status.json', import.meta.url));
-
-let loaded: NativeAddon<NativeCollective> | undefined;
-
-function load(): NativeAddon<NativeCollective> {
-  return (loaded ??= loadNativeAddon<NativeCollective>(ADDON, STATUS));
-}
+const load = lazyNativeAddon<NativeCollective>('collective', 'twist_collective');
 
 /**
  * Whether the native data plane can run here: the addon built and not turned off

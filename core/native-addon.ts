@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 /** A native addon loaded, or why it is not there. */
 export type NativeAddon<T> =
@@ -26,4 +27,28 @@ export function loadNativeAddon<T>(file: string, statusFile: string): NativeAddo
   } catch (err) {
     return { reason: `${file} failed to load: ${(err as Error).message.split('\n')[0]}`, cause: err };
   }
+}
+
+/**
+ * Where the addon `target` of `native/<dir>/` is built (`build/Release/<target>.node`) and where its
+ * build script records its status.
+ */
+export function nativeAddonPaths(dir: string, target: string): { file: string; status: string } {
+  const root = new URL('../../native/', import.meta.url);
+  return {
+    file: fileURLToPath(new URL(`${dir}/build/Release/${target}.node`, root)),
+    status: fileURLToPath(new URL(`${dir}/build/status.json`, root)),
+  };
+}
+
+/** A loader of the addon `target` of `native/<dir>/` that loads it once ({@link loadNativeAddon}). */
+export function lazyNativeAddon<T>(dir: string, target: string): () => NativeAddon<T> {
+  let loaded: NativeAddon<T> | undefined;
+  return () => {
+    if (!loaded) {
+      const { file, status } = nativeAddonPaths(dir, target);
+      loaded = loadNativeAddon<T>(file, status);
+    }
+    return loaded;
+  };
 }

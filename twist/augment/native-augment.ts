@@ -1,5 +1,4 @@
-import { fileURLToPath } from 'node:url';
-import { loadNativeAddon, type NativeAddon } from '../../core/index.js';
+import { lazyNativeAddon } from '../../core/index.js';
 
 /**
  * The augmentations' inner loops compiled (native/augment): bit-identical to their TypeScript
@@ -56,17 +55,8 @@ export interface NativeAugment {
   ): void;
 }
 
-const ADDON = fileURLToPath(
-  new URL('../../../native/augment/build/Release/twist_augment.node', import.meta.url),
-);
-const STATUS = fileURLToPath(new URL('../../../native/augment/build/status.json', import.meta.url));
-
-let loaded: NativeAddon<NativeAugment> | undefined;
+const load = lazyNativeAddon<NativeAugment>('augment', 'twist_augment');
 let enabled = process.env['TWIST_NATIVE_AUGMENT'] !== '0';
-
-function load(): NativeAddon<NativeAugment> {
-  return (loaded ??= loadNativeAddon<NativeAugment>(ADDON, STATUS));
-}
 
 /** The compiled loops when built and enabled (`TWIST_NATIVE_AUGMENT=0` turns them off), else undefined. */
 export function nativeAugment(): NativeAugment | undefined {

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { BackendUnavailableError, loadNativeAddon } from '../../../core/index.js';
+import { BackendUnavailableError, loadNativeAddon, nativeAddonPaths } from '../../../core/index.js';
 
 /** The native addon's surface (native/torch/src/addon.cc). Tensor handles are integers. */
 export interface TorchAddon {
@@ -28,10 +27,7 @@ export interface TorchAddon {
   torchVersion: string;
 }
 
-const ADDON = fileURLToPath(
-  new URL('../../../../native/torch/build/Release/twist_torch.node', import.meta.url),
-);
-const STATUS = fileURLToPath(new URL('../../../../native/torch/build/status.json', import.meta.url));
+const { file: ADDON, status: STATUS } = nativeAddonPaths('torch', 'twist_torch');
 
 let loaded: TorchAddon | undefined;
 
