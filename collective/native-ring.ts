@@ -48,10 +48,11 @@ function fdOf(socket: net.Socket): number | undefined {
 }
 
 /**
- * The frames of a ring link sent and received by two native threads per operation, straight from
- * and into the caller's buffer, while the event loop stays free. The sockets stay Node's (their
- * hello, ticket and close are done there); the addon works on duplicates of their descriptors, and
- * Node must not read the receiving one. Same wire format as the TypeScript data plane.
+ * The frames of a ring link sent and received by native threads (an executor per link running the
+ * operations in call order, and a sender beside it for large ones), straight from and into the
+ * caller's buffer, while the event loop stays free. The sockets stay Node's (their hello, ticket and
+ * close are done there); the addon works on duplicates of their descriptors, and Node must not read
+ * the receiving one. Same wire format as the TypeScript data plane.
  */
 export class NativeRing {
   private constructor(private readonly handle: RingHandle) {}
@@ -59,14 +60,14 @@ export class NativeRing {
   /**
    * Takes over the frames of `inSocket` (from the left neighbour; never read by Node) and
    * `outSocket` (to the right one).
-   * @throws Error when the addon is unavailable or a socket has no descriptor (TLS).
+   * @throws CollectiveError when the addon is unavailable or a socket has no descriptor (TLS).
    */
   static open(inSocket: net.Socket, outSocket: net.Socket, timeoutMs: number): NativeRing {
     const status = nativeRingStatus();
-    if (!status.available) throw new Error(`native data plane unavailable: ${status.reason}`);
+    if (!status.available) throw new CollectiveError(`native data plane unavailable: ${status.reason}`);
     const [i, o] = [fdOf(inSocket), fdOf(outSocket)];
     if (i === undefined || o === undefined)
-      throw new Error(
+      throw new CollectiveError(
         'native data plane: the data sockets have no descriptor (TLS sockets are not supported)',
       );
     const { Ring } = load().addon!;
