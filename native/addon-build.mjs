@@ -38,32 +38,44 @@ export function writeStatus(dir, s) {
   );
 }
 
-/**
- * Prints `twist: <lead>: <reason>`, records the reason in `dir`'s status, and exits: 0 (an install
- * never fails for an optional addon) unless `strict` (`npm run build:native`).
- */
-export function giveUp(dir, lead, reason, strict) {
+/** Prints `twist: <lead>: <reason>` and records the reason in `dir`'s status. */
+export function recordFailure(dir, lead, reason) {
   console.error(`twist: ${lead}: ${reason}`);
   writeStatus(dir, { built: false, reason });
+}
+
+/**
+ * {@link recordFailure}, then exits: 0 (an install never fails for an optional addon) unless
+ * `strict` (`npm run build:native`).
+ */
+export function giveUp(dir, lead, reason, strict) {
+  recordFailure(dir, lead, reason);
   process.exit(strict ? 1 : 0);
 }
 
 /**
  * Builds the plain Node-API addon in `dir` (its binding.gyp; no external library) with node-gyp,
- * records the status, and says so; `lead` names what is missing when it cannot (see {@link giveUp}).
+ * records the status, and says so. When it cannot, `lead` names what is missing and the reason is
+ * recorded; then it returns false, or exits 1 when `strict`.
  */
 export function buildPlainAddon(dir, artifact, lead, strict) {
-  const give = (reason) => giveUp(dir, lead, reason, strict);
+  const failed = (reason) => {
+    if (strict) giveUp(dir, lead, reason, strict);
+    recordFailure(dir, lead, reason);
+    return false;
+  };
   const gyp = nodeGyp();
-  if (!gyp) give('node-gyp not found (it comes with npm)');
+  if (!gyp) return failed('node-gyp not found (it comes with npm)');
   const r = spawnSync(process.execPath, [gyp, 'rebuild', ...nodedirArgs(), '--jobs=max'], {
     cwd: dir,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: process.env,
   });
-  if (r.status !== 0) give(`the addon build failed (node-gyp exit ${r.status}); see the output above`);
+  if (r.status !== 0)
+    return failed(`the addon build failed (node-gyp exit ${r.status}); see the output above`);
   writeStatus(dir, { built: true });
   console.error(
     `twist: ${artifact} built: ${path.relative(process.cwd(), path.join(dir, 'build/Release', artifact))}`,
   );
+  return true;
 }
