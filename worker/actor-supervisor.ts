@@ -103,6 +103,11 @@ export class ActorSupervisor {
     const forkedAt = performance.now();
     let bootedAt = forkedAt;
     this.actors.set(spec.actorId, hosted);
+    // A message to an actor whose process just died fails its IPC write (EPIPE): that actor's exit
+    // is handled below; the worker must not die of the unhandled 'error'.
+    child.on('error', (err) =>
+      this.log.warn({ actor_id: spec.actorId, err: err.message }, 'actor process channel failed'),
+    );
     child.once('exit', (code, sig) => {
       if (this.actors.get(spec.actorId) === hosted) this.actors.delete(spec.actorId);
       const reason = hosted.stopping ? 'stopped' : hosted.address ? '' : 'during start';
@@ -201,7 +206,9 @@ export class ActorSupervisor {
       else a.child.once('exit', () => r());
     });
     try {
-      a.child.send({ type: 'stop', reason });
+      a.child.send({ type: 'stop', reason }, (err) => {
+        if (err) a.child.kill('SIGTERM');
+      });
     } catch {
       a.child.kill('SIGTERM');
     }
