@@ -12,10 +12,16 @@ import {
   writeFileAtomic,
   GetTimeoutError,
   InvalidArgumentError,
+  parseConfig,
   TwistError,
   type Resources,
 } from '../core/index.js';
-import { hasMnistSplit } from '../data/index.js';
+import {
+  checkRunConfig,
+  LocalTrainConfigSchema,
+  openTrainViews,
+  type LocalTrainConfig,
+} from '../twist/index.js';
 import type { ActorHandle } from './actor-handle.js';
 import type { ClusterClient } from './cluster-client.js';
 
@@ -91,8 +97,21 @@ export interface StepRecord {
   dataWaitS: number;
   /** Of `computeS`: blocked in the cross-trainer sums of SyncBatchNorm and the diversity term. */
   syncS: number;
+  /** Self-labeling phase: samples of the global batch kept as confident, and this trainer's threshold. */
+  kept?: number;
+  threshold?: number;
   /** Dataset indices of this trainer's share of the step's batch. */
   samples: Int32Array;
+}
+
+/** What a loader actor tells the driver: the data, and the config with its channels and view sizes filled in. */
+export interface LoaderInfo {
+  count: number;
+  stepsPerEpoch: number;
+  channels: 1 | 3;
+  /** The config trainers and checkpoints use (the data's channels and view sizes resolved). */
+  config: LocalTrainConfig;
+  description: string;
 }
 
 /** One step as rank 0 saw it, with the run's length and the step's global images per second. */
@@ -139,37 +158,19 @@ export class RunFailedError extends TwistError {
 }
 
 /**
- * What the cluster's loaders and trainers implement: two `barlow` views of MNIST-format images,
- * without a momentum encoder or self-labeling phase. Anything else trains with `twist train --local`.
- * @throws InvalidArgumentError naming the field the cluster run cannot honour.
+ * Checks a cluster run's config at the edge, before anything is scheduled: its fields (the local
+ * trainer's schema: the same runs train on the cluster as on one process: `barlow` or `multicrop`
+ * views, a momentum encoder, a self-labeling phase, ResNets and ViTs, MNIST-format or ImageFolder
+ * data), their combinations, and, when this process sees the data, what the data decides (its
+ * channels and view sizes: a ViT on 28-px images asks for `--image-size`). Data this process does
+ * not see is checked by the loaders.
+ * @throws InvalidArgumentError naming the field; DataFileMissingError / DataFileCorruptError for
+ * data that is here and unreadable.
  */
-export async function checkClusterConfig(
-  config: Record<string, unknown> & { epochs: number },
-): Promise<void> {
-  const local = 'train it on one process with twist train --local';
-  const no = (field: string, value: unknown, why: string): never => {
-    throw new InvalidArgumentError(`${field} ${JSON.stringify(value)}: ${why} on the cluster yet; ${local}`);
-  };
-  if (config['aug'] !== undefined && config['aug'] !== 'barlow')
-    no('aug', config['aug'], 'loaders make two barlow views only');
-  if (config['momentumEncoder'] !== undefined)
-    no('momentumEncoder', config['momentumEncoder'], 'trainers have no momentum encoder');
-  if (config['arch'] !== undefined && config['arch'] !== 'resnet')
-    no(
-      'arch',
-      config['arch'],
-      "loaders make views at the images' own size (28 px), which a /16 ViT cannot take,",
-    );
-  if (config['imageSize'] !== undefined)
-    no('imageSize', config['imageSize'], "loaders make views at the images' own size only");
-  const mme = config['mmeEpochs'];
-  if (typeof mme === 'number' && mme < config.epochs)
-    no('mmeEpochs', mme, 'trainers have no self-labeling phase');
-  if (config['subsetFile'] !== undefined || (config['channels'] !== undefined && config['channels'] !== 1))
-    no('dataPath', config['dataPath'], 'loaders read MNIST-format images only');
-  const dataPath = config['dataPath'];
-  if (typeof dataPath === 'string' && existsSync(dataPath) && !(await hasMnistSplit(dataPath, 'train')))
-    no('dataPath', dataPath, 'loaders read MNIST-format images only (no train-images-idx3-ubyte there)');
+export async function checkClusterConfig(config: Record<string, unknown>): Promise<void> {
+  const cfg = parseConfig(LocalTrainConfigSchema, config, 'run config');
+  checkRunConfig(cfg);
+  if (existsSync(cfg.dataPath)) await openTrainViews(cfg);
 }
 
 /**
@@ -225,6 +226,8 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
   );
   const evaluator = new RunEvaluator(client, o);
   let nextEval = o.evalEvery ? o.evalEvery : Infinity;
+  /** Why the evaluator cannot measure this run's data (ImageFolder), once the loaders said what it is. */
+  let evalSkipped = '';
   const failures: { step: number; cause: string }[] = [];
   const t0 = performance.now();
   let trainedImages = 0;
@@ -263,14 +266,7 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
           const [rank, j] = [Math.floor(i / perTrainer), i % perTrainer];
           return client.createActor(
             'loader',
-            {
-              dataPath: o.config.dataPath,
-              rank,
-              worldSize: k,
-              batchSize: o.config.batchSize / k,
-              seed: o.config.seed ?? 0,
-              ...(o.config['cropScaleMin'] !== undefined ? { cropScaleMin: o.config['cropScaleMin'] } : {}),
-            },
+            { config: o.config, rank, worldSize: k },
             {
               placementGroup: pg,
               bundleIndex: rank,
@@ -281,14 +277,18 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
       );
       actors.push(...loaders);
       await Promise.all(loaders.map((l) => l.ready(120_000)));
-      const info = await loaders[0]!.call<{ stepsPerEpoch: number }>('info');
+      const info = await loaders[0]!.call<LoaderInfo>('info');
+      if (info.channels !== 1 && (o.evaluate ?? true) && !evalSkipped) {
+        evalSkipped = `${info.description}: the evaluator measures MNIST-format held-out splits (train and t10k); evaluate ImageFolder runs with a linear probe elsewhere`;
+        o.onEvent?.({ kind: 'eval-failed', step: 0, cause: evalSkipped });
+      }
       totalSteps = Math.min(o.config.epochs * info.stepsPerEpoch, o.maxSteps ?? Infinity);
       const trainers = await Promise.all(
         Array.from({ length: k }, (_, rank) =>
           client.createActor(
             'trainer',
             {
-              config: o.config,
+              config: info.config,
               rank,
               worldSize: k,
               groupId: `run-${client.jobId || 'driver'}`,
@@ -387,7 +387,7 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
           lastDir = await checkpoint(trainers, o, step);
           o.onEvent?.({ kind: 'checkpoint', step, dir: lastDir, seconds: (performance.now() - tc) / 1000 });
           if (step >= nextEval && step < totalSteps) {
-            void evaluator.queue(lastDir, step);
+            if (!evalSkipped) void evaluator.queue(lastDir, step);
             nextEval = (Math.floor(step / o.evalEvery!) + 1) * o.evalEvery!;
           }
           if (k < n && step < totalSteps) {
@@ -419,7 +419,7 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
   }
   let evaluation: Record<string, number | string> | undefined;
   try {
-    if ((o.evaluate ?? true) && lastDir && existsSync(lastDir))
+    if ((o.evaluate ?? true) && !evalSkipped && lastDir && existsSync(lastDir))
       evaluation = await evaluator.queue(lastDir, totalSteps, true);
   } finally {
     await evaluator.close();

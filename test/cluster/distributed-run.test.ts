@@ -14,6 +14,8 @@ import {
 import { epochOrder, FASHION_MNIST_DIR } from '../../data/index.js';
 import { selectBackend } from '../../twist/index.js';
 import { TestCluster } from '../helpers/cluster-processes.js';
+import { writeImageFolder } from '../helpers/image-folder.js';
+import { writeMnistDir } from '../helpers/mnist-files.js';
 import path from 'node:path';
 import { mkdirSync, readFileSync } from 'node:fs';
 
@@ -139,6 +141,99 @@ test.serial(
 );
 
 test.serial(
+  "multi-crop views and a momentum encoder on the cluster: two trainers' loss curve is one trainer's, and the checkpoint holds the teacher",
+  async (t) => {
+    // 16-px images: two global views and two 8-px local ones, the teacher by EMA.
+    const data = writeMnistDir(64, 16);
+    const multi = {
+      ...config,
+      dataPath: data,
+      batchSize: 16,
+      aug: 'multicrop',
+      locals: 2,
+      localSize: 8,
+      momentumEncoder: 0.99,
+    };
+    const curve = async (trainers: number, runDir: string): Promise<number[]> => {
+      const losses: number[] = [];
+      const r = await runDistributed(client, {
+        ...base(runDir),
+        config: multi,
+        trainers,
+        maxSteps: 4,
+        onStep: (s) => losses.push(s.loss),
+      });
+      t.is(r.steps, 4);
+      return losses;
+    };
+    const runDir = path.join(cluster.dir, 'run-multicrop');
+    const two = await curve(2, runDir);
+    const one = await curve(1, path.join(cluster.dir, 'run-multicrop-one'));
+    const worst = Math.max(...one.map((l, i) => Math.abs(l - two[i]!) / Math.abs(l)));
+    t.log(
+      `one trainer: ${one.map((l) => l.toFixed(4)).join(' ')}; two: ${two.map((l) => l.toFixed(4)).join(' ')}`,
+    );
+    t.true(worst < 1e-3, `loss curves differ by ${worst} (relative)`);
+    const r = await resolveCheckpoint(runDir);
+    t.like(r.checkpoint.manifest.config, {
+      aug: 'multicrop',
+      locals: 2,
+      localSize: 8,
+      imageSize: 16,
+      channels: 1,
+    });
+    const teacher = r.state.filter((x) => x.name.startsWith('teacher.'));
+    t.true(teacher.length > 10, `${teacher.length} teacher tensors`);
+    await selectBackend({ name: 'cpu' });
+    const loaded = await loadModelFromCheckpoint(runDir);
+    loaded.model.dispose();
+  },
+);
+
+test.serial(
+  'an ImageFolder (RGB) run with multi-crop views goes on into its self-labeling phase; the evaluator says why it cannot measure it',
+  async (t) => {
+    const folder = await writeImageFolder(3, 6);
+    const events: string[] = [];
+    const steps: { step: number; kept?: number; loss: number }[] = [];
+    const r = await runDistributed(client, {
+      ...base(path.join(cluster.dir, 'run-folder')),
+      // 18 images, a global batch of 8: 2 steps an epoch; epoch 2 self-labels.
+      config: {
+        ...config,
+        dataPath: folder,
+        batchSize: 8,
+        epochs: 2,
+        mmeEpochs: 1,
+        imageSize: 16,
+        aug: 'multicrop',
+        locals: 2,
+        localSize: 8,
+      },
+      maxSteps: 4,
+      evaluate: true,
+      onEvent: (e) => events.push(e.kind === 'eval-failed' ? `eval-failed: ${e.cause}` : e.kind),
+      onStep: (s) => steps.push(s),
+    });
+    t.is(r.steps, 4);
+    t.is(r.evaluation, undefined);
+    t.true(
+      events.some((e) => /^eval-failed: .*3 classes.*MNIST-format held-out/.test(e)),
+      events.join('\n'),
+    );
+    t.deepEqual(
+      steps.map((s) => s.kept === undefined),
+      [true, true, false, false],
+      'steps 3 and 4 are of the self-labeling phase',
+    );
+    for (const s of steps.slice(2)) t.true(s.kept! >= 0 && s.kept! <= 8, String(s.kept));
+    for (const s of steps) t.true(Number.isFinite(s.loss));
+    const ck = await resolveCheckpoint(r.checkpoint);
+    t.like(ck.checkpoint.manifest.config, { channels: 3, imageSize: 16, mmeEpochs: 1 });
+  },
+);
+
+test.serial(
   'a trainer killed with SIGKILL mid-run: the run resumes from the last checkpoint, finishes, and counts the failure',
   async (t) => {
     const runDir = path.join(cluster.dir, 'run-kill');
@@ -234,15 +329,7 @@ test.serial(
     mkdirSync(runDir, { recursive: true });
     const runMarker = await writeRunMarker(runDir);
     const loaders = await Promise.all(
-      [0, 1].map((rank) =>
-        client.createActor('loader', {
-          dataPath: config.dataPath,
-          rank,
-          worldSize: 2,
-          batchSize: 16,
-          seed: 3,
-        }),
-      ),
+      [0, 1].map((rank) => client.createActor('loader', { config, rank, worldSize: 2 })),
     );
     const trainers = await Promise.all(
       [0, 1].map((rank) =>

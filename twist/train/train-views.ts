@@ -26,6 +26,12 @@ export interface ViewTensorData {
   shape: [number, number, number, number];
 }
 
+/** One generator for a whole batch, or one per view and batch position. */
+export type ViewRng = Random | ((view: number, b: number) => Random);
+
+/** The generator of image `b` of view `v`. */
+const rngOf = (rng: ViewRng, v: number, b: number): Random => (typeof rng === 'function' ? rng(v, b) : rng);
+
 /** The images of one batch, ready to augment: indices into images in memory, or decoded files. */
 export type LoadedBatch =
   | { readonly kind: 'indices'; readonly indices: Int32Array }
@@ -45,8 +51,12 @@ export interface TrainViews {
    * one in the dataset that can (counted by the dataset, told to `onSkip`).
    */
   load(indices: Int32Array): Promise<LoadedBatch>;
-  /** Augments a loaded batch into its views, drawing from `rng` view after view, image after image. */
-  augment(batch: LoadedBatch, rng: Random, selfLabel: boolean): ViewTensorData[];
+  /**
+   * Augments a loaded batch into its views: drawing from one generator view after view, image after
+   * image, or from a generator per (view, batch position), so that an image's views depend on
+   * nothing but their own generators, whatever batch or trainer the image lands in.
+   */
+  augment(batch: LoadedBatch, rng: ViewRng, selfLabel: boolean): ViewTensorData[];
   /** What the data is, for logs. */
   readonly description: string;
 }
@@ -108,21 +118,18 @@ async function checkImageFolderRoot(dir: string): Promise<void> {
     );
 }
 
-/** The config with the data's channels and view sizes filled in, its fields checked against each other. */
-function resolveRunConfig(
+/**
+ * Checks a run config's fields against each other before any data is read: a ViT's view sides
+ * (given, or as the data will resolve them) must be multiples of its patch; a momentum encoder
+ * cannot go on into a self-labeling phase (the seed's EMA schedule covers only the TWIST phase).
+ * @throws InvalidArgumentError naming the field and its value.
+ */
+export function checkRunConfig(
   cfg: LocalTrainConfig,
-  channels: 1 | 3,
-  nativeSize: number,
-  vit: boolean,
-): LocalTrainConfig {
-  if (cfg.channels !== undefined && cfg.channels !== channels)
-    throw new InvalidArgumentError(
-      `channels: the run was made for ${cfg.channels}-channel images, ${cfg.dataPath} has ${channels}`,
-    );
-  const imageSize = cfg.imageSize ?? nativeSize;
-  const localSize =
-    cfg.aug === 'multicrop' ? (cfg.localSize ?? defaultLocalSize(imageSize, vit)) : cfg.localSize;
-  if (vit)
+  imageSize = cfg.imageSize,
+  localSize = cfg.localSize,
+): void {
+  if (cfg.arch !== 'resnet')
     for (const [field, v] of [
       ['imageSize', imageSize],
       ['localSize', localSize],
@@ -137,6 +144,23 @@ function resolveRunConfig(
     throw new InvalidArgumentError(
       `mmeEpochs ${mme} < epochs ${cfg.epochs} with momentumEncoder: the seed's EMA schedule covers only the TWIST phase (spec §4.2); set mmeEpochs to epochs`,
     );
+}
+
+/** The config with the data's channels and view sizes filled in, its fields checked against each other. */
+function resolveRunConfig(
+  cfg: LocalTrainConfig,
+  channels: 1 | 3,
+  nativeSize: number,
+  vit: boolean,
+): LocalTrainConfig {
+  if (cfg.channels !== undefined && cfg.channels !== channels)
+    throw new InvalidArgumentError(
+      `channels: the run was made for ${cfg.channels}-channel images, ${cfg.dataPath} has ${channels}`,
+    );
+  const imageSize = cfg.imageSize ?? nativeSize;
+  const localSize =
+    cfg.aug === 'multicrop' ? (cfg.localSize ?? defaultLocalSize(imageSize, vit)) : cfg.localSize;
+  checkRunConfig(cfg, imageSize, localSize);
   return { ...cfg, channels, imageSize, ...(localSize !== undefined ? { localSize } : {}) };
 }
 
@@ -183,12 +207,12 @@ class GrayTrainViews implements TrainViews {
     return Promise.resolve({ kind: 'indices', indices });
   }
 
-  augment(batch: LoadedBatch, rng: Random, selfLabel: boolean): ViewTensorData[] {
+  augment(batch: LoadedBatch, rng: ViewRng, selfLabel: boolean): ViewTensorData[] {
     if (batch.kind !== 'indices') throw new InvalidArgumentError('grayscale views take indices');
     const { indices } = batch;
     const { images, height, width } = this.split;
-    return this.phases[selfLabel ? 1 : 0].map((a) => ({
-      data: a.apply(rng, images, height, width, indices),
+    return this.phases[selfLabel ? 1 : 0].map((a, v) => ({
+      data: a.apply((b) => rngOf(rng, v, b), images, height, width, indices),
       shape: [indices.length, a.config.size, a.config.size, 1],
     }));
   }
@@ -244,12 +268,12 @@ class RgbTrainViews implements TrainViews {
     throw new InvalidArgumentError(`image folder ${this.ds.root}: no image could be decoded`);
   }
 
-  augment(batch: LoadedBatch, rng: Random, selfLabel: boolean): ViewTensorData[] {
+  augment(batch: LoadedBatch, rng: ViewRng, selfLabel: boolean): ViewTensorData[] {
     if (batch.kind !== 'samples') throw new InvalidArgumentError('RGB views take decoded images');
     const { samples } = batch;
-    return this.phases[selfLabel ? 1 : 0].map((a) => {
+    return this.phases[selfLabel ? 1 : 0].map((a, v) => {
       const data = new Float32Array(samples.length * a.outputSize);
-      samples.forEach((s, b) => a.apply(rng, s.data, s.height, s.width, data, b * a.outputSize));
+      samples.forEach((s, b) => a.apply(rngOf(rng, v, b), s.data, s.height, s.width, data, b * a.outputSize));
       return { data, shape: [samples.length, a.config.size, a.config.size, 3] };
     });
   }

@@ -82,25 +82,26 @@ export class TwistStep {
   }
 
   /**
-   * One data-parallel step: forward/backward on this replica's views, then `reduce` averages the
-   * flat gradients across replicas (the ring all-reduce), then the optimizer step on the averaged
-   * gradients. Every replica that starts equal stays equal. With `sync` HE is over the global batch
-   * mean (spec §1.2) and the returned terms are the global batch's (KL and EH averaged over the
-   * replicas); with `syncBatchNorm` (default true) BatchNorm statistics are over all replicas too
-   * (SyncBatchNorm), and then W replicas on N/W images each apply the update one replica applies
-   * on N.
+   * One data-parallel step on this replica's share of the batch (its n views, as {@link run}):
+   * forward/backward, then `reduce` averages the flat gradients across replicas (the ring
+   * all-reduce), then the optimizer step on the averaged gradients and the teacher's EMA. Every
+   * replica that starts equal stays equal. With `sync` HE is over the global batch mean (spec §1.2)
+   * and the returned terms are the global batch's (KL and EH averaged over the replicas); with
+   * `syncBatchNorm` (default true) BatchNorm statistics are over all replicas too (SyncBatchNorm),
+   * and then W replicas on N/W images each apply the update one replica applies on N. The
+   * self-labeling phase's confidence threshold is each replica's own (over its share, as the seed's
+   * per-GPU threshold, spec §4.5); its loss is the replicas' mean.
    * @returns the loss terms and the seconds spent computing and reducing.
    * @throws whatever `reduce` or `sync` throw when the group fails.
    */
   async runReduced(
-    x1: tf.Tensor4D,
-    x2: tf.Tensor4D,
+    views: tf.Tensor4D[],
     hyper: TrainStepHyper,
     reduce: (grads: Float32Array) => Promise<void>,
     sync?: ReplicaSum,
     syncBatchNorm = true,
   ): Promise<StepTerms & { computeS: number; reduceS: number }> {
-    const { terms, t0 } = this.forwardBackward([x1, x2], hyper, sync, syncBatchNorm);
+    const { terms, t0 } = this.forwardBackward(views, hyper, sync, syncBatchNorm);
     const t1 = performance.now();
     await reduce(this.grads);
     const t2 = performance.now();
@@ -164,13 +165,13 @@ export class TwistStep {
     tf.dispose([value, ...terms]);
     if (sync && sync.worldSize > 1) {
       // HE is already the global batch's; KL and EH are local means: the global is their average.
-      const g = sync.sum(Float32Array.of(kl, eh, selfLabel.kept !== undefined ? loss : 0));
+      // Self-labeling: the loss is the replicas' mean, the kept count the global batch's.
+      const sl = selfLabel.kept !== undefined;
+      const g = sync.sum(Float32Array.of(kl, eh, sl ? loss : 0, selfLabel.kept ?? 0));
       kl = g[0]! / sync.worldSize;
       eh = g[1]! / sync.worldSize;
-      loss =
-        selfLabel.kept !== undefined
-          ? g[2]! / sync.worldSize
-          : kl + (1 + this.lossOpts.lam1) * eh - this.lossOpts.lam2 * he;
+      loss = sl ? g[2]! / sync.worldSize : kl + (1 + this.lossOpts.lam1) * eh - this.lossOpts.lam2 * he;
+      if (sl) selfLabel.kept = g[3]!;
     }
     const t1 = performance.now();
     this.flat.flattenGrads(grads, this.grads);

@@ -1,68 +1,93 @@
 import { z } from 'zod';
 import { InvalidArgumentError, parseConfig, Random } from '../../core/index.js';
-import { epochOrder, loadMnistSplit, type ImageSplit } from '../../data/index.js';
-import { barlowGrayViews, GrayViewAugmenter } from '../../twist/index.js';
+import { epochOrder } from '../../data/index.js';
+import { LocalTrainConfigSchema, openTrainViews, type ViewTensorData } from '../../twist/index.js';
+import type { LoaderInfo } from '../../client/index.js';
 import { defineActor } from './actor-class.js';
 
-/** What a loader is built with: its trainer's share of every global batch. */
+/** What a loader is built with: the run's config and its trainer's place in the group. */
 export const LoaderArgsSchema = z.object({
-  dataPath: z.string().min(1),
+  /** The run's training config (the local trainer's schema; `batchSize` is the global batch). */
+  config: z.record(z.string(), z.unknown()),
   rank: z.number().int().min(0),
   worldSize: z.number().int().min(1),
-  /** Images per trainer per step; the global batch is worldSize × this. */
-  batchSize: z.number().int().min(1),
-  seed: z.number().int(),
-  cropScaleMin: z.number().gt(0).max(1).default(0.2),
 });
 export type LoaderArgs = z.infer<typeof LoaderArgsSchema>;
 
-/** One ready batch: the two augmented views of this trainer's share of a global batch. */
+/** One ready batch: the augmented views of this trainer's share of a global batch. */
 export interface LoaderBatch {
   epoch: number;
   stepInEpoch: number;
-  /** [batchSize, size, size, 1] floats each. */
-  x1: Float32Array;
-  x2: Float32Array;
-  size: number;
+  /** Views 0 and 1 global, then the local ones: NHWC floats and their shapes. */
+  views: ViewTensorData[];
   /** Dataset indices of the share, in batch order (sample accounting). */
   indices: Int32Array;
   augmentSeconds: number;
 }
 
+/** What a trainer asks a loader for: a step of an epoch, and whether it is of the self-labeling phase. */
+export interface LoaderBatchRequest {
+  epoch: number;
+  stepInEpoch: number;
+  selfLabel?: boolean;
+}
+
 /**
- * A data-loader actor: reads an MNIST-format split once, and for any (epoch, step) returns its
- * trainer's share of that global batch, augmented into two barlow views. The global order of an
- * epoch is the sampler's (a function of seed and epoch); share r of step s is images
+ * A data-loader actor: opens the run's training data as a local run does (an MNIST-format
+ * directory in memory, or an ImageFolder decoded per batch), and for any (epoch, step) returns its
+ * trainer's share of that global batch, augmented into the run's views (`barlow`: two; `multicrop`:
+ * two global and the local ones, the self-labeling phase's scales when asked). The global order of
+ * an epoch is the sampler's (a function of seed and epoch); share r of step s is images
  * [s·G + r·b, s·G + (r+1)·b) of it (G = world size × b), so every image of an epoch goes to
  * exactly one trainer once. Each image's views are drawn from a generator seeded by (seed, epoch,
  * image index, view): a loader that is replaced, a run that resumes, or a run at another number of
  * trainers (the same global batch split otherwise) produces the very same views again.
  * Bounded prefetch is the trainer's: it keeps a few `batch` calls in flight.
+ * @throws (create) DataFileMissingError / DataFileCorruptError for the data, InvalidArgumentError
+ * for a config the data cannot take or a global batch larger than the data.
  */
 export const LoaderActor = defineActor({
   name: 'loader',
   methods: ['info', 'batch'],
   create: async (raw, ctx) => {
     const a = parseConfig(LoaderArgsSchema, raw, 'loader');
-    const train: ImageSplit = await loadMnistSplit(a.dataPath, 'train');
-    const global = a.batchSize * a.worldSize;
-    const stepsPerEpoch = Math.floor(train.count / global);
+    const cfg0 = parseConfig(LocalTrainConfigSchema, a.config, 'loader config');
+    if (cfg0.batchSize % a.worldSize !== 0)
+      throw new InvalidArgumentError(
+        `loader: batch size ${cfg0.batchSize} is not divisible by ${a.worldSize} trainers`,
+      );
+    const skipped = ctx.metrics.counter(
+      'twist_loader_skipped_images_total',
+      'Images that could not be decoded (each replaced by the next decodable one).',
+    );
+    const { views, cfg } = await openTrainViews(cfg0, (file, reason) => {
+      skipped.inc();
+      ctx.log.warn({ file, reason }, 'image skipped');
+    });
+    const share = cfg.batchSize / a.worldSize;
+    const stepsPerEpoch = Math.floor(views.count / cfg.batchSize);
     if (stepsPerEpoch < 1)
       throw new InvalidArgumentError(
-        `loader: a global batch of ${global} exceeds the ${train.count} training images`,
+        `loader: a global batch of ${cfg.batchSize} exceeds the ${views.count} training images of ${cfg.dataPath}`,
       );
-    const views = barlowGrayViews(train.height).map(
-      (v) => new GrayViewAugmenter({ ...v, scale: [a.cropScaleMin, 1] }),
-    ) as [GrayViewAugmenter, GrayViewAugmenter];
-    const size = views[0].config.size;
     let cached: { epoch: number; order: Int32Array } | undefined;
     const served = ctx.metrics.counter('twist_loader_batches_total', 'Batches served.');
-    const seconds = ctx.metrics.histogram('twist_loader_augment_seconds', 'Time to augment one batch.');
-    ctx.log.info({ images: train.count, steps_per_epoch: stepsPerEpoch, batch: a.batchSize }, 'loader ready');
+    const seconds = ctx.metrics.histogram(
+      'twist_loader_augment_seconds',
+      'Time to read, decode and augment one batch.',
+    );
+    ctx.log.info({ data: views.description, steps_per_epoch: stepsPerEpoch, batch: share }, 'loader ready');
+    const info: LoaderInfo = {
+      count: views.count,
+      stepsPerEpoch,
+      channels: views.channels,
+      config: cfg,
+      description: views.description,
+    };
     return {
-      info: () => ({ count: train.count, stepsPerEpoch, size, height: train.height }),
-      batch: (req: unknown): LoaderBatch => {
-        const { epoch, stepInEpoch } = req as { epoch: number; stepInEpoch: number };
+      info: () => info,
+      batch: async (req: unknown): Promise<LoaderBatch> => {
+        const { epoch, stepInEpoch, selfLabel = false } = req as LoaderBatchRequest;
         if (
           !Number.isInteger(epoch) ||
           epoch < 0 ||
@@ -74,19 +99,19 @@ export const LoaderActor = defineActor({
             `loader.batch: no step ${stepInEpoch} of epoch ${epoch} (${stepsPerEpoch} steps per epoch)`,
           );
         const t0 = performance.now();
-        if (cached?.epoch !== epoch) cached = { epoch, order: epochOrder(train.count, a.seed, epoch) };
-        const start = stepInEpoch * global + a.rank * a.batchSize;
-        const indices = cached.order.slice(start, start + a.batchSize);
-        const rngFor =
-          (view: number) =>
-          (b: number): Random =>
-            new Random(viewSeed(a.seed, epoch, indices[b]!, view));
-        const x1 = views[0].apply(rngFor(0), train.images, train.height, train.width, indices);
-        const x2 = views[1].apply(rngFor(1), train.images, train.height, train.width, indices);
+        if (cached?.epoch !== epoch) cached = { epoch, order: epochOrder(views.count, cfg.seed, epoch) };
+        const start = stepInEpoch * cfg.batchSize + a.rank * share;
+        const indices = cached.order.slice(start, start + share);
+        const loaded = await views.load(indices);
+        const out = views.augment(
+          loaded,
+          (view, b) => new Random(viewSeed(cfg.seed, epoch, indices[b]!, view)),
+          selfLabel === true,
+        );
         const s = (performance.now() - t0) / 1000;
         served.inc();
         seconds.observe(s);
-        return { epoch, stepInEpoch, x1, x2, size, indices, augmentSeconds: s };
+        return { epoch, stepInEpoch, views: out, indices, augmentSeconds: s };
       },
     };
   },

@@ -28,11 +28,14 @@ import {
   type TrainParts,
 } from '../../twist/index.js';
 import { defineActor } from './actor-class.js';
-import type { LoaderBatch } from './loader-actor.js';
+import type { LoaderBatch, LoaderBatchRequest } from './loader-actor.js';
 
 /** What a trainer is built with. */
 export const TrainerArgsSchema = z.object({
-  /** The run's training config (the local trainer's schema; `batchSize` is the global batch). */
+  /**
+   * The run's training config (the local trainer's schema; `batchSize` is the global batch), with
+   * the data's channels and view sizes filled in (the loaders' `info`).
+   */
   config: z.record(z.string(), z.unknown()),
   rank: z.number().int().min(0),
   worldSize: z.number().int().min(1),
@@ -88,7 +91,11 @@ export const TrainerActor = defineActor({
       optimizer,
       rng: new Random(cfg.seed + 1),
       samplerSeed: cfg.seed,
+      ...(step.teacher && step.teacherFlat
+        ? { teacher: { store: step.teacher.store, flat: step.teacherFlat } }
+        : {}),
     };
+    const stores = [model.store, ...(step.teacher ? [step.teacher.store] : [])];
     const layout = new BucketLayout(step.flat.segments);
     const group = await CollectiveThread.start({
       host: ctx.cluster.host,
@@ -161,8 +168,13 @@ export const TrainerActor = defineActor({
       epoch: Math.floor(g / a.stepsPerEpoch),
       stepInEpoch: g % a.stepsPerEpoch,
     });
-    const fetch = (g: number): Promise<LoaderBatch> =>
-      loaders[g % loaders.length]!.call<LoaderBatch>('batch', position(g), { timeoutMs: 120_000 });
+    const fetch = (g: number): Promise<LoaderBatch> => {
+      const req: LoaderBatchRequest = {
+        ...position(g),
+        selfLabel: hyperAt(cfg, schedule, g).quantile !== undefined,
+      };
+      return loaders[g % loaders.length]!.call<LoaderBatch>('batch', req, { timeoutMs: 600_000 });
+    };
     const state = (): StateTensor[] =>
       captureTrainState(parts, { step: done, ...position(done) }, cfg.batchSize).tensors;
     ctx.log.info(
@@ -179,6 +191,10 @@ export const TrainerActor = defineActor({
         await group.join({ groupId: a.groupId, generation, rank: a.rank, peers, layoutHash: layout.hash });
         await group.broadcast(step.flat.values, 0);
         step.flat.upload();
+        if (step.teacherFlat) {
+          await group.broadcast(step.teacherFlat.values, 0);
+          step.teacherFlat.upload();
+        }
         joined = true;
         return { step: done };
       },
@@ -214,19 +230,26 @@ export const TrainerActor = defineActor({
           const b = await want(done);
           ahead.delete(done);
           const tw = performance.now();
-          const x1 = tf.tensor4d(b.x1, [local, b.size, b.size, 1]);
-          const x2 = tf.tensor4d(b.x2, [local, b.size, b.size, 1]);
-          const { lr, weightDecay } = hyperAt(cfg, schedule, done);
+          if (b.views.some((v) => v.shape[0] !== local))
+            throw new InvalidArgumentError(
+              `trainer: the loader sent views of ${b.views.map((v) => v.shape[0]).join(', ')} images; expected ${local}`,
+            );
+          const xs = b.views.map((v) => tf.tensor4d(v.data, v.shape));
+          const hyper = hyperAt(cfg, schedule, done);
+          const { lr } = hyper;
           const blocked0 = group.blocked.seconds;
-          const r = await step.runReduced(
-            x1,
-            x2,
-            { lr, weightDecay },
-            (g) => group.allReduce(g, 'mean', layout),
-            group,
-            a.syncBatchNorm,
-          );
-          tf.dispose([x1, x2]);
+          let r;
+          try {
+            r = await step.runReduced(
+              xs,
+              hyper,
+              (g) => group.allReduce(g, 'mean', layout),
+              group,
+              a.syncBatchNorm,
+            );
+          } finally {
+            tf.dispose(xs);
+          }
           if (!Number.isFinite(r.loss))
             throw new InvalidArgumentError(`loss became ${r.loss} at step ${done}; lower the learning rate`);
           const rec: StepRecord = {
@@ -242,6 +265,7 @@ export const TrainerActor = defineActor({
             dataWaitS: (tw - ts) / 1000,
             syncS: group.blocked.seconds - blocked0,
             samples: b.indices,
+            ...(r.kept !== undefined ? { kept: r.kept, threshold: r.threshold! } : {}),
           };
           done++;
           out.push(rec);
@@ -286,7 +310,7 @@ export const TrainerActor = defineActor({
         const { staging, n } = req as { staging: string; n: number };
         // Each trainer writes a byte range of what must be one state: with per-trainer BatchNorm
         // the running statistics differ, so every trainer takes rank 0's first (as DDP does).
-        if (!a.syncBatchNorm && group.worldSize > 1) await takeRankZeroBuffers(model.store, group);
+        if (!a.syncBatchNorm && group.worldSize > 1) await takeRankZeroBuffers(stores, group);
         const tensors = state();
         lastLayout = planLayout(tensors);
         const byName = new Map(tensors.map((t) => [t.name, t]));
@@ -323,33 +347,43 @@ export const TrainerActor = defineActor({
         });
         return { dir };
       },
-      /** SHA-256 of the flat weights, and of the float buffers (replicas must agree on both). */
+      /** SHA-256 of the flat weights (and the teacher's), and of the float buffers (replicas must agree on both). */
       checksum: () => {
         const h = createHash('sha256');
         h.update(
           new Uint8Array(step.flat.values.buffer, step.flat.values.byteOffset, step.flat.values.byteLength),
         );
+        if (step.teacherFlat)
+          h.update(
+            new Uint8Array(
+              step.teacherFlat.values.buffer,
+              step.teacherFlat.values.byteOffset,
+              step.teacherFlat.values.byteLength,
+            ),
+          );
         const weights = h.copy().digest('hex');
-        for (const b of model.store.buffers)
-          if (b.variable.dtype === 'float32') h.update(b.variable.dataSync() as Float32Array);
+        for (const store of stores)
+          for (const b of store.buffers)
+            if (b.variable.dtype === 'float32') h.update(b.variable.dataSync() as Float32Array);
         return { weights, withBuffers: h.digest('hex') };
       },
       close: async () => {
         await group.close();
         await client.close();
         model.dispose();
+        step.teacher?.dispose();
       },
     };
   },
 });
 
 /**
- * Makes every trainer's float buffers (BatchNorm running statistics) rank 0's, by one broadcast.
- * Called by every trainer of the group at the same point.
+ * Makes every trainer's float buffers (BatchNorm running statistics, the model's and the teacher's)
+ * rank 0's, by one broadcast. Called by every trainer of the group at the same point.
  * @throws CollectiveError when the group fails.
  */
-async function takeRankZeroBuffers(store: ParamStore, group: CollectiveThread): Promise<void> {
-  const floats = store.buffers.filter((b) => b.variable.dtype === 'float32');
+async function takeRankZeroBuffers(stores: ParamStore[], group: CollectiveThread): Promise<void> {
+  const floats = stores.flatMap((s) => s.buffers).filter((b) => b.variable.dtype === 'float32');
   const flat = new Float32Array(floats.reduce((k, b) => k + b.variable.size, 0));
   let at = 0;
   for (const b of floats) {
