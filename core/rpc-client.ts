@@ -26,6 +26,10 @@ export function clientArgs(opts: ClientOptions): [grpc.ChannelCredentials, grpc.
       interceptors: [tokenInterceptor(opts.token)],
       'grpc.max_receive_message_length': max,
       'grpc.max_send_message_length': max,
+      // HTTP/2 flow control: a reply as large as the largest message flows in whole while this
+      // process computes (a trainer's synchronous step); with the default 64 KiB window the rest
+      // of a loader's batch would wait until the step ends for the window updates.
+      'grpc-node.flow_control_window': max,
       'grpc.keepalive_time_ms': 10_000,
       'grpc.keepalive_timeout_ms': 5_000,
       'grpc.keepalive_permit_without_calls': 1,

@@ -227,6 +227,9 @@ export const TrainerActor = defineActor({
         while (done < end) {
           const ts = performance.now();
           for (let k = done; k < Math.min(end, done + a.prefetch); k++) void want(k);
+          // Let the requests go out before the step computes: its forward and backward hold the
+          // event loop, and a request still queued would reach the loader only when the step ends.
+          await new Promise((resolve) => setImmediate(resolve));
           const b = await want(done);
           ahead.delete(done);
           const tw = performance.now();
