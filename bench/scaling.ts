@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runDistributed, type RunStep } from '../client/index.js';
@@ -18,7 +18,9 @@ const median = (xs: number[]): number => {
  * cross-trainer sums, exposed all-reduce and loader wait; scaling efficiency = ips(2) / (2 · ips(1)).
  * A shared 2-vCPU machine's speed drifts by tens of percent within minutes, so the two are
  * measured in `--rounds` back-to-back pairs (the order alternating) and each round gives its own
- * efficiency; the figure is their median. Each trainer computes on one thread of `--backend`
+ * efficiency; the figure is their median. Each round also measures the machine's ceiling: the
+ * same step with no cluster, in one process on the batch against two concurrent processes on half
+ * of it. Each trainer computes on one thread of `--backend`
  * (default: auto, the first of torch, tensorflow, wasm that loads). Then the anchor: the same step
  * in PyTorch, DDP over gloo (`bench/scaling_anchor.py`), measured the same way.
  */
@@ -34,6 +36,7 @@ export async function scalingBench(args: Map<string, string>, emit: (o: object) 
   try {
     const efficiencies: number[] = [];
     const ips2: number[] = [];
+    const ceilings: number[] = [];
     for (let round = 1; round <= rounds; round++) {
       const ips: Record<number, number> = {};
       for (const trainers of round % 2 === 1 ? [1, 2] : [2, 1]) {
@@ -72,6 +75,19 @@ export async function scalingBench(args: Map<string, string>, emit: (o: object) 
       }
       efficiencies.push(ips[2]! / (2 * ips[1]!));
       ips2.push(ips[2]!);
+      // The machine's ceiling in the same round: the same step in 1 process on the batch and in 2
+      // concurrent processes on half of it, with no cluster, loader or collective.
+      const one = await stepProcesses(1, batch, steps, warmup, width, backend);
+      const two = await stepProcesses(2, batch / 2, steps, warmup, width, backend);
+      ceilings.push(one / (2 * two));
+      emit({
+        bench: 'scaling',
+        round,
+        ceiling: 'the same step, no cluster: 1 process on the batch, 2 concurrent processes on half each',
+        ms_per_step_1: Number(one.toFixed(0)),
+        ms_per_step_2: Number(two.toFixed(0)),
+        efficiency: Number((one / (2 * two)).toFixed(3)),
+      });
     }
     const efficiency = median(efficiencies);
     emit({
@@ -80,6 +96,8 @@ export async function scalingBench(args: Map<string, string>, emit: (o: object) 
       efficiency: Number(efficiency.toFixed(3)),
       rounds: efficiencies.map((e) => Number(e.toFixed(3))),
       images_per_s_2: Number(median(ips2).toFixed(1)),
+      machine_ceiling: Number(median(ceilings).toFixed(3)),
+      of_ceiling: Number((efficiency / median(ceilings)).toFixed(3)),
       target: 0.8,
     });
     if (args.has('no-anchor')) return;
@@ -122,4 +140,30 @@ export async function scalingBench(args: Map<string, string>, emit: (o: object) 
   } finally {
     await c.close();
   }
+}
+
+/**
+ * Runs `n` concurrent `step-process.js` processes (one compute thread each) on `batch` images;
+ * @returns the slowest one's mean ms per step.
+ */
+async function stepProcesses(
+  n: number,
+  batch: number,
+  steps: number,
+  warmup: number,
+  width: number,
+  backend: string,
+): Promise<number> {
+  const script = fileURLToPath(new URL('./step-process.js', import.meta.url));
+  const args = [script, String(batch), String(steps), String(warmup), String(width), backend];
+  const runs = Array.from(
+    { length: n },
+    () =>
+      new Promise<number>((resolve, reject) =>
+        execFile(process.execPath, args, { encoding: 'utf8' }, (err, stdout) =>
+          err ? reject(err) : resolve((JSON.parse(stdout.trim()) as { ms_per_step: number }).ms_per_step),
+        ),
+      ),
+  );
+  return Math.max(...(await Promise.all(runs)));
 }

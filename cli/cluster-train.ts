@@ -102,6 +102,7 @@ export async function trainOnCluster(o: ClusterTrainOptions): Promise<RunResult>
           say(`room for more trainers: re-forming the group at step ${e.step} with ${e.to} (was ${e.from})`);
         else if (e.kind === 'eval-failed')
           say(`evaluation of the step-${e.step} checkpoint failed: ${e.cause}`);
+        else if (e.kind === 'eval-skipped') say(`no evaluation: ${e.cause}`);
         else say(`evaluation at step ${e.step}: ${JSON.stringify(e.figures)}`);
       },
     });

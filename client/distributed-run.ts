@@ -135,7 +135,9 @@ export type RunEvent =
   | { kind: 'resize'; step: number; from: number; to: number }
   | { kind: 'failure'; step: number; cause: string; failures: number; atMs: number }
   | { kind: 'evaluated'; step: number; figures: Record<string, number | string> }
-  | { kind: 'eval-failed'; step: number; cause: string };
+  | { kind: 'eval-failed'; step: number; cause: string }
+  /** The evaluator cannot measure this run's data (an ImageFolder): the run ends without figures. */
+  | { kind: 'eval-skipped'; cause: string };
 
 export interface RunResult {
   steps: number;
@@ -280,7 +282,7 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
       const info = await loaders[0]!.call<LoaderInfo>('info');
       if (info.channels !== 1 && (o.evaluate ?? true) && !evalSkipped) {
         evalSkipped = `${info.description}: the evaluator measures MNIST-format held-out splits (train and t10k); evaluate ImageFolder runs with a linear probe elsewhere`;
-        o.onEvent?.({ kind: 'eval-failed', step: 0, cause: evalSkipped });
+        o.onEvent?.({ kind: 'eval-skipped', cause: evalSkipped });
       }
       totalSteps = Math.min(o.config.epochs * info.stepsPerEpoch, o.maxSteps ?? Infinity);
       const trainers = await Promise.all(

@@ -212,13 +212,13 @@ test.serial(
       },
       maxSteps: 4,
       evaluate: true,
-      onEvent: (e) => events.push(e.kind === 'eval-failed' ? `eval-failed: ${e.cause}` : e.kind),
+      onEvent: (e) => events.push(e.kind === 'eval-skipped' ? `eval-skipped: ${e.cause}` : e.kind),
       onStep: (s) => steps.push(s),
     });
     t.is(r.steps, 4);
     t.is(r.evaluation, undefined);
     t.true(
-      events.some((e) => /^eval-failed: .*3 classes.*MNIST-format held-out/.test(e)),
+      events.some((e) => /^eval-skipped: .*3 classes.*MNIST-format held-out/.test(e)),
       events.join('\n'),
     );
     t.deepEqual(
