@@ -1,10 +1,12 @@
 import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { runDistributed, type RunStep } from '../client/index.js';
 import { FASHION_MNIST_DIR } from '../data/index.js';
 import { startBenchCluster } from './run-cluster.js';
 
+const execFileAsync = promisify(execFile);
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -156,14 +158,9 @@ async function stepProcesses(
 ): Promise<number> {
   const script = fileURLToPath(new URL('./step-process.js', import.meta.url));
   const args = [script, String(batch), String(steps), String(warmup), String(width), backend];
-  const runs = Array.from(
-    { length: n },
-    () =>
-      new Promise<number>((resolve, reject) =>
-        execFile(process.execPath, args, { encoding: 'utf8' }, (err, stdout) =>
-          err ? reject(err) : resolve((JSON.parse(stdout.trim()) as { ms_per_step: number }).ms_per_step),
-        ),
-      ),
-  );
+  const runs = Array.from({ length: n }, async () => {
+    const { stdout } = await execFileAsync(process.execPath, args, { encoding: 'utf8' });
+    return (JSON.parse(stdout.trim()) as { ms_per_step: number }).ms_per_step;
+  });
   return Math.max(...(await Promise.all(runs)));
 }
