@@ -17,6 +17,7 @@ import {
   parseBackendName,
   selectBackend,
   semiSupervised,
+  splitAtSize,
   topIndices,
   type BatchFeatures,
 } from '../twist/index.js';
@@ -79,11 +80,15 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const say = (line: string): void => void process.stderr.write(`${line}\n`);
   say(`backend: ${backend.name} (${backend.detail})`);
   const dataPath = values['data-path'] ?? FASHION_MNIST_DIR;
-  const [{ model, config, checkpoint, fellBack }, train, test] = await Promise.all([
+  const [{ model, config, checkpoint, fellBack }, train0, test0] = await Promise.all([
     loadModelFromCheckpoint(values.checkpoint),
     loadMnistSplit(dataPath, 'train'),
     loadMnistSplit(dataPath, 't10k'),
   ]);
+  // Evaluated at the side the model was trained at (a ViT at 32 px on 28-px images).
+  const size = config.imageSize ?? train0.height;
+  const [train, test] = [splitAtSize(train0, size), splitAtSize(test0, size)];
+  if (size !== train0.height) say(`images resized from ${train0.height} px to the model's ${size} px`);
   for (const f of fellBack ?? []) say(`passing over ${f.from}: ${f.reason}`);
   say(`checkpoint: ${checkpoint.dir} (step ${checkpoint.manifest.step})`);
   if (model.backbone.config.inChannels !== 1) {
@@ -105,7 +110,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
     step: checkpoint.manifest.step,
     data_path: dataPath,
     backend: backend.name,
-    model: { depth: config.depth, width: config.width, dim: config.dim },
+    model: { arch: config.arch, depth: config.depth, width: config.width, dim: config.dim },
   };
   const t0 = performance.now();
   try {

@@ -12,6 +12,7 @@ import {
   nmi,
   selectBackend,
   shutdownBackend,
+  splitAtSize,
 } from '../../twist/index.js';
 
 test.before(async () => {
@@ -168,4 +169,26 @@ test('every clustering metric on a table worked by hand', (t) => {
   t.true(Math.abs(nmi(l, p) - 0.8) < 1e-12);
   t.true(Math.abs(fowlkesMallows(l, p) - Math.SQRT1_2) < 1e-12);
   t.is(clusterAccuracy(l, p), 0.75);
+});
+
+test("splitAtSize resizes a split's images bilinearly (half-pixel centres, as PyTorch's interpolate) and keeps a split of that size", (t) => {
+  const split = {
+    images: Uint8Array.from([0, 100, 200, 255, 7, 7, 7, 7]),
+    labels: Int32Array.from([1, 2]),
+    count: 2,
+    height: 2,
+    width: 2,
+    numClasses: 3,
+  };
+  t.is(splitAtSize(split, 2), split);
+  const up = splitAtSize(split, 4);
+  t.like(up, { count: 2, height: 4, width: 4, numClasses: 3 });
+  t.is(up.labels, split.labels);
+  // torch.nn.functional.interpolate([[0, 100], [200, 255]], size=4, mode='bilinear'), rounded:
+  t.deepEqual(
+    [...up.images.subarray(0, 16)],
+    [0, 25, 75, 100, 50, 72, 117, 139, 150, 167, 200, 216, 200, 214, 241, 255],
+  );
+  t.deepEqual([...up.images.subarray(16)], new Array<number>(16).fill(7), 'a constant image stays constant');
+  t.deepEqual([...splitAtSize(up, 2).images.subarray(4)], [7, 7, 7, 7]);
 });

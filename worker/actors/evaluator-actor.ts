@@ -11,6 +11,7 @@ import {
   knnAccuracy,
   parseBackendName,
   selectBackend,
+  splitAtSize,
   topIndices,
 } from '../../twist/index.js';
 import { defineActor } from './actor-class.js';
@@ -72,10 +73,12 @@ export const EvaluatorActor = defineActor({
       evaluate: async (req: unknown): Promise<EvalFigures> => {
         const { checkpoint } = req as { checkpoint: string };
         const t0 = performance.now();
-        const { model, checkpoint: ck } = await loadModelFromCheckpoint(checkpoint);
+        const { model, config, checkpoint: ck } = await loadModelFromCheckpoint(checkpoint);
         try {
-          const tr = embedSplit(model, train, norm);
-          const te = embedSplit(model, test, norm, { logits: true });
+          // At the side the model was trained at (a ViT at 32 px on 28-px images).
+          const size = config.imageSize ?? train.height;
+          const tr = embedSplit(model, splitAtSize(train, size), norm);
+          const te = embedSplit(model, splitAtSize(test, size), norm, { logits: true });
           const knn = knnAccuracy(tr.features, train.labels, te.features, test.labels, train.numClasses, {
             k: Math.min(200, train.count),
             temperature: 0.1,
