@@ -57,8 +57,11 @@ export function parsePromText(text: string): { samples: Sample[]; types: Map<str
     const rest = line.slice(j).trim().split(/\s+/);
     if (rest.length < 1 || rest.length > 2) throw new Error(`bad value ${where}`);
     const v = rest[0]!;
-    const value = v === 'NaN' ? NaN : v === '+Inf' ? Infinity : v === '-Inf' ? -Infinity : Number(v);
-    if (v === '' || (Number.isNaN(value) && v !== 'NaN')) throw new Error(`bad value ${where}`);
+    // Prometheus reads values with Go's ParseFloat: NaN and Inf in any case (prom-client writes `Nan`).
+    const nan = /^nan$/i.test(v);
+    const inf = /^([+-]?)inf(inity)?$/i.exec(v);
+    const value = nan ? NaN : inf ? (inf[1] === '-' ? -Infinity : Infinity) : Number(v);
+    if (v === '' || (Number.isNaN(value) && !nan)) throw new Error(`bad value ${where}`);
     samples.push({ name, labels, value });
   });
   return { samples, types };
