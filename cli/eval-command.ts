@@ -86,9 +86,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
     loadMnistSplit(dataPath, 't10k'),
   ]);
   // Evaluated at the side the model was trained at (a ViT at 32 px on 28-px images).
-  const size = config.imageSize ?? train0.height;
-  const [train, test] = [splitAtSize(train0, size), splitAtSize(test0, size)];
-  if (size !== train0.height) say(`images resized from ${train0.height} px to the model's ${size} px`);
+  const [train, test] = [splitAtSize(train0, config.imageSize), splitAtSize(test0, config.imageSize)];
+  if (train !== train0) say(`images resized from ${train0.height} px to the model's ${train.height} px`);
   for (const f of fellBack ?? []) say(`passing over ${f.from}: ${f.reason}`);
   say(`checkpoint: ${checkpoint.dir} (step ${checkpoint.manifest.step})`);
   if (model.backbone.config.inChannels !== 1) {

@@ -181,6 +181,7 @@ test("splitAtSize resizes a split's images bilinearly (half-pixel centres, as Py
     numClasses: 3,
   };
   t.is(splitAtSize(split, 2), split);
+  t.is(splitAtSize(split, undefined), split, 'a checkpoint that records no side');
   const up = splitAtSize(split, 4);
   t.like(up, { count: 2, height: 4, width: 4, numClasses: 3 });
   t.is(up.labels, split.labels);

@@ -26,9 +26,11 @@ export function normalizedBatch(
 /**
  * The split with every image resized to `size`² (bilinear, half-pixel centres, bytes rounded): a
  * model trained on views of another side than the data's own (a ViT at 32 px on 28-px
- * Fashion-MNIST) is evaluated at the side it was trained at. The split itself when it is that size.
+ * Fashion-MNIST) is evaluated at the side it was trained at. The split itself when `size` is
+ * undefined (a checkpoint that records none) or already its side.
  */
-export function splitAtSize(split: ImageSplit, size: number): ImageSplit {
+export function splitAtSize(split: ImageSplit, size: number | undefined): ImageSplit {
+  if (size === undefined) return split;
   const { height: h, width: w, count } = split;
   if (h === size && w === size) return split;
   const images = new Uint8Array(count * size * size);

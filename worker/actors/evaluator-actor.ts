@@ -76,9 +76,8 @@ export const EvaluatorActor = defineActor({
         const { model, config, checkpoint: ck } = await loadModelFromCheckpoint(checkpoint);
         try {
           // At the side the model was trained at (a ViT at 32 px on 28-px images).
-          const size = config.imageSize ?? train.height;
-          const tr = embedSplit(model, splitAtSize(train, size), norm);
-          const te = embedSplit(model, splitAtSize(test, size), norm, { logits: true });
+          const tr = embedSplit(model, splitAtSize(train, config.imageSize), norm);
+          const te = embedSplit(model, splitAtSize(test, config.imageSize), norm, { logits: true });
           const knn = knnAccuracy(tr.features, train.labels, te.features, test.labels, train.numClasses, {
             k: Math.min(200, train.count),
             temperature: 0.1,
