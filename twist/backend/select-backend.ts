@@ -89,7 +89,7 @@ async function loadTorch(threads: number): Promise<{ detail: string; threads: nu
     throw new BackendUnavailableError('the torch backend failed to initialise');
   const where = info.device.startsWith('cuda')
     ? `CUDA (${info.device})`
-    : `CPU, ${info.threads} ATen threads`;
+    : `CPU, ${info.threads} ATen threads${info.blasThreads > 0 ? `, ${info.blasThreads} BLAS` : ''}`;
   return { detail: `libtorch ${addon.torchVersion}, ${where}`, threads: info.threads };
 }
 

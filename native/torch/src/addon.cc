@@ -5,6 +5,9 @@
 #include <ATen/Parallel.h>
 #include <ATen/Context.h>
 
+#include <dlfcn.h>
+
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -32,6 +35,45 @@ int dtype_code(at::ScalarType t) {
   }
 }
 
+// The BLAS libtorch calls for its matrix products: Debian's libtorch links OpenBLAS's pthreads
+// build (as libblas.so.3 and libopenblas.so.0), which keeps its own pool of one thread per core
+// that at::set_num_threads (OpenMP's pool) does not size. Unsized, a process told to compute on one
+// thread runs its products on every core, and two such processes on a 2-core machine oversubscribe
+// it with spinning BLAS threads.
+const char* const kBlasLibraries[] = {"libopenblas.so.0", "libblas.so.3", "libcblas.so.3"};
+
+// Calls f(handle) on every loaded library of kBlasLibraries.
+template <typename F>
+void each_blas(F f) {
+  for (const char* name : kBlasLibraries) {
+    void* h = dlopen(name, RTLD_LAZY | RTLD_NOLOAD);
+    if (h == nullptr) continue;
+    f(h);
+    dlclose(h);
+  }
+}
+
+void set_blas_threads(int n) {
+  each_blas([n](void* h) {
+    if (auto set = reinterpret_cast<void (*)(int)>(dlsym(h, "openblas_set_num_threads"))) set(n);
+  });
+}
+
+// The largest pool among the loaded OpenBLAS libraries (0: none is loaded).
+int blas_threads() {
+  int most = 0;
+  each_blas([&most](void* h) {
+    if (auto get = reinterpret_cast<int (*)()>(dlsym(h, "openblas_get_num_threads"))) most = std::max(most, get());
+  });
+  return most;
+}
+
+// ATen's intra-op pool and the BLAS pool, sized together.
+void set_compute_threads(int n) {
+  at::set_num_threads(n);
+  set_blas_threads(n);
+}
+
 std::vector<int64_t> shape_of(const Napi::Value& v) {
   const Napi::Array a = v.As<Napi::Array>();
   std::vector<int64_t> s(a.Length());
@@ -52,7 +94,7 @@ Napi::Value guarded(const Napi::CallbackInfo& info, const char* what, F f) {
   return info.Env().Undefined();
 }
 
-// init(device: 'cpu'|'cuda', threads: number) -> {device, cuda, devices, mkldnn, threads}
+// init(device: 'cpu'|'cuda', threads: number) -> {device, cuda, devices, mkldnn, threads, blasThreads}
 Napi::Value Init(const Napi::CallbackInfo& info) {
   return guarded(info, "init", [&]() -> Napi::Value {
     const std::string dev = info[0].As<Napi::String>();
@@ -65,7 +107,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
     } else {
       throw std::invalid_argument("unknown device '" + dev + "' (expected cpu or cuda)");
     }
-    if (threads > 0) at::set_num_threads(threads);
+    if (threads > 0) set_compute_threads(threads);
     // cap on what the CPU allocator keeps cached for reuse (bytes; 0 disables the cache)
     const double cap = info.Length() > 2 && info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 0;
     install_caching_allocator(static_cast<size_t>(cap));
@@ -75,6 +117,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
     o.Set("mkldnn", at::hasMKLDNN());
     o.Set("cudaBuild", TWIST_TORCH_CUDA == 1);
     o.Set("threads", at::get_num_threads());
+    o.Set("blasThreads", blas_threads());
     return o;
   });
 }
@@ -170,7 +213,7 @@ Napi::Value Op(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
-  at::set_num_threads(info[0].As<Napi::Number>().Int32Value());
+  set_compute_threads(info[0].As<Napi::Number>().Int32Value());
   return Napi::Number::New(info.Env(), at::get_num_threads());
 }
 

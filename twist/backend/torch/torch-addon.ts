@@ -14,6 +14,8 @@ export interface TorchAddon {
     cudaBuild: boolean;
     mkldnn: boolean;
     threads: number;
+    /** Threads of the OpenBLAS pool the matrix products run on (sized with `threads`; 0: no OpenBLAS). */
+    blasThreads: number;
   };
   /** Copies host values into a new tensor; dtype code 0 float32, 1 int32, 2 bool. */
   write(values: Float32Array | Int32Array | Uint8Array, shape: number[], dtype: number): number;
@@ -22,6 +24,7 @@ export interface TorchAddon {
   stats(): { tensors: number; bytes: number; cachedBytes: number; cacheHits: number; cacheMisses: number };
   /** Runs a kernel: returns [count, (handle, dtype, rank, ...dims) per output]. */
   op(name: string, handles: number[], args: number[]): number[];
+  /** Sizes ATen's and OpenBLAS's pools; returns ATen's. */
   setThreads(n: number): number;
   kernels(): string[];
   torchVersion: string;
