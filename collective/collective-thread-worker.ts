@@ -114,7 +114,12 @@ port.on('message', (m: CollectiveThreadRequest) => {
             });
           else await server.close();
           const link = comm?.sharedLink();
-          reply({ type: 'done', id: m.id, ...(link !== undefined ? { link } : {}) });
+          reply({
+            type: 'done',
+            id: m.id,
+            ...(link !== undefined ? { link } : {}),
+            ...(comm ? { dataPlane: comm.dataPlane } : {}),
+          });
         } catch (err) {
           reply({ type: 'error', id: m.id, message: (err as Error).message });
         }

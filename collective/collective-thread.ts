@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { CollectiveError, InvalidArgumentError, type TlsFiles } from '../core/index.js';
 import type { BucketLayout } from './buckets.js';
-import type { ReduceOp } from './communicator.js';
+import type { DataPlane, ReduceOp } from './communicator.js';
 import { NativeRing, nativeRingError, type NativeRingFailure } from './native-ring.js';
 import { allGatherPlan } from './ring-plan.js';
 
@@ -64,8 +64,10 @@ export type CollectiveThreadRequest =
 /** Messages from the worker thread. */
 export type CollectiveThreadReply =
   | { type: 'started'; address: string }
-  | { type: 'done'; id: number; link?: number }
+  | { type: 'done'; id: number; link?: number; dataPlane?: DataPlane }
   | { type: 'error'; id: number; message: string };
+
+type Done = Extract<CollectiveThreadReply, { type: 'done' }>;
 
 type Request = CollectiveThreadRequest extends infer R
   ? R extends { id: number }
@@ -98,10 +100,7 @@ export class CollectiveThread {
   private rankInGroup = 0;
   private broken: CollectiveError | undefined;
   private nextId = 1;
-  private readonly waiting = new Map<
-    number,
-    { resolve: (link?: number) => void; reject: (e: Error) => void }
-  >();
+  private readonly waiting = new Map<number, { resolve: (m: Done) => void; reject: (e: Error) => void }>();
   private closed: Promise<void> | undefined;
   private blockedMs = 0;
   private sums = 0;
@@ -110,6 +109,7 @@ export class CollectiveThread {
   private peers: readonly string[] = [];
   private posted = 0;
   private sumSeq = 0;
+  private plane: DataPlane | undefined;
 
   private constructor(
     private readonly worker: Worker,
@@ -124,7 +124,7 @@ export class CollectiveThread {
       const w = this.waiting.get(m.id);
       if (!w) return;
       this.waiting.delete(m.id);
-      if (m.type === 'done') w.resolve(m.link);
+      if (m.type === 'done') w.resolve(m);
       else w.reject(new CollectiveError(m.message));
     });
     worker.on('error', (err) =>
@@ -178,6 +178,14 @@ export class CollectiveThread {
     return { seconds: this.blockedMs / 1000, sums: this.sums };
   }
 
+  /**
+   * Where the group joined last moves its frames (undefined before a join): `native` (C++ threads,
+   * the blocking sums on the caller's thread) unless TLS is on, or the native addon is not built.
+   */
+  get dataPlane(): DataPlane | undefined {
+    return this.plane;
+  }
+
   /** This thread's rank in the group joined last. */
   get rank(): number {
     return this.rankInGroup;
@@ -199,12 +207,14 @@ export class CollectiveThread {
   }): Promise<void> {
     this.world = 0;
     this.link = undefined;
-    this.link = await this.request({
+    const joined = await this.request({
       type: 'join',
       ...opts,
       peers: [...opts.peers],
       layoutHash: opts.layoutHash ?? '',
     });
+    this.link = joined.link;
+    this.plane = joined.dataPlane;
     this.posted = Atomics.load(this.control, Control.QUEUED);
     this.peers = [...opts.peers];
     this.broken = undefined;
@@ -369,10 +379,10 @@ export class CollectiveThread {
     buf.set(view);
   }
 
-  private request(m: Request): Promise<number | undefined> {
+  private request(m: Request): Promise<Done> {
     if (this.broken && m.type !== 'join' && m.type !== 'close') return Promise.reject(this.broken);
     const id = this.nextId++;
-    return new Promise<number | undefined>((resolve, reject) => {
+    return new Promise<Done>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       this.worker.postMessage({ ...m, id } as CollectiveThreadRequest);
     });

@@ -6,6 +6,7 @@ import {
   CollectiveError,
   InvalidArgumentError,
   loadTls,
+  tlsEnabled,
   tokenInterceptor,
   type TlsFiles,
 } from '../core/index.js';
@@ -84,20 +85,22 @@ export interface CommunicatorOptions {
 export type DataPlane = 'native' | 'tcp' | 'grpc';
 
 /**
- * The data plane a communicator with these options uses.
+ * The data plane a communicator with these options uses. TLS counts when files are named: a
+ * `TlsFiles` with none (what an actor is handed on a cluster without TLS) is plain.
  * @throws InvalidArgumentError when `native` is asked for and cannot run (the reason named).
  */
 export function resolveDataPlane(opts: Pick<CommunicatorOptions, 'dataPlane' | 'tls'>): DataPlane {
   const native = nativeRingStatus();
+  const tls = tlsEnabled(opts.tls);
   if (opts.dataPlane === 'native') {
     if (!native.available)
       throw new InvalidArgumentError(`communicator: dataPlane 'native' is unavailable: ${native.reason}`);
-    if (opts.tls)
+    if (tls)
       throw new InvalidArgumentError(
         "communicator: dataPlane 'native' carries no TLS; use 'tcp' with TLS files",
       );
   }
-  return opts.dataPlane ?? (native.available && !opts.tls ? 'native' : 'tcp');
+  return opts.dataPlane ?? (native.available && !tls ? 'native' : 'tcp');
 }
 
 export const DEFAULT_CHUNK_BYTES = 1 << 20;

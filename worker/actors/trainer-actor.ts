@@ -189,6 +189,7 @@ export const TrainerActor = defineActor({
         const { peers, generation } = req as { peers: string[]; generation: number };
         joined = false;
         await group.join({ groupId: a.groupId, generation, rank: a.rank, peers, layoutHash: layout.hash });
+        ctx.log.info({ rank: a.rank, generation, data_plane: group.dataPlane }, 'joined the ring');
         await group.broadcast(step.flat.values, 0);
         step.flat.upload();
         if (step.teacherFlat) {
