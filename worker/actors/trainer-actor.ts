@@ -175,6 +175,22 @@ export const TrainerActor = defineActor({
       };
       return loaders[g % loaders.length]!.call<LoaderBatch>('batch', req, { timeoutMs: 600_000 });
     };
+    // Batches requested ahead of their step, by global step; kept across `train` calls, emptied when
+    // the ring or the position changes (a loader may have been replaced). A failed request is
+    // dropped, so the step that needs it asks again.
+    const ahead = new Map<number, Promise<LoaderBatch>>();
+    const want = (g: number): Promise<LoaderBatch> => {
+      let p = ahead.get(g);
+      if (!p) {
+        const q = fetch(g);
+        q.catch(() => {
+          if (ahead.get(g) === q) ahead.delete(g);
+        });
+        ahead.set(g, q);
+        p = q;
+      }
+      return p;
+    };
     const state = (): StateTensor[] =>
       captureTrainState(parts, { step: done, ...position(done) }, cfg.batchSize).tensors;
     ctx.log.info(
@@ -188,6 +204,7 @@ export const TrainerActor = defineActor({
       join: async (req: unknown) => {
         const { peers, generation } = req as { peers: string[]; generation: number };
         joined = false;
+        ahead.clear();
         await group.join({ groupId: a.groupId, generation, rank: a.rank, peers, layoutHash: layout.hash });
         ctx.log.info({ rank: a.rank, generation, data_plane: group.dataPlane }, 'joined the ring');
         await group.broadcast(step.flat.values, 0);
@@ -207,6 +224,7 @@ export const TrainerActor = defineActor({
         restoreTrainState(parts, r.state);
         ckLoad.observe((performance.now() - t0) / 1000);
         done = r.checkpoint.manifest.step;
+        ahead.clear();
         return { step: done, dir: r.checkpoint.dir };
       },
       /** Trains global steps [done, until): returns each step's record. */
@@ -214,20 +232,11 @@ export const TrainerActor = defineActor({
         const { until } = req as { until: number };
         if (!joined) throw new InvalidArgumentError('trainer: join the ring before training');
         const end = Math.min(until, totalSteps);
-        const ahead = new Map<number, Promise<LoaderBatch>>();
-        const want = (g: number): Promise<LoaderBatch> => {
-          let p = ahead.get(g);
-          if (!p) {
-            p = fetch(g);
-            p.catch(() => undefined);
-            ahead.set(g, p);
-          }
-          return p;
-        };
         const out: StepRecord[] = [];
         while (done < end) {
           const ts = performance.now();
-          for (let k = done; k < Math.min(end, done + a.prefetch); k++) void want(k);
+          // Past this call's last step too: the next call's first batch is then ready when it comes.
+          for (let k = done; k < Math.min(totalSteps, done + a.prefetch); k++) void want(k);
           // Let the requests go out before the step computes: its forward and backward hold the
           // event loop, and a request still queued would reach the loader only when the step ends.
           await new Promise((resolve) => setImmediate(resolve));
