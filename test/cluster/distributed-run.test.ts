@@ -410,8 +410,9 @@ test.serial(
     t.is(worlds[worlds.length - 1], 2, 'grown back to two');
     t.true(events.some((e) => e.startsWith('resize 1->2')));
     t.log(r.failures.map((f) => f.cause.slice(0, 200)).join(' | '));
-    // One failure, or two when the first regroup lands on the second node before its death is known.
-    t.true(r.failures.length >= 1 && r.failures.length <= 2, JSON.stringify(r.failures));
+    // One failure for the loss, and one more for each dead node a regroup was placed on before the
+    // head knew it dead (the actor cannot start there; the head then keeps off that node).
+    t.true(r.failures.length >= 1 && r.failures.length <= 3, JSON.stringify(r.failures));
     t.is(await optimizerSteps(runDir), 40);
     const all = [...seen.keys()].sort((a, b) => a - b).flatMap((k) => [...seen.get(k)!]);
     t.is(all.length, 40 * 32);
