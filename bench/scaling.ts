@@ -14,7 +14,7 @@ const median = (xs: number[]): number => {
 };
 
 /**
- * `npm run bench -- scaling [--width 16] [--batch 256] [--steps 8] [--warmup 2] [--rounds 3] [--sync-bn 1|0] [--backend NAME] [--no-anchor]`:
+ * `npm run bench -- scaling [--width 16] [--batch 256] [--steps 12] [--warmup 2] [--rounds 3] [--sync-bn 1|0] [--backend NAME] [--no-anchor]`:
  * images/s of one trainer (one core) against two trainers (one core each) on the same global
  * batch, on a local cluster of two workers; the step time split into compute, blocked in the
  * cross-trainer sums, exposed all-reduce and loader wait; scaling efficiency = ips(2) / (2 · ips(1)).
@@ -29,7 +29,7 @@ const median = (xs: number[]): number => {
 export async function scalingBench(args: Map<string, string>, emit: (o: object) => void): Promise<void> {
   const width = Number(args.get('width') ?? 16);
   const batch = Number(args.get('batch') ?? 256);
-  const steps = Number(args.get('steps') ?? 8);
+  const steps = Number(args.get('steps') ?? 12);
   const warmup = Number(args.get('warmup') ?? 2);
   const rounds = Number(args.get('rounds') ?? 3);
   const syncBatchNorm = (args.get('sync-bn') ?? '1') !== '0';
