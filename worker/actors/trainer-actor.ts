@@ -180,15 +180,13 @@ export const TrainerActor = defineActor({
     // dropped, so the step that needs it asks again.
     const ahead = new Map<number, Promise<LoaderBatch>>();
     const want = (g: number): Promise<LoaderBatch> => {
-      let p = ahead.get(g);
-      if (!p) {
-        const q = fetch(g);
-        q.catch(() => {
-          if (ahead.get(g) === q) ahead.delete(g);
-        });
-        ahead.set(g, q);
-        p = q;
-      }
+      const asked = ahead.get(g);
+      if (asked) return asked;
+      const p = fetch(g);
+      p.catch(() => {
+        if (ahead.get(g) === p) ahead.delete(g);
+      });
+      ahead.set(g, p);
       return p;
     };
     const state = (): StateTensor[] =>
