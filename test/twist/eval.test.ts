@@ -171,7 +171,7 @@ test('every clustering metric on a table worked by hand', (t) => {
   t.is(clusterAccuracy(l, p), 0.75);
 });
 
-test("splitAtSize resizes a split's images bilinearly (half-pixel centres, as PyTorch's interpolate) and keeps a split of that size", (t) => {
+test("splitAtSize resizes a split's images as torchvision's Resize does (PIL's BILINEAR) and keeps a split of that size", (t) => {
   const split = {
     images: Uint8Array.from([0, 100, 200, 255, 7, 7, 7, 7]),
     labels: Int32Array.from([1, 2]),
@@ -185,7 +185,8 @@ test("splitAtSize resizes a split's images bilinearly (half-pixel centres, as Py
   const up = splitAtSize(split, 4);
   t.like(up, { count: 2, height: 4, width: 4, numClasses: 3 });
   t.is(up.labels, split.labels);
-  // torch.nn.functional.interpolate([[0, 100], [200, 255]], size=4, mode='bilinear'), rounded:
+  // PIL's Image.resize((4, 4), BILINEAR) of [[0, 100], [200, 255]]; torch's bilinear interpolate,
+  // rounded, gives the same bytes:
   t.deepEqual(
     [...up.images.subarray(0, 16)],
     [0, 25, 75, 100, 50, 72, 117, 139, 150, 167, 200, 216, 200, 214, 241, 255],

@@ -49,6 +49,20 @@ function cubic(x: number): number {
   return 0;
 }
 
+/** The triangle weight (PIL's bilinear), support 1. */
+function triangle(x: number): number {
+  const t = Math.abs(x);
+  return t < 1 ? 1 - t : 0;
+}
+
+/** PIL's resampling filters this module implements: BICUBIC (the views) and BILINEAR (torchvision's `Resize`). */
+export type ResampleFilter = 'bicubic' | 'bilinear';
+
+const FILTERS: Record<ResampleFilter, { weight: (x: number) => number; support: number }> = {
+  bicubic: { weight: cubic, support: 2 },
+  bilinear: { weight: triangle, support: 1 },
+};
+
 /** Per output pixel: the first input index, the tap count and the normalised weights (PIL's precompute_coeffs). */
 interface Coeffs {
   start: Int32Array;
@@ -60,12 +74,19 @@ interface Coeffs {
 
 /**
  * PIL's resampling coefficients for `outSize` pixels over the input range [in0, in0 + inLen) of an
- * axis of `inSize` pixels: bicubic, widened by the scale when downsampling (antialiasing).
+ * axis of `inSize` pixels: `filter`, widened by the scale when downsampling (antialiasing).
  */
-function coefficients(in0: number, inLen: number, inSize: number, outSize: number): Coeffs {
+function coefficients(
+  in0: number,
+  inLen: number,
+  inSize: number,
+  outSize: number,
+  filter: ResampleFilter,
+): Coeffs {
+  const { weight, support: filterSupport } = FILTERS[filter];
   const scale = inLen / outSize;
   const filterScale = Math.max(scale, 1);
-  const support = 2 * filterScale;
+  const support = filterSupport * filterScale;
   const stride = Math.ceil(support) * 2 + 1;
   const start = new Int32Array(outSize);
   const taps = new Int32Array(outSize);
@@ -77,7 +98,7 @@ function coefficients(in0: number, inLen: number, inSize: number, outSize: numbe
     let sum = 0;
     const n = hi - lo;
     for (let k = 0; k < n; k++) {
-      const w = cubic((k + lo - center + 0.5) / filterScale);
+      const w = weight((k + lo - center + 0.5) / filterScale);
       weights[o * stride + k] = w;
       sum += w;
     }
@@ -96,9 +117,9 @@ let rowBuffer = new Float32Array(0);
  * Resamples the crop `box` of a byte image with `channels` interleaved channels (`src`, row-major
  * `srcH`×`srcW`×`channels` from `srcOffset`) to `outH`×`outW`×`channels` floats in [0, 1] exactly as
  * torchvision's `resized_crop` on a PIL image does (`crop(box).resize(size, BICUBIC)`): PIL's
- * two-pass bicubic with its antialiasing support when downsampling and each pass rounded to 8 bits
- * (half up); mirrored horizontally when `flip`. Writes into `out` at `outOffset`; allocates only
- * the coefficient tables.
+ * two-pass resampling (`filter`, default bicubic) with its antialiasing support when downsampling
+ * and each pass rounded to 8 bits (half up); mirrored horizontally when `flip`. Writes into `out` at
+ * `outOffset`; allocates only the coefficient tables.
  */
 export function resizeCrop(
   src: Uint8Array,
@@ -112,10 +133,11 @@ export function resizeCrop(
   outH: number,
   outW: number,
   flip: boolean,
+  filter: ResampleFilter = 'bicubic',
 ): void {
   // Coordinates inside the crop: PIL resizes the cropped image, so borders clamp to the crop.
-  const cx = coefficients(0, box.width, box.width, outW);
-  const cy = coefficients(0, box.height, box.height, outH);
+  const cx = coefficients(0, box.width, box.width, outW, filter);
+  const cy = coefficients(0, box.height, box.height, outH, filter);
   const rows = box.height;
   const native = nativeAugment();
   if (native) {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ImageSplit } from '../../data/index.js';
+import { resizeCrop } from '../augment/index.js';
 import type { TwistModel } from '../models/index.js';
 
 /** Per-channel normalisation of a dataset (pixels in [0, 1] first). */
@@ -24,7 +25,8 @@ export function normalizedBatch(
 }
 
 /**
- * The split with every image resized to `size`² (bilinear, half-pixel centres, bytes rounded): a
+ * The split with every image resized to `size`² as torchvision's `Resize` does on a PIL image
+ * (PIL's two-pass BILINEAR, antialiased when shrinking; {@link resizeCrop} over the whole image): a
  * model trained on views of another side than the data's own (a ViT at 32 px on 28-px
  * Fashion-MNIST) is evaluated at the side it was trained at. The split itself when `size` is
  * undefined (a checkpoint that records none) or already its side.
@@ -33,35 +35,14 @@ export function splitAtSize(split: ImageSplit, size: number | undefined): ImageS
   if (size === undefined) return split;
   const { height: h, width: w, count } = split;
   if (h === size && w === size) return split;
-  const images = new Uint8Array(count * size * size);
-  const axis = (n: number, from: number): { i0: Int32Array; i1: Int32Array; f: Float32Array } => {
-    const i0 = new Int32Array(n);
-    const i1 = new Int32Array(n);
-    const f = new Float32Array(n);
-    for (let o = 0; o < n; o++) {
-      const x = Math.min(Math.max(((o + 0.5) * from) / n - 0.5, 0), from - 1);
-      i0[o] = Math.floor(x);
-      i1[o] = Math.min(i0[o]! + 1, from - 1);
-      f[o] = x - i0[o]!;
-    }
-    return { i0, i1, f };
-  };
-  const ys = axis(size, h);
-  const xs = axis(size, w);
+  const pixels = size * size;
+  const images = new Uint8Array(count * pixels);
+  const out = new Float32Array(pixels);
+  const whole = { top: 0, left: 0, height: h, width: w };
   for (let n = 0; n < count; n++) {
-    const src = n * h * w;
-    const dst = n * size * size;
-    for (let y = 0; y < size; y++) {
-      const r0 = src + ys.i0[y]! * w;
-      const r1 = src + ys.i1[y]! * w;
-      const fy = ys.f[y]!;
-      for (let x = 0; x < size; x++) {
-        const [a, b, fx] = [xs.i0[x]!, xs.i1[x]!, xs.f[x]!];
-        const top = split.images[r0 + a]! * (1 - fx) + split.images[r0 + b]! * fx;
-        const bottom = split.images[r1 + a]! * (1 - fx) + split.images[r1 + b]! * fx;
-        images[dst + y * size + x] = Math.round(top * (1 - fy) + bottom * fy);
-      }
-    }
+    resizeCrop(split.images, n * h * w, h, w, 1, whole, out, 0, size, size, false, 'bilinear');
+    // resizeCrop's values are bytes / 255: back to the bytes.
+    for (let i = 0; i < pixels; i++) images[n * pixels + i] = Math.round(out[i]! * 255);
   }
   return { ...split, images, height: size, width: size };
 }

@@ -69,15 +69,23 @@ export const EvaluatorActor = defineActor({
       ['metric'],
     );
     const evals = ctx.metrics.counter('twist_evaluator_evaluations_total', 'Checkpoints evaluated.');
+    // The held-out splits at the side the model was trained at (a ViT at 32 px on 28-px images),
+    // resized once per side: every checkpoint of a run has the same.
+    let resized: { size: number | undefined; train: ImageSplit; test: ImageSplit } | undefined;
+    const splitsAt = (size: number | undefined): { train: ImageSplit; test: ImageSplit } => {
+      if (!resized || resized.size !== size)
+        resized = { size, train: splitAtSize(train, size), test: splitAtSize(test, size) };
+      return resized;
+    };
     return {
       evaluate: async (req: unknown): Promise<EvalFigures> => {
         const { checkpoint } = req as { checkpoint: string };
         const t0 = performance.now();
         const { model, config, checkpoint: ck } = await loadModelFromCheckpoint(checkpoint);
         try {
-          // At the side the model was trained at (a ViT at 32 px on 28-px images).
-          const tr = embedSplit(model, splitAtSize(train, config.imageSize), norm);
-          const te = embedSplit(model, splitAtSize(test, config.imageSize), norm, { logits: true });
+          const at = splitsAt(config.imageSize);
+          const tr = embedSplit(model, at.train, norm);
+          const te = embedSplit(model, at.test, norm, { logits: true });
           const knn = knnAccuracy(tr.features, train.labels, te.features, test.labels, train.numClasses, {
             k: Math.min(200, train.count),
             temperature: 0.1,
