@@ -2,8 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { RankProcess, formGroup } from './rank-process.js';
 import { anchorsDir } from './anchor.js';
-
-const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
+import { median } from './stats.js';
 
 /**
  * `npm run bench -- allreduce [--reps N] [--sizes MiB,MiB,...] [--data-plane native|tcp|grpc] [--chunk-kib K] [--no-anchor]`:

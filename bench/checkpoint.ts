@@ -19,8 +19,7 @@ import {
   modelFor,
   selectBackend,
 } from '../twist/index.js';
-
-const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
+import { median } from './stats.js';
 
 /** Sequential write rate of the disk under `dir`: `dd` of `mb` MiB with `conv=fsync`, in GB/s. */
 function ddWriteRate(dir: string, mb: number): number {

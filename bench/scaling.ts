@@ -5,13 +5,9 @@ import { promisify } from 'node:util';
 import { runDistributed, type RunStep } from '../client/index.js';
 import { FASHION_MNIST_DIR } from '../data/index.js';
 import { startBenchCluster } from './run-cluster.js';
+import { mean, median } from './stats.js';
 
 const execFileAsync = promisify(execFile);
-const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return (s[Math.floor((s.length - 1) / 2)]! + s[Math.floor(s.length / 2)]!) / 2;
-};
 
 /**
  * `npm run bench -- scaling [--width 16] [--batch 256] [--steps 12] [--warmup 2] [--rounds 3] [--sync-bn 1|0] [--backend NAME] [--no-anchor]`:

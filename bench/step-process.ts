@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { buildTrainer, LocalTrainConfigSchema, parseBackendName, selectBackend } from '../twist/index.js';
+import { mean } from './stats.js';
 
 const [batch, steps, warmup, width] = process.argv.slice(2, 6).map(Number) as [
   number,
@@ -36,6 +37,4 @@ for (let s = 0; s < steps; s++) {
 }
 model.dispose();
 const measured = ms.slice(warmup);
-process.stdout.write(
-  `${JSON.stringify({ ms_per_step: measured.reduce((a, b) => a + b, 0) / measured.length })}\n`,
-);
+process.stdout.write(`${JSON.stringify({ ms_per_step: mean(measured) })}\n`);

@@ -15,8 +15,7 @@ import {
 } from '../twist/index.js';
 import { fileURLToPath } from 'node:url';
 import { runPythonJsonLines, runTorchAnchor } from './anchor.js';
-
-const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
+import { median } from './stats.js';
 
 /**
  * `npm run bench -- train-step [--steps N] [--batch B] [--width W] [--no-anchor] [--epoch-anchor]`: one TWIST training

@@ -8,8 +8,7 @@ import {
   vitForwardFlops,
   type VitConfig,
 } from '../twist/index.js';
-
-const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
+import { median } from './stats.js';
 
 /**
  * `npm run bench -- vit-step [--arch vit-s|vit-b] [--size 64] [--batch 32] [--steps 5]`: one TWIST
