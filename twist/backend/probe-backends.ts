@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BACKEND_NAMES, type BackendName } from './select-backend.js';
+import { blasName } from './torch/blas-name.js';
 import { loadTorchAddon } from './torch/torch-addon.js';
 import { torchKernelNames } from './torch/torch-kernels.js';
 
@@ -30,7 +31,7 @@ export async function probeBackends(): Promise<BackendProbe[]> {
         out.push({
           name,
           available: true,
-          detail: `libtorch ${addon.torchVersion} (${cuda}; oneDNN ${info.mkldnn ? 'yes' : 'no'}; ATen's default threads ${info.threads}); ${torchKernelNames().length} kernels`,
+          detail: `libtorch ${addon.torchVersion} (${cuda}; oneDNN ${info.mkldnn ? 'yes' : 'no'}; ATen's default threads ${info.threads}${info.blas ? `; ${blasName(info.blas)}` : ''}); ${torchKernelNames().length} kernels`,
         });
       } catch (err) {
         out.push({ name, available: false, detail: (err as Error).message });

@@ -8,6 +8,7 @@ import * as tfwasm from '@tensorflow/tfjs-backend-wasm';
 import { BackendUnavailableError, InvalidArgumentError } from '../../core/index.js';
 import { registerWasmTrainingKernels } from './wasm-kernels/register.js';
 import { withNodeWasmThreads } from './wasm-threads.js';
+import { blasName } from './torch/blas-name.js';
 import { loadTorchAddon } from './torch/torch-addon.js';
 import { TorchBackend } from './torch/torch-backend.js';
 import { registerTorchKernels } from './torch/torch-kernels.js';
@@ -89,8 +90,14 @@ async function loadTorch(threads: number): Promise<{ detail: string; threads: nu
     throw new BackendUnavailableError('the torch backend failed to initialise');
   const where = info.device.startsWith('cuda')
     ? `CUDA (${info.device})`
-    : `CPU, ${info.threads} ATen threads${info.blasThreads > 0 ? `, ${info.blasThreads} BLAS` : ''}`;
+    : `CPU, ${info.threads} ATen threads${blasPart(info.blas, info.blasThreads)}`;
   return { detail: `libtorch ${addon.torchVersion}, ${where}`, threads: info.threads };
+}
+
+/** The BLAS part of a CPU torch backend's detail: ', 1 OpenBLAS threads', or the advice for a slow one. */
+function blasPart(blas: string, threads: number): string {
+  if (blas === '') return '';
+  return threads > 0 ? `, ${threads} ${blasName(blas)} threads` : `, ${blasName(blas)}`;
 }
 
 async function loadWasm(threads: number): Promise<string> {

@@ -16,6 +16,11 @@ export interface TorchAddon {
     threads: number;
     /** Threads of the OpenBLAS pool the matrix products run on (sized with `threads`; 0: no OpenBLAS). */
     blasThreads: number;
+    /**
+     * The BLAS behind the matrix products: `openblas`, `blis`, `atlas`, `reference` (netlib's: slow),
+     * another library's path, or '' when none is loaded on its own (MKL linked into libtorch).
+     */
+    blas: string;
   };
   /** Copies host values into a new tensor; dtype code 0 float32, 1 int32, 2 bool. */
   write(values: Float32Array | Int32Array | Uint8Array, shape: number[], dtype: number): number;
