@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { runDistributed, type RunStep } from '../client/index.js';
+import { InvalidArgumentError } from '../core/index.js';
 import { FASHION_MNIST_DIR } from '../data/index.js';
 import { startBenchCluster } from './run-cluster.js';
 import { mean, median } from './stats.js';
@@ -10,10 +11,13 @@ import { mean, median } from './stats.js';
 const execFileAsync = promisify(execFile);
 
 /**
- * `npm run bench -- scaling [--width 16] [--batch 256] [--steps 12] [--warmup 2] [--rounds 3] [--sync-bn 1|0] [--backend NAME] [--no-anchor]`:
+ * `npm run bench -- scaling [--width 16] [--batch 256] [--steps 15] [--warmup 5] [--rounds 3] [--sync-bn 1|0] [--backend NAME] [--no-anchor]`:
  * images/s of one trainer (one core) against two trainers (one core each) on the same global
- * batch, on a local cluster of two workers; the step time split into compute, blocked in the
- * cross-trainer sums, exposed all-reduce and loader wait; scaling efficiency = ips(2) / (2 · ips(1)).
+ * batch, on a local cluster of two workers, on the driver's wall clock (the trainers' work between
+ * steps included); the step time split into compute, blocked in the cross-trainer sums, exposed
+ * all-reduce, loader wait and the rest (between steps, the train calls' round trips); scaling
+ * efficiency = ips(2) / (2 · ips(1)). The driver trains in stretches of 5 steps and times each
+ * whole, so `--warmup` is a multiple of 5.
  * A shared 2-vCPU machine's speed drifts by tens of percent within minutes, so the two are
  * measured in `--rounds` back-to-back pairs (the order alternating) and each round gives its own
  * efficiency; the figure is their median. Each round also measures the machine's ceiling: the
@@ -25,8 +29,12 @@ const execFileAsync = promisify(execFile);
 export async function scalingBench(args: Map<string, string>, emit: (o: object) => void): Promise<void> {
   const width = Number(args.get('width') ?? 16);
   const batch = Number(args.get('batch') ?? 256);
-  const steps = Number(args.get('steps') ?? 12);
-  const warmup = Number(args.get('warmup') ?? 2);
+  const steps = Number(args.get('steps') ?? 15);
+  const warmup = Number(args.get('warmup') ?? 5);
+  if (!(warmup >= 0 && warmup % 5 === 0 && steps > warmup))
+    throw new InvalidArgumentError(
+      `scaling: --warmup must be a multiple of 5 (the driver's stretch) below --steps, got ${warmup} of ${steps}`,
+    );
   const rounds = Number(args.get('rounds') ?? 3);
   const syncBatchNorm = (args.get('sync-bn') ?? '1') !== '0';
   const backend = args.get('backend') ?? 'auto';
@@ -51,7 +59,8 @@ export async function scalingBench(args: Map<string, string>, emit: (o: object) 
           onStep: (s) => recs.push(s),
         });
         const m = recs.slice(warmup);
-        const stepS = mean(m.map((r) => r.computeS + r.allreduceS + r.dataWaitS));
+        const stepS = mean(m.map((r) => r.wallS));
+        const inStepS = mean(m.map((r) => r.computeS + r.allreduceS + r.dataWaitS));
         ips[trainers] = batch / stepS;
         emit({
           bench: 'scaling',
@@ -69,6 +78,7 @@ export async function scalingBench(args: Map<string, string>, emit: (o: object) 
           ms_sync_blocked: Number((1000 * mean(m.map((r) => r.syncS))).toFixed(1)),
           ms_allreduce_exposed: Number((1000 * mean(m.map((r) => r.allreduceS))).toFixed(0)),
           ms_loader_wait: Number((1000 * mean(m.map((r) => r.dataWaitS))).toFixed(0)),
+          ms_between_steps: Number((1000 * (stepS - inStepS)).toFixed(0)),
         });
       }
       efficiencies.push(ips[2]! / (2 * ips[1]!));

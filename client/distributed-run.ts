@@ -118,6 +118,12 @@ export interface LoaderInfo {
 export interface RunStep extends Omit<StepRecord, 'samples'> {
   totalSteps: number;
   imagesPerS: number;
+  /**
+   * The step's share of its stretch's wall time on the driver's clock (the `train` call's seconds
+   * over its steps): what `computeS + allreduceS + dataWaitS` leaves out, the trainers' work between
+   * steps and the call's round trip, included.
+   */
+  wallS: number;
 }
 
 export type RunEvent =
@@ -362,7 +368,7 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
         trainedImages += (until - step) * o.config.batchSize;
         records[0]!.forEach(({ samples: _, ...r }, i) => {
           const imagesPerS = o.config.batchSize / Math.max(1e-9, r.computeS + r.allreduceS + r.dataWaitS);
-          o.onStep?.({ ...r, totalSteps, imagesPerS });
+          o.onStep?.({ ...r, totalSteps, imagesPerS, wallS: secs / records[0]!.length });
           if (o.onSamples) {
             const all = new Int32Array(o.config.batchSize);
             let at = 0;
