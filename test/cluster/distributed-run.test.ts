@@ -70,6 +70,8 @@ test.serial(
     const runDir = path.join(cluster.dir, 'run-ok');
     const steps: number[] = [];
     const evaluated: number[] = [];
+    const inStepS: number[] = [];
+    const wallS: number[] = [];
     const r = await runDistributed(client, {
       ...base(runDir),
       evaluate: true,
@@ -83,9 +85,18 @@ test.serial(
       onStep: (s) => {
         steps.push(s.step);
         twoTrainerLosses.push(s.loss);
+        inStepS.push(s.computeS + s.allreduceS + s.dataWaitS);
+        wallS.push(s.wallS);
       },
     });
     t.is(r.steps, 12);
+    // Each step's share of its stretch's wall time holds everything the trainer timed inside it.
+    const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+    t.true(
+      wallS.every((w) => w > 0),
+      `wall seconds ${wallS.join(', ')}`,
+    );
+    t.true(sum(inStepS) <= sum(wallS) + 1e-3, `in-step ${sum(inStepS)} s, wall ${sum(wallS)} s`);
     t.deepEqual(
       steps,
       Array.from({ length: 12 }, (_, i) => i + 1),

@@ -193,7 +193,13 @@ export const TrainerActor = defineActor({
     const state = (): StateTensor[] =>
       captureTrainState(parts, { step: done, ...position(done) }, cfg.batchSize).tensors;
     ctx.log.info(
-      { rank: a.rank, world: a.worldSize, backend: backend.name, params: step.flat.size },
+      {
+        rank: a.rank,
+        world: a.worldSize,
+        backend: backend.name,
+        backend_detail: backend.detail,
+        params: step.flat.size,
+      },
       'trainer ready',
     );
     return {

@@ -71,7 +71,7 @@ int blas_threads() {
 }
 
 // Which BLAS serves the process's sgemm_: "openblas", "blis", "atlas", "reference" (netlib's,
-// Debian's libblas3: the alternative a plain `apt-get install libtorch-dev` gets, ~1.15x slower
+// Debian's libblas3: the alternative a plain `apt-get install libtorch-dev` gets, 1.13x slower
 // steps here), or "" when no BLAS library is loaded on its own (e.g. a libtorch with MKL linked
 // in). Debian picks the implementation through the libblas.so.3 alternative, so the library that
 // defines sgemm_ is resolved to its real path.
