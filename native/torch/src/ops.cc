@@ -116,6 +116,21 @@ Tensors conv2d_backprop_filter(const Tensors& in, const Args& a) {
                                                   : std::vector<int64_t>{f[3], f[2], f[0], f[1]};
   const at::Tensor shape_only = at::empty(wshape, x.options());
   const int64_t groups = c.depthwise ? f[2] : 1;
+  if (!c.depthwise && f[0] == 1 && f[1] == 1 && (c.sh > 1 || c.sw > 1)) {
+    // oneDNN 2.6's weight gradient of a strided 1x1 convolution on a channels-last input (its
+    // reduce-to-unit-stride path, on AVX2 CPUs) writes past its buffer when the stride leaves rows
+    // or columns of the input unread, as every ResNet downsample on an even size does: a corrupted
+    // heap, and gradients off by 26 % and more (PyTorch 1.13 itself crashes on it). A 1x1
+    // convolution with stride s reads exactly x[:, :, ::s, ::s]: the same gradient at unit stride.
+    const std::vector<int64_t> p = c.padding();
+    const at::Tensor xp = p[0] || p[1] ? at::constant_pad_nd(x, {p[1], p[1], p[0], p[0]}) : x;
+    const at::Tensor xs = xp.slice(2, 0, (dy.size(2) - 1) * c.sh + 1, c.sh)
+                              .slice(3, 0, (dy.size(3) - 1) * c.sw + 1, c.sw)
+                              .contiguous(at::MemoryFormat::ChannelsLast);
+    auto r = at::convolution_backward(dy, xs, shape_only, c10::nullopt, {1, 1}, {0, 0}, {1, 1}, false,
+                                      {0, 0}, 1, {false, true, false});
+    return {hwio(std::get<1>(r), false, f[2], f[3])};
+  }
   auto r = at::convolution_backward(dy, x, shape_only, c10::nullopt, {c.sh, c.sw}, c.padding(),
                                     {c.dh, c.dw}, false, {0, 0}, groups, {false, true, false});
   return {hwio(std::get<1>(r), c.depthwise, f[2], f[3])};
