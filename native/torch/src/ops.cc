@@ -118,10 +118,11 @@ Tensors conv2d_backprop_filter(const Tensors& in, const Args& a) {
   const int64_t groups = c.depthwise ? f[2] : 1;
   if (!c.depthwise && f[0] == 1 && f[1] == 1 && (c.sh > 1 || c.sw > 1)) {
     // oneDNN 2.6's weight gradient of a strided 1x1 convolution on a channels-last input (its
-    // reduce-to-unit-stride path, on AVX2 CPUs) writes past its buffer when the stride leaves rows
-    // or columns of the input unread, as every ResNet downsample on an even size does: a corrupted
-    // heap, and gradients off by 26 % and more (PyTorch 1.13 itself crashes on it). A 1x1
-    // convolution with stride s reads exactly x[:, :, ::s, ::s]: the same gradient at unit stride.
+    // reduce-to-unit-stride path, on AVX2 CPUs) writes past its buffer when the input's channels
+    // are not a multiple of 8 and the stride leaves rows or columns unread, as a width-4 ResNet's
+    // downsample on an even size does: a corrupted heap, and gradients off by 26 % and more
+    // (PyTorch 1.13 itself crashes on it). A 1x1 convolution with stride s reads exactly
+    // x[:, :, ::s, ::s]: the same gradient at unit stride.
     const std::vector<int64_t> p = c.padding();
     const at::Tensor xp = p[0] || p[1] ? at::constant_pad_nd(x, {p[1], p[1], p[0], p[0]}) : x;
     const at::Tensor xs = xp.slice(2, 0, (dy.size(2) - 1) * c.sh + 1, c.sh)
