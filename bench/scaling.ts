@@ -2,7 +2,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { runDistributed, type RunStep } from '../client/index.js';
+import { runDistributed, STRETCH_STEPS, type RunStep } from '../client/index.js';
 import { InvalidArgumentError } from '../core/index.js';
 import { FASHION_MNIST_DIR } from '../data/index.js';
 import { startBenchCluster } from './run-cluster.js';
@@ -16,8 +16,8 @@ const execFileAsync = promisify(execFile);
  * batch, on a local cluster of two workers, on the driver's wall clock (the trainers' work between
  * steps included); the step time split into compute, blocked in the cross-trainer sums, exposed
  * all-reduce, loader wait and the rest (between steps, the train calls' round trips); scaling
- * efficiency = ips(2) / (2 · ips(1)). The driver trains in stretches of 5 steps and times each
- * whole, so `--warmup` is a multiple of 5.
+ * efficiency = ips(2) / (2 · ips(1)). The driver trains in stretches of {@link STRETCH_STEPS} (5)
+ * steps and times each whole, so `--warmup` is a multiple of it.
  * A shared 2-vCPU machine's speed drifts by tens of percent within minutes, so the two are
  * measured in `--rounds` back-to-back pairs (the order alternating) and each round gives its own
  * efficiency; the figure is their median. Each round also measures the machine's ceiling: the
@@ -30,10 +30,10 @@ export async function scalingBench(args: Map<string, string>, emit: (o: object) 
   const width = Number(args.get('width') ?? 16);
   const batch = Number(args.get('batch') ?? 256);
   const steps = Number(args.get('steps') ?? 15);
-  const warmup = Number(args.get('warmup') ?? 5);
-  if (!(warmup >= 0 && warmup % 5 === 0 && steps > warmup))
+  const warmup = Number(args.get('warmup') ?? STRETCH_STEPS);
+  if (!(warmup >= 0 && warmup % STRETCH_STEPS === 0 && steps > warmup))
     throw new InvalidArgumentError(
-      `scaling: --warmup must be a multiple of 5 (the driver's stretch) below --steps, got ${warmup} of ${steps}`,
+      `scaling: --warmup must be a multiple of ${STRETCH_STEPS} (the driver's stretch) below --steps, got ${warmup} of ${steps}`,
     );
   const rounds = Number(args.get('rounds') ?? 3);
   const syncBatchNorm = (args.get('sync-bn') ?? '1') !== '0';

@@ -114,6 +114,13 @@ export interface LoaderInfo {
   description: string;
 }
 
+/**
+ * Steps the driver asks the trainers for in one `train` call (fewer up to a checkpoint or the end):
+ * progress and step records reach the driver once per stretch, and {@link RunStep.wallS} is timed
+ * over it.
+ */
+export const STRETCH_STEPS = 5;
+
 /** One step as rank 0 saw it, with the run's length and the step's global images per second. */
 export interface RunStep extends Omit<StepRecord, 'samples'> {
   totalSteps: number;
@@ -356,9 +363,9 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
       });
       while (step < totalSteps) {
         if (o.signal?.aborted) break;
-        // Stretches of at most 5 steps (progress reaches the driver), checkpoints on the boundaries.
+        // Stretches of at most STRETCH_STEPS (progress reaches the driver), checkpoints on the boundaries.
         const nextCheckpoint = every > 0 ? (Math.floor(step / every) + 1) * every : totalSteps;
-        const until = Math.min(totalSteps, nextCheckpoint, step + 5);
+        const until = Math.min(totalSteps, nextCheckpoint, step + STRETCH_STEPS);
         const ts = performance.now();
         const records = await Promise.all(
           trainers.map((t) => t.call<StepRecord[]>('train', { until }, { timeoutMs: 24 * 3600_000 })),

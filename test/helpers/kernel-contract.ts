@@ -174,18 +174,19 @@ export function kernelContractSuite(backend: BackendName): void {
   // of 8 and the stride leaves input rows unread (a ResNet downsample at width 4 on an even size):
   // once it may come out right; repeated, it corrupts the heap and the gradients, or crashes.
   test(`${backend}: a strided 1x1 Conv2DBackpropFilter stays right when repeated (ResNet downsamples)`, async (t) => {
-    for (const [i, [size, stride, cin, cout]] of [
+    const cases: [size: number, stride: number, cin: number, cout: number][] = [
       [12, 2, 4, 8],
       [28, 2, 6, 16],
       [12, 3, 1, 4],
-    ].entries()) {
-      const x4: [number, number, number, number] = [4, size!, size!, cin!];
+    ];
+    for (const [i, [size, stride, cin, cout]] of cases.entries()) {
+      const x4: [number, number, number, number] = [4, size, size, cin];
       const xv = randomValues(
         x4.reduce((a, d) => a * d, 1),
         211 + i,
       );
-      const out = Math.ceil(size! / stride!);
-      const dy4: [number, number, number, number] = [4, out, out, cout!];
+      const out = Math.ceil(size / stride);
+      const dy4: [number, number, number, number] = [4, out, out, cout];
       const dyv = randomValues(
         dy4.reduce((a, d) => a * d, 1),
         223 + i,
