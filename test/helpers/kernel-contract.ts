@@ -6,6 +6,7 @@ import {
   addLayerNorm,
   gelu,
   layerNorm,
+  relu,
   batchNormTrain,
   selectBackend,
   shutdownBackend,
@@ -303,6 +304,23 @@ export function kernelContractSuite(backend: BackendName): void {
       const e = relErr(await valuesOn(backend, run), await valuesOn('cpu', run));
       t.true(e < TOL, `[${shape.join(',')}] affine ${affine}: relative error ${e}`);
     }
+  });
+
+  test(`${backend}: ReLU (its fused gradient where the backend has one) matches cpu: output and gradient, zero at x ≤ 0`, async (t) => {
+    const shape: [number, number, number, number] = [2, 5, 5, 8];
+    // Whole numbers of quarters: exact zeros and negatives among them.
+    const xv = Float32Array.from(randomValues(400, 81), (v) => Math.round(4 * v) / 4);
+    const dyv = randomValues(400, 83);
+    const run = (): tf.Tensor => {
+      const x = tf.tensor4d(xv, shape);
+      const dy = tf.tensor4d(dyv, shape);
+      const g = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(relu(tf.mul(xx, 1)), dy)))(x);
+      return tf.concat([relu(x), g].map((v) => tf.reshape(v, [-1])));
+    };
+    t.true(xv.some((v) => v === 0) && xv.some((v) => v < 0));
+    // Exact, up to the sign of zero (ATen's relu keeps −0, tfjs's cpu gives +0).
+    const plain = (v: Float32Array): number[] => Array.from(v, (e) => e + 0);
+    t.deepEqual(plain(await valuesOn(backend, run)), plain(await valuesOn('cpu', run)));
   });
 
   test(`${backend}: LayerNorm and GELU (fused where the backend has them) match cpu: outputs and gradients`, async (t) => {

@@ -6,6 +6,7 @@ import {
   batchNorm,
   gelu,
   linear,
+  relu,
   type ForwardContext,
   type LinearInit,
 } from '../nn/layers.js';
@@ -72,7 +73,7 @@ export class ProjectionHead {
   forward(x: tf.Tensor2D, ctx: ForwardContext): tf.Tensor2D {
     const { p, store: s } = this;
     const act = (t: tf.Tensor): tf.Tensor2D =>
-      (this.config.act === 'relu' ? tf.relu(t) : gelu(t)) as tf.Tensor2D;
+      (this.config.act === 'relu' ? relu(t) : gelu(t)) as tf.Tensor2D;
     const norm = (name: string, t: tf.Tensor2D): tf.Tensor2D =>
       this.config.norm === 'bn' ? (batchNorm(s, name, t, ctx) as tf.Tensor2D) : t;
     let h = act(norm(`${p}projection_head.1`, linear(s, `${p}projection_head.0`, x)));

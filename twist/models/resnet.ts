@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError, type Random } from '../../core/index.js';
-import { addBatchNorm, addConv, batchNorm, conv, type ForwardContext } from '../nn/layers.js';
+import { addBatchNorm, addConv, batchNorm, conv, relu, type ForwardContext } from '../nn/layers.js';
 import type { ParamStore } from '../nn/param-store.js';
 
 /** `imagenet`: 7×7/2 conv + 3×3/2 max-pool (torchvision). `cifar`: 3×3/1 conv, no pool (inputs ≤ 64 px). */
@@ -125,7 +125,7 @@ export class ResNet {
     const s = this.store;
     const p = this.prefix;
     const bnRelu = (name: string, t: tf.Tensor4D): tf.Tensor4D =>
-      tf.relu(batchNorm(s, name, t, ctx)) as tf.Tensor4D;
+      relu(batchNorm(s, name, t, ctx)) as tf.Tensor4D;
     let h =
       this.config.stem === 'imagenet'
         ? tf.maxPool(bnRelu(`${p}bn1`, conv(s, `${p}conv1`, x, 2, 3)), 3, 2, 1)
@@ -149,7 +149,7 @@ export class ResNet {
             ctx,
           ) as tf.Tensor4D)
         : h;
-      h = tf.relu(tf.add(out, shortcut)) as tf.Tensor4D;
+      h = relu(tf.add(out, shortcut)) as tf.Tensor4D;
     }
     // Global average pool as an average pool (tfjs-wasm's mean over inner axes transposes first).
     const [bsz, hh, ww, ch] = h.shape;

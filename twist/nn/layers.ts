@@ -111,6 +111,32 @@ export function linear(store: ParamStore, name: string, x: tf.Tensor2D): tf.Tens
   return tf.add(tf.matMul(x, store.get(`${name}.weight`) as tf.Tensor2D), store.get(`${name}.bias`));
 }
 
+/**
+ * ReLU, max(x, 0). Its gradient goes through {@link FUSED_RELU_GRAD} where the backend has it (one
+ * pass, and only the output kept for it); else tfjs's Relu gradient, dy·step(x).
+ */
+export function relu<T extends tf.Tensor>(x: T): T {
+  if (!backendHas(FUSED_RELU_GRAD)) return tf.relu(x);
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xx, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    const y = tf.relu(xx);
+    save([y]);
+    return {
+      value: y,
+      gradFunc: (dy, saved) =>
+        tf.engine().runKernel(FUSED_RELU_GRAD, { dy: dy as tf.Tensor, y: saved[0]! }) as tf.Tensor,
+    };
+  });
+  return f(x) as T;
+}
+
+/**
+ * ReLU's gradient from its output, a kernel a backend may provide (the torch backend does): inputs
+ * `dy`, `y`; output dy where y > 0, else 0. Without it the gradient is three element-wise kernels
+ * (step, cast, multiply) that keep the input alive.
+ */
+export const FUSED_RELU_GRAD = 'TwistReluGrad';
+
 /** GELU, exact (erf) form as PyTorch's default: x·Φ(x) = 0.5·x·(1 + erf(x/√2)). */
 export function gelu<T extends tf.Tensor>(x: T): T {
   if (backendHas(FUSED_GELU, FUSED_GELU_GRAD)) {

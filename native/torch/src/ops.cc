@@ -230,6 +230,12 @@ Tensors bn_train_grad(const Tensors& in, const Args& a) {
   return {channels_back(std::get<0>(r)), std::get<1>(r), std::get<2>(r)};
 }
 
+// ReLU's gradient from its output: inputs [dy, y]; dy where y > 0, else 0 (one pass).
+Tensors relu_grad(const Tensors& in, const Args&) {
+  need(in, 2, "relu_grad");
+  return {at::threshold_backward(in[0], in[1], 0)};
+}
+
 // GELU, the exact (erf) form of PyTorch's nn.GELU: inputs [x]; and its gradient: inputs [dy, x].
 Tensors gelu_op(const Tensors& in, const Args&) {
   need(in, 1, "gelu");
@@ -615,6 +621,7 @@ std::unordered_map<std::string, Fn> build_table() {
   t["avg_pool"] = avg_pool;
   t["avg_pool_grad"] = avg_pool_grad;
   t["batch_matmul"] = batch_matmul;
+  t["relu_grad"] = relu_grad;
   t["gelu"] = gelu_op;
   t["gelu_grad"] = gelu_grad;
   t["layer_norm"] = layer_norm;

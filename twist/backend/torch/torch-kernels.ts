@@ -5,7 +5,13 @@ import {
   FUSED_BATCH_NORM_TRAIN_GRAD,
   SYNC_BATCH_NORM_KERNELS as SYNC_BN,
 } from '../../nn/batch-norm.js';
-import { FUSED_GELU, FUSED_GELU_GRAD, FUSED_LAYER_NORM, FUSED_LAYER_NORM_GRAD } from '../../nn/layers.js';
+import {
+  FUSED_GELU,
+  FUSED_GELU_GRAD,
+  FUSED_LAYER_NORM,
+  FUSED_LAYER_NORM_GRAD,
+  FUSED_RELU_GRAD,
+} from '../../nn/layers.js';
 import type { TorchBackend, TorchInfo } from './torch-backend.js';
 
 type Inputs = tf.NamedTensorInfoMap;
@@ -392,6 +398,8 @@ function kernels(): Record<string, KernelBody> {
       return b.run1(`${op}_grad`, [input(i, 'dy', `${name}Grad`), x], poolArgsOf(a, x).args);
     };
   }
+  k[FUSED_RELU_GRAD] = (i, b) =>
+    b.run1('relu_grad', [input(i, 'dy', FUSED_RELU_GRAD), input(i, 'y', FUSED_RELU_GRAD)]);
   k[FUSED_GELU] = (i, b) => b.run1('gelu', [input(i, 'x', FUSED_GELU)]);
   k[FUSED_GELU_GRAD] = (i, b) =>
     b.run1('gelu_grad', [input(i, 'dy', FUSED_GELU_GRAD), input(i, 'x', FUSED_GELU_GRAD)]);
