@@ -112,7 +112,8 @@ test('ranks that call an operation with other lengths all fail at once, naming t
     replies.some((r) => /another order or with other lengths/.test(String(r['error']))),
     JSON.stringify(replies),
   );
-  for (const r of replies) t.notRegex(String(r['error']), /no data from|could not send/, 'not by the watchdog');
+  for (const r of replies)
+    t.notRegex(String(r['error']), /no data from|could not send/, 'not by the watchdog');
   const took = Date.now() - t0;
   t.log(`${took} ms:\n${replies.map((r) => r['error']).join('\n')}`);
   t.true(took < watchdogMs / 2, `long before the watchdog: took ${took} ms`);
