@@ -72,6 +72,28 @@ function padOf(
     : p;
 }
 
+/** `Conv2DBackpropFilter` on fixed host values, as a thunk for {@link valuesOn}. */
+function filterGrad(
+  xv: Float32Array,
+  x4: readonly number[],
+  dyv: Float32Array,
+  dy4: readonly number[],
+  filterShape: [number, number, number, number],
+  stride: number,
+  pad: Pad,
+): () => tf.Tensor {
+  return () =>
+    tf
+      .engine()
+      .runKernel('Conv2DBackpropFilter', { x: tf.tensor(xv, [...x4]), dy: tf.tensor(dyv, [...dy4]) }, {
+        strides: [stride, stride],
+        pad: padOf(pad),
+        dataFormat: 'NHWC',
+        dimRoundingMode: undefined,
+        filterShape,
+      } as unknown as tf.NamedAttrMap) as tf.Tensor;
+}
+
 const TOL = 1e-4;
 
 const BN_CASES = [
@@ -90,10 +112,7 @@ function batchNormCase(
   sync?: ReplicaSum,
 ): () => tf.Tensor {
   const c = shape[shape.length - 1]!;
-  const xv = randomValues(
-    shape.reduce((a, d) => a * d, 1),
-    seed,
-  );
+  const xv = randomValues(tf.util.sizeFromShape([...shape]), seed);
   const dyv = randomValues(xv.length, seed + 2);
   return () => {
     const x = tf.tensor(xv, [...shape]);
@@ -139,10 +158,7 @@ export function kernelContractSuite(backend: BackendName): void {
       const yShape = tf.tidy(
         () => tf.conv2d(tf.tensor4d(xv, c.x), tf.tensor4d(fv, filterShape), c.stride, padOf(c.pad)).shape,
       );
-      const dyv = randomValues(
-        yShape.reduce((a, d) => a * d, 1),
-        1001 + i,
-      );
+      const dyv = randomValues(tf.util.sizeFromShape(yShape), 1001 + i);
       const attrs = {
         strides: [c.stride, c.stride],
         pad: padOf(c.pad),
@@ -150,13 +166,7 @@ export function kernelContractSuite(backend: BackendName): void {
         dimRoundingMode: undefined,
       };
       const dy4 = yShape;
-      const dw = () =>
-        tf
-          .engine()
-          .runKernel('Conv2DBackpropFilter', { x: tf.tensor4d(xv, c.x), dy: tf.tensor4d(dyv, dy4) }, {
-            ...attrs,
-            filterShape,
-          } as unknown as tf.NamedAttrMap) as tf.Tensor;
+      const dw = filterGrad(xv, c.x, dyv, dy4, filterShape, c.stride, c.pad);
       const dx = () =>
         tf
           .engine()
@@ -182,24 +192,11 @@ export function kernelContractSuite(backend: BackendName): void {
     ];
     for (const [i, [size, stride, cin, cout]] of cases.entries()) {
       const x4: [number, number, number, number] = [4, size, size, cin];
-      const xv = randomValues(
-        x4.reduce((a, d) => a * d, 1),
-        211 + i,
-      );
+      const xv = randomValues(tf.util.sizeFromShape(x4), 211 + i);
       const out = Math.ceil(size / stride);
       const dy4: [number, number, number, number] = [4, out, out, cout];
-      const dyv = randomValues(
-        dy4.reduce((a, d) => a * d, 1),
-        223 + i,
-      );
-      const dw = () =>
-        tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.tensor4d(xv, x4), dy: tf.tensor4d(dyv, dy4) }, {
-          strides: [stride, stride],
-          pad: 'valid',
-          dataFormat: 'NHWC',
-          dimRoundingMode: undefined,
-          filterShape: [1, 1, cin, cout],
-        } as unknown as tf.NamedAttrMap) as tf.Tensor;
+      const dyv = randomValues(tf.util.sizeFromShape(dy4), 223 + i);
+      const dw = filterGrad(xv, x4, dyv, dy4, [1, 1, cin, cout], stride, 'valid');
       const want = await valuesOn('cpu', dw);
       for (let rep = 0; rep < 30; rep++) {
         const err = relErr(await valuesOn(backend, dw), want);
@@ -221,14 +218,8 @@ export function kernelContractSuite(backend: BackendName): void {
     test(`${backend}: depthwise conv backprops match cpu, ${c.k}x${c.k} s${c.stride} ${c.pad} mult ${c.mult} x[${c.x.join(',')}]`, async (t) => {
       const x4 = c.x as [number, number, number, number];
       const fShape: [number, number, number, number] = [c.k, c.k, x4[3], c.mult];
-      const xv = randomValues(
-        x4.reduce((a, d) => a * d, 1),
-        21 + i,
-      );
-      const fv = randomValues(
-        fShape.reduce((a, d) => a * d, 1),
-        201 + i,
-      );
+      const xv = randomValues(tf.util.sizeFromShape(x4), 21 + i);
+      const fv = randomValues(tf.util.sizeFromShape(fShape), 201 + i);
       const loss = (...args: tf.Tensor[]) => {
         const y = tf.depthwiseConv2d(
           args[0] as tf.Tensor4D,
@@ -314,7 +305,7 @@ export function kernelContractSuite(backend: BackendName): void {
     const run = (): tf.Tensor => {
       const x = tf.tensor4d(xv, shape);
       const dy = tf.tensor4d(dyv, shape);
-      const g = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(relu(tf.mul(xx, 1)), dy)))(x);
+      const g = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(relu(xx), dy)))(x);
       return tf.concat([relu(x), g].map((v) => tf.reshape(v, [-1])));
     };
     t.true(xv.some((v) => v === 0) && xv.some((v) => v < 0));
@@ -394,7 +385,7 @@ export function kernelContractSuite(backend: BackendName): void {
         });
         try {
           const shape: [number, number, number, number] = [4, spec.size, spec.size, spec.backbone.inChannels];
-          const n = shape.reduce((a, d) => a * d, 1);
+          const n = tf.util.sizeFromShape(shape);
           const x1 = tf.tensor4d(randomValues(n, 61), shape);
           const x2 = tf.tensor4d(randomValues(n, 67), shape);
           const { value, grads } = tf.variableGrads(

@@ -8,10 +8,7 @@ type Case = [name: string, fn: () => tf.Tensor | tf.Tensor[]];
 
 const r = (shape: number[], seed: number, scale = 1): tf.Tensor =>
   tf.tensor(
-    randomValues(
-      shape.reduce((a, d) => a * d, 1),
-      seed,
-    ).map((v) => v * scale),
+    randomValues(tf.util.sizeFromShape(shape), seed).map((v) => v * scale),
     shape,
   );
 const pos = (shape: number[], seed: number): tf.Tensor => tf.add(tf.abs(r(shape, seed)), 0.1);
