@@ -110,6 +110,8 @@ export class CollectiveThread {
   private posted = 0;
   private sumSeq = 0;
   private plane: DataPlane | undefined;
+  /** Gives back the link of a started sum not yet waited for (see {@link startSum}). */
+  private unfinished: (() => void) | undefined;
 
   private constructor(
     private readonly worker: Worker,
@@ -229,10 +231,7 @@ export class CollectiveThread {
    * or the sum takes longer than the timeout.
    */
   sum(values: Float32Array): Float32Array {
-    const parts = this.gather(values);
-    const out = parts[0]!.slice();
-    for (const p of parts.slice(1)) for (let i = 0; i < out.length; i++) out[i] = out[i]! + p[i]!;
-    return out;
+    return addInRankOrder(this.gather(values));
   }
 
   /**
@@ -242,6 +241,7 @@ export class CollectiveThread {
    */
   gather(values: Float32Array): Float32Array[] {
     this.ready();
+    this.noStartedSum();
     if (this.world === 1) return [values.slice()];
     if (this.link !== undefined) return this.gatherNative(values, this.link);
     const bytes = values.byteLength * this.world;
@@ -274,45 +274,112 @@ export class CollectiveThread {
   }
 
   /**
+   * {@link sum} in two halves, to compute between them (twist's `ReplicaSum.startSum`): on the
+   * native link this rank's part is sent at once and `wait` receives the others'; `ready` says,
+   * without blocking, whether the left neighbour's part is here. Elsewhere (the TypeScript data
+   * plane) the sum is done here and the pending sum is ready at once. `wait` must be called, once,
+   * before the next sum or gather (asynchronous operations queue behind it).
+   * @throws like {@link sum}, from here or from `wait`; InvalidArgumentError while an earlier
+   * started sum is not waited for.
+   */
+  startSum(values: Float32Array): { ready(): boolean; wait(): Float32Array } {
+    this.ready();
+    this.noStartedSum();
+    if (this.world === 1 || this.link === undefined) {
+      const out = this.sum(values);
+      return { ready: () => true, wait: () => out };
+    }
+    const pending = this.startGatherNative(values, this.link);
+    return { ready: () => pending.ready(), wait: () => addInRankOrder(pending.wait()) };
+  }
+
+  /**
    * {@link gather} on this thread, on the group's native link: waits until the thread has queued
    * every bulk request made before (so every rank's ring sees the same order), then runs the
    * all-gather here, blocking; no thread handoff.
    */
   private gatherNative(values: Float32Array, link: number): Float32Array[] {
+    return this.startGatherNative(values, link).wait();
+  }
+
+  /**
+   * The all-gather of {@link gatherNative} in two halves: the link taken and this rank's part sent
+   * (the native ring's `startShared`), then `wait` (`finishShared`).
+   */
+  private startGatherNative(
+    values: Float32Array,
+    link: number,
+  ): { ready(): boolean; wait(): Float32Array[] } {
     const n = this.world;
     const k = values.length;
-    const t0 = performance.now();
-    try {
-      for (;;) {
-        const queued = Atomics.load(this.control, Control.QUEUED);
-        // Counts wrap at 2^31: compare their difference.
-        if (((queued - this.posted) | 0) >= 0) break;
-        const left = this.timeoutMs - (performance.now() - t0);
-        if (left <= 0 || Atomics.wait(this.control, Control.QUEUED, queued, left) === 'timed-out')
-          throw new CollectiveError(
-            `collective thread: the ring's earlier operations were not queued within ${this.timeoutMs} ms`,
-          );
-      }
-      const out = new Float32Array(n * k);
-      out.set(values, this.rank * k);
-      const plan = allGatherPlan(this.rank, n, k, SUM_CHUNK_ELEMS);
-      try {
-        // Its own id space: the thread's operations count from 0, these from 2^31.
-        NativeRing.runShared(link, out, 0x80000000 | (this.sumSeq++ & 0x7fffffff), plan, n);
-      } catch (err) {
-        throw err instanceof CollectiveError
+    let t0 = performance.now();
+    const settle = (): void => {
+      this.blockedMs += performance.now() - t0;
+    };
+    const fail = (err: unknown): never => {
+      const e =
+        err instanceof CollectiveError
           ? err
           : (err as NativeRingFailure).kind
             ? nativeRingError(this.rank, this.peers, this.timeoutMs, err as NativeRingFailure)
             : new CollectiveError(`rank ${this.rank}: ${(err as Error).message}`, undefined, { cause: err });
-      }
-      return Array.from({ length: n }, (_, r) => out.slice(r * k, (r + 1) * k));
+      this.broken = e;
+      throw e;
+    };
+    const out = new Float32Array(n * k);
+    out.set(values, this.rank * k);
+    try {
+      this.awaitQueued(t0);
+      const plan = allGatherPlan(this.rank, n, k, SUM_CHUNK_ELEMS);
+      // Its own id space: the thread's operations count from 0, these from 2^31.
+      NativeRing.startShared(link, out, 0x80000000 | (this.sumSeq++ & 0x7fffffff), plan, n);
     } catch (err) {
-      this.broken = err as CollectiveError;
-      throw err;
-    } finally {
-      this.blockedMs += performance.now() - t0;
+      settle();
       this.sums++;
+      return fail(err);
+    }
+    settle();
+    let done = false;
+    this.unfinished = () => {
+      done = true;
+      this.unfinished = undefined;
+      try {
+        NativeRing.finishShared(link);
+      } catch {
+        // closing: the link is aborted, the failure expected
+      }
+    };
+    return {
+      ready: () => done || NativeRing.readyShared(link),
+      wait: () => {
+        if (done) throw new InvalidArgumentError('collective thread: a started sum is waited for once');
+        done = true;
+        this.unfinished = undefined;
+        t0 = performance.now();
+        try {
+          NativeRing.finishShared(link);
+        } catch (err) {
+          fail(err);
+        } finally {
+          settle();
+          this.sums++;
+        }
+        return Array.from({ length: n }, (_, r) => out.slice(r * k, (r + 1) * k));
+      },
+    };
+  }
+
+  /** Waits until the thread has queued every bulk request made before (counted from `t0`). */
+  private awaitQueued(t0: number): void {
+    for (;;) {
+      const queued = Atomics.load(this.control, Control.QUEUED);
+      // Counts wrap at 2^31: compare their difference.
+      if (((queued - this.posted) | 0) >= 0) return;
+      const left = this.timeoutMs - (performance.now() - t0);
+      if (left <= 0 || Atomics.wait(this.control, Control.QUEUED, queued, left) === 'timed-out')
+        throw new CollectiveError(
+          `collective thread: the ring's earlier operations were not queued within ${this.timeoutMs} ms`,
+        );
     }
   }
 
@@ -347,9 +414,17 @@ export class CollectiveThread {
   close(): Promise<void> {
     this.closed ??= (async () => {
       await this.request({ type: 'close' }).catch(() => undefined);
+      // A started sum nobody waited for holds the link: finish it (it fails at once, the ring aborted).
+      this.unfinished?.();
       await this.worker.terminate();
     })();
     return this.closed;
+  }
+
+  /** @throws InvalidArgumentError while a started sum is not waited for (it holds the link). */
+  private noStartedSum(): void {
+    if (this.unfinished)
+      throw new InvalidArgumentError('collective thread: wait for the started sum before the next sum');
   }
 
   private ready(): void {
@@ -398,4 +473,11 @@ export class CollectiveThread {
 /** The next power of two at or above `bytes`. */
 function grow(bytes: number): number {
   return 2 ** Math.ceil(Math.log2(bytes));
+}
+
+/** The element-wise sum of equal-length parts, added in rank order (bitwise the same on every rank). */
+function addInRankOrder(parts: Float32Array[]): Float32Array {
+  const out = parts[0]!.slice();
+  for (const p of parts.slice(1)) for (let i = 0; i < out.length; i++) out[i] = out[i]! + p[i]!;
+  return out;
 }

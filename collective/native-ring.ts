@@ -26,6 +26,16 @@ interface NativeCollective {
     send: Int32Array,
     divisor: number,
   ): void;
+  startShared(
+    link: number,
+    buf: Float32Array,
+    opId: number,
+    recv: Int32Array,
+    send: Int32Array,
+    divisor: number,
+  ): void;
+  readyShared(link: number): boolean;
+  finishShared(link: number): void;
 }
 
 const load = lazyNativeAddon<NativeCollective>('collective', 'twist_collective');
@@ -99,6 +109,31 @@ export class NativeRing {
    */
   static runShared(link: number, buf: Float32Array, opId: number, plan: OpPlan, divisor: number): void {
     load().addon!.runShared(link, buf, opId >>> 0, plan.recv, plan.send, divisor);
+  }
+
+  /**
+   * {@link runShared} in two halves, for an operation that sends at most 64 KiB: this one takes the
+   * link (after its queued operations) and writes the frames that need no receive; the calling thread
+   * may then work until {@link finishShared}, which must follow, even after a failure (it reports
+   * it). `buf` must stay untouched until then.
+   * @throws RangeError on a larger operation; Error when the link is closed or its started operation
+   * is not finished.
+   */
+  static startShared(link: number, buf: Float32Array, opId: number, plan: OpPlan, divisor: number): void {
+    load().addon!.startShared(link, buf, opId >>> 0, plan.recv, plan.send, divisor);
+  }
+
+  /** Whether the started operation's first frame from the left neighbour is here (or it failed): {@link finishShared} would not wait for it. */
+  static readyShared(link: number): boolean {
+    return load().addon!.readyShared(link);
+  }
+
+  /**
+   * The second half of {@link startShared}: receives the rest, blocking, and gives the link back.
+   * @throws NativeRingFailure like {@link run}.
+   */
+  static finishShared(link: number): void {
+    load().addon!.finishShared(link);
   }
 
   /** Shuts both sockets down: a running operation fails at once (and the neighbours see the end). */

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { InvalidArgumentError } from '../../core/index.js';
+import { CollectiveError, InvalidArgumentError } from '../../core/index.js';
 import { CollectiveThread, nativeRingStatus, resolveDataPlane } from '../../collective/index.js';
 
 const threads: CollectiveThread[] = [];
@@ -41,3 +41,63 @@ test('collective threads handed a token and no TLS files (as actors are) join on
   t.deepEqual([...x], [11, 22, 33]);
   t.deepEqual([...y], [11, 22, 33]);
 });
+
+/** Two collective threads of this process in a ring of two (generation 1). */
+async function pair(groupId: string): Promise<[CollectiveThread, CollectiveThread]> {
+  const [a, b] = await Promise.all([CollectiveThread.start(), CollectiveThread.start()]);
+  threads.push(a, b);
+  const peers = [a.address, b.address];
+  await Promise.all([
+    a.join({ groupId, generation: 1, rank: 0, peers }),
+    b.join({ groupId, generation: 1, rank: 1, peers }),
+  ]);
+  return [a, b];
+}
+
+/** Polls `ready` (which must never block) until it is true, for at most 10 s. */
+async function eventually(ready: () => boolean): Promise<boolean> {
+  const until = Date.now() + 10_000;
+  while (Date.now() < until) {
+    if (ready()) return true;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return false;
+}
+
+// Two halves need no second thread to wait on: both ranks start, then both wait (one process).
+if (plane === 'native') {
+  test('a started sum is sent at once and summed by wait; ready says, without blocking, when the other part is here', async (t) => {
+    const [a, b] = await pair('split');
+    const pa = a.startSum(Float32Array.of(1, 2, 3));
+    t.false(pa.ready(), 'rank 1 has sent nothing yet');
+    const pb = b.startSum(Float32Array.of(10, 20, 30));
+    t.true(await eventually(() => pa.ready()));
+    t.true(await eventually(() => pb.ready()));
+    t.deepEqual([...pa.wait()], [11, 22, 33]);
+    t.deepEqual([...pb.wait()], [11, 22, 33]);
+    t.throws(() => pa.wait(), { instanceOf: InvalidArgumentError, message: /once/ });
+    // The link is given back: the ring's other operations go on, in order.
+    const x = Float32Array.of(1, 1);
+    const y = Float32Array.of(2, 4);
+    await Promise.all([a.allReduce(x, 'sum'), b.allReduce(y, 'sum')]);
+    t.deepEqual([...x], [3, 5]);
+    const qa = a.startSum(Float32Array.of(0.5));
+    const qb = b.startSum(Float32Array.of(0.25));
+    t.deepEqual([...qb.wait()], [0.75]);
+    t.deepEqual([...qa.wait()], [0.75]);
+    t.true(a.blocked.sums >= 2);
+  });
+
+  test('a started sum must be waited for before the next sum; its neighbour closing fails it; closing with one started does not hang', async (t) => {
+    const [a, b] = await pair('split-close');
+    const pb = b.startSum(Float32Array.of(1));
+    t.throws(() => b.startSum(Float32Array.of(2)), { instanceOf: InvalidArgumentError, message: /wait/ });
+    t.throws(() => b.sum(Float32Array.of(2)), { instanceOf: InvalidArgumentError, message: /wait/ });
+    await a.close();
+    t.throws(() => pb.wait(), { instanceOf: CollectiveError, message: /rank 0/ });
+    const [c, d] = await pair('split-close-2');
+    c.startSum(Float32Array.of(1));
+    await c.close();
+    t.throws(() => d.startSum(Float32Array.of(1)).wait(), { instanceOf: CollectiveError });
+  });
+}

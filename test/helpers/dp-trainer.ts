@@ -6,7 +6,10 @@
  * the global batch's (all-reduce-then-entropy), both through the {@link CollectiveThread} that also
  * averages the gradients: averaging the ranks' gradients must equal the gradient of the whole batch
  * on one rank.
- * Usage: node dp-trainer.js RANK N STEPS OUT [local]; prints its address, then reads the peers (JSON) on stdin.
+ * Usage: node dp-trainer.js RANK N STEPS OUT [MODE]; prints its address, then reads the peers (JSON) on stdin.
+ * MODE: `sync` (default, cpu backend), `local` (no cross-rank sums, for contrast), `torch` (sync on
+ * the torch backend) or `torch-deferred` (that, with the filter gradients deferred to fill the
+ * BatchNorm sums' waits, as a trainer actor does).
  */
 import { createInterface } from 'node:readline';
 import { writeFileSync } from 'node:fs';
@@ -14,21 +17,25 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BucketLayout, CollectiveThread } from '../../collective/index.js';
 import { Random } from '../../core/index.js';
 import {
+  DEFERRABLE_BACKWARD_KERNELS,
+  deferringBackend,
   FlatParams,
   LocalTrainConfigSchema,
   modelFor,
   selectBackend,
   Sgd,
   twistLoss,
+  withDeferredKernels,
 } from '../../twist/index.js';
 
 const [rank, n, steps] = process.argv.slice(2, 5).map(Number) as [number, number, number];
 const out = process.argv[5]!;
+const mode = process.argv[6] ?? 'sync';
 /** `local`: BatchNorm statistics and HE over each rank's own half (no cross-rank sums), for contrast. */
-const local = process.argv[6] === 'local';
+const local = mode === 'local';
 const LR = 0.02;
 const BATCH = 16;
-await selectBackend({ name: 'cpu' });
+await selectBackend({ name: mode.startsWith('torch') ? 'torch' : 'cpu' });
 const group = await CollectiveThread.start();
 process.stdout.write(`${JSON.stringify({ address: group.address })}\n`);
 const peers = await new Promise<string[]>((resolve) =>
@@ -45,17 +52,31 @@ const images = Float32Array.from({ length: BATCH * 12 * 12 }, () => rng.normal()
 const per = BATCH / n;
 const mine = images.subarray(rank * per * 144, (rank + 1) * per * 144);
 const sgd = new Sgd(0.9);
+// How many deferred kernels ran (in the sums' waits or after the backward): written beside the weights.
+let deferredRan = 0;
+const backend = deferringBackend();
+if (backend) {
+  const run = backend.runDeferred.bind(backend);
+  backend.runDeferred = (until) => {
+    const n = run(until);
+    deferredRan += n;
+    return n;
+  };
+}
 const grads = new Float32Array(flat.size);
 for (let s = 0; s < steps; s++) {
   const x1 = tf.tensor4d(mine, [per, 12, 12, 1]);
   const x2 = tf.mul(x1, 0.8) as tf.Tensor4D;
-  const { value, grads: g } = tf.variableGrads(() => {
-    const [z1, z2] = model.forward([x1, x2], { training: true, sync: local ? undefined : group }) as [
-      tf.Tensor2D,
-      tf.Tensor2D,
-    ];
-    return twistLoss(z1, z2, { lam1: 0.5, lam2: 1, sync: local ? undefined : group }).loss;
-  }, flat.variables());
+  const gradsOf = (): { value: tf.Scalar; grads: tf.NamedTensorMap } =>
+    tf.variableGrads(() => {
+      const [z1, z2] = model.forward([x1, x2], { training: true, sync: local ? undefined : group }) as [
+        tf.Tensor2D,
+        tf.Tensor2D,
+      ];
+      return twistLoss(z1, z2, { lam1: 0.5, lam2: 1, sync: local ? undefined : group }).loss;
+    }, flat.variables());
+  const { value, grads: g } =
+    mode === 'torch-deferred' ? withDeferredKernels(DEFERRABLE_BACKWARD_KERNELS, gradsOf) : gradsOf();
   value.dispose();
   tf.dispose([x1, x2]);
   flat.flattenGrads(g, grads);
@@ -64,5 +85,6 @@ for (let s = 0; s < steps; s++) {
   flat.upload();
 }
 writeFileSync(out, flat.values);
+writeFileSync(`${out}.deferred`, String(deferredRan));
 await group.close();
 process.exit(0);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '../../core/index.js';
-import type { ReplicaSum } from './replica-sum.js';
+import { sumOverlapped, type ReplicaSum } from './replica-sum.js';
+import { runDeferredWork } from './deferred-work.js';
 import { backendHas } from './backend-has.js';
 
 /**
@@ -132,7 +133,11 @@ function fusedSyncBatchNormTrain(
   ): tf.Tensor[] => {
     const [sdy, sdyx] = run(K.backwardReduce, { dy, x: sx, mean, variance }) as [tf.Tensor1D, tf.Tensor1D];
     const c = sdy.shape[0];
-    const both = sync.sum(tf.tidy(() => tf.concat([sdy, sdyx]).dataSync() as Float32Array));
+    const both = sumOverlapped(
+      sync,
+      tf.tidy(() => tf.concat([sdy, sdyx]).dataSync() as Float32Array),
+      runDeferredWork,
+    );
     const [dx] = run(
       K.backwardElemt,
       {
@@ -248,7 +253,8 @@ function fusedBatchNormTrain(
  *
  * With `sync` (a data-parallel group) it is PyTorch's SyncBatchNorm: μ and σ² are over the global
  * batch (each replica's count, mean and sum of squared deviations gathered and combined), and so
- * are mean(dy) and mean(dy·x̂) in the backward (their sums summed across replicas). dγ and dβ stay the local sums:
+ * are mean(dy) and mean(dy·x̂) in the backward (their sums summed across replicas; while they
+ * travel, the backend's deferred kernels run: see `withDeferredKernels`). dγ and dβ stay the local sums:
  * each replica's dy is its local loss's, W times the global loss's share, so the data-parallel mean
  * of the replicas' gradients is the global-batch gradient, exactly as with one replica on the whole
  * batch.
@@ -303,7 +309,7 @@ export function batchNormTrain(
     let gsdyx = sdyx;
     if (sync && sync.worldSize > 1) {
       const c = sdy.shape[0];
-      const both = sync.sum(tf.concat([sdy, sdyx]).dataSync() as Float32Array);
+      const both = sumOverlapped(sync, tf.concat([sdy, sdyx]).dataSync() as Float32Array, runDeferredWork);
       gsdy = tf.tensor1d(both.subarray(0, c));
       gsdyx = tf.tensor1d(both.subarray(c));
     }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { InvalidArgumentError } from '../../core/index.js';
 import { momentumTwistLoss, multiCropTwistLoss, twistLoss } from '../loss.js';
 import type { TwistModel } from '../models/index.js';
-import type { ReplicaSum } from '../nn/index.js';
+import { DEFERRABLE_BACKWARD_KERNELS, withDeferredKernels, type ReplicaSum } from '../nn/index.js';
 import { emaUpdate, FlatParams, type Optimizer } from '../optim/index.js';
 import { selfLabelLoss } from '../self-label-loss.js';
 import { chunkedForward, chunkedVariableGrads, DEFAULT_BACKBONE_CHUNK } from './chunked-backbone.js';
@@ -154,10 +154,15 @@ export class TwistStep {
       selfLabel.kept = sl.kept;
       return sl.loss;
     };
-    const { value, grads } =
+    const gradsOf = (): { value: tf.Scalar; grads: tf.NamedTensorMap } =>
       chunk > 0
         ? chunkedVariableGrads(this.model, views, ctx, chunk, lossOf)
         : tf.variableGrads(() => lossOf(this.model.forward(views, ctx)), this.vars);
+    // With SyncBatchNorm over replicas, the filter gradients wait to fill the BatchNorm sums' waits.
+    const { value, grads } =
+      ctx.sync && ctx.sync.worldSize > 1
+        ? withDeferredKernels(DEFERRABLE_BACKWARD_KERNELS, gradsOf)
+        : gradsOf();
     if (teacherZ) tf.dispose(teacherZ);
     let loss = value.dataSync()[0]!;
     const [klLocal, ehLocal, he] = terms.map((t) => t.dataSync()[0]!) as [number, number, number];

@@ -11,7 +11,8 @@
 // depends on is done. A small one (at most 64 KiB sent) runs on the executor alone. Neither blocks
 // the Node.js event loop; the operation's promise settles there through a thread-safe function.
 // Another thread of the process may run a blocking operation itself, in turn (runShared: the sums
-// inside a trainer's gradient tape). A silent peer fails the operation after the watchdog's timeout;
+// inside a trainer's gradient tape), or a small one in two halves (startShared, then finishShared)
+// with its own work between them. A silent peer fails the operation after the watchdog's timeout;
 // a closed or reset connection at once; any failure shuts both sockets, so the neighbours fail too.
 #include <napi.h>
 
@@ -290,21 +291,28 @@ void Send(Op& op) {
   }
 }
 
+/** Sends, from `next` on, the frames of a small op whose receives are in (`done` of them). */
+bool SendReleased(Op& op, size_t& next, int64_t done) {
+  const size_t sends = op.send_plan.size() / kItem;
+  for (; next < sends && op.send_plan[next * kItem + 4] <= done; next++)
+    if (!SendItem(op, next)) return false;
+  return true;
+}
+
+/** A small op's receives, each followed by the sends it releases (after the first `next` sends). */
+void ReceiveInline(Op& op, size_t& next, std::vector<float>& scratch) {
+  const size_t recvs = op.recv_plan.size() / kItem;
+  for (size_t j = 0; j < recvs; j++)
+    if (!ReceiveItem(op, j, scratch) || !SendReleased(op, next, static_cast<int64_t>(j + 1))) return;
+}
+
 /**
  * One thread for a small operation: each send as soon as the receives it needs are in. A write
  * here never waits on the neighbour's reading: the op's frames fit in the sockets' buffers.
  */
 void RunInline(Op& op, std::vector<float>& scratch) {
-  const size_t sends = op.send_plan.size() / kItem, recvs = op.recv_plan.size() / kItem;
   size_t next = 0;
-  auto release = [&](int64_t done) {
-    for (; next < sends && op.send_plan[next * kItem + 4] <= done; next++)
-      if (!SendItem(op, next)) return false;
-    return true;
-  };
-  if (!release(0)) return;
-  for (size_t j = 0; j < recvs; j++)
-    if (!ReceiveItem(op, j, scratch) || !release(static_cast<int64_t>(j + 1))) return;
+  if (SendReleased(op, next, 0)) ReceiveInline(op, next, scratch);
 }
 
 /** Payload bytes an op sends. */
@@ -410,34 +418,125 @@ void Execute(std::shared_ptr<Link> link) {
   link->CloseFds();
 }
 
-// runShared(linkId, buf, opId, recvPlan, sendPlan, divisor): runs one operation on the calling
-// thread, blocking it, after the link's queued operations (called from a thread other than the
-// link's owner: a trainer's main thread, for the sums inside its gradient tape).
-Napi::Value RunShared(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
+/**
+ * A small shared operation in two halves: started (the link taken, the sends that need no receive
+ * written), then finished (the receives and the sends they release). Between the two the calling
+ * thread is free to compute while the neighbours' frames travel; the link stays taken.
+ */
+struct SplitOp {
+  Op op;
+  size_t next_send = 0;
+};
+/** The started split op of each shared link (one at a time; under `registry_mu`). */
+std::map<int32_t, std::unique_ptr<SplitOp>> splits;
+
+/** The shared link `info[0]` names. @throws when it is closed. */
+std::shared_ptr<Link> SharedLink(const Napi::CallbackInfo& info) {
   std::shared_ptr<Link> link;
   {
     std::lock_guard<std::mutex> g(registry_mu);
     auto it = registry.find(info[0].As<Napi::Number>().Int32Value());
     if (it != registry.end()) link = it->second.lock();
   }
-  if (!link) throw Napi::Error::New(env, "native ring: no such link (closed)");
+  if (!link) throw Napi::Error::New(info.Env(), "native ring: no such link (closed)");
+  return link;
+}
+
+/** Takes the link for the calling thread once its queued operations are done. @throws when it closes. */
+void AcquireShared(Napi::Env env, Link& link) {
+  std::unique_lock<std::mutex> g(link.mu);
+  link.queue_cv.wait(g, [&] { return link.stopping || (!link.running && link.queue.empty()); });
+  if (link.stopping) throw Napi::Error::New(env, "native ring: closed");
+  link.running = true;
+}
+
+/** Gives the link back to its executor; a failed op has broken it (both sockets shut down). */
+void ReleaseShared(Op& op) {
+  std::lock_guard<std::mutex> g(op.link->mu);
+  if (op.failed.load()) op.link->AbortLocked();
+  op.link->running = false;
+  op.link->queue_cv.notify_all();
+}
+
+// runShared(linkId, buf, opId, recvPlan, sendPlan, divisor): runs one operation on the calling
+// thread, blocking it, after the link's queued operations (called from a thread other than the
+// link's owner: a trainer's main thread, for the sums inside its gradient tape).
+Napi::Value RunShared(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
   Op op;
-  op.link = link;
+  op.link = SharedLink(info);
   ParseOp(info, 1, op);
   {
-    std::unique_lock<std::mutex> g(link->mu);
-    link->queue_cv.wait(g, [&] { return link->stopping || (!link->running && link->queue.empty()); });
-    if (link->stopping) throw Napi::Error::New(env, "native ring: closed");
-    link->running = true;
+    std::lock_guard<std::mutex> g(registry_mu);
+    if (splits.count(info[0].As<Napi::Number>().Int32Value()) != 0)
+      throw Napi::Error::New(env, "native ring: this link's started operation is not finished");
   }
+  AcquireShared(env, *op.link);
   std::vector<float> scratch;
   RunOp(op, scratch);
+  ReleaseShared(op);
+  if (op.failed.load()) throw FailureError(env, op.failure);
+  return env.Undefined();
+}
+
+// startShared(linkId, buf, opId, recvPlan, sendPlan, divisor): the first half of runShared for an
+// op that sends at most 64 KiB; `buf` must stay untouched until finishShared(linkId), which must be
+// called (also after a failure: it reports it and gives the link back).
+Napi::Value StartShared(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const int32_t id = info[0].As<Napi::Number>().Int32Value();
+  auto split = std::make_unique<SplitOp>();
+  Op& op = split->op;
+  op.link = SharedLink(info);
+  ParseOp(info, 1, op);
+  if (SendBytes(op) > kInlineBytes)
+    throw Napi::RangeError::New(env, "native ring: a split operation sends at most 64 KiB");
   {
-    std::lock_guard<std::mutex> g(link->mu);
-    link->running = false;
-    link->queue_cv.notify_all();
+    std::lock_guard<std::mutex> g(registry_mu);
+    if (splits.count(id) != 0)
+      throw Napi::Error::New(env, "native ring: this link's started operation is not finished");
   }
+  AcquireShared(env, *op.link);
+  if (op.link->aborted.load())
+    op.Fail(kNone, "aborted", "aborted");
+  else
+    SendReleased(op, split->next_send, 0);
+  std::lock_guard<std::mutex> g(registry_mu);
+  splits[id] = std::move(split);
+  return env.Undefined();
+}
+
+// readyShared(linkId): whether finishShared(linkId) would find the neighbour's first frame waiting
+// (or the op already failed), without blocking.
+Napi::Value ReadyShared(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Op* op;
+  {
+    std::lock_guard<std::mutex> g(registry_mu);
+    auto it = splits.find(info[0].As<Napi::Number>().Int32Value());
+    if (it == splits.end()) throw Napi::Error::New(env, "native ring: no started operation on this link");
+    op = &it->second->op;
+  }
+  if (op->failed.load() || op->recv_plan.empty()) return Napi::Boolean::New(env, true);
+  pollfd p{op->link->in_fd, POLLIN, 0};
+  return Napi::Boolean::New(env, ::poll(&p, 1, 0) != 0);
+}
+
+// finishShared(linkId): the second half of a started op, blocking; gives the link back.
+Napi::Value FinishShared(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::unique_ptr<SplitOp> split;
+  {
+    std::lock_guard<std::mutex> g(registry_mu);
+    auto it = splits.find(info[0].As<Napi::Number>().Int32Value());
+    if (it == splits.end()) throw Napi::Error::New(env, "native ring: no started operation on this link");
+    split = std::move(it->second);
+    splits.erase(it);
+  }
+  Op& op = split->op;
+  std::vector<float> scratch;
+  if (!op.failed.load()) ReceiveInline(op, split->next_send, scratch);
+  ReleaseShared(op);
   if (op.failed.load()) throw FailureError(env, op.failure);
   return env.Undefined();
 }
@@ -539,6 +638,9 @@ class Ring : public Napi::ObjectWrap<Ring> {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Ring", Ring::Define(env));
   exports.Set("runShared", Napi::Function::New(env, RunShared, "runShared"));
+  exports.Set("startShared", Napi::Function::New(env, StartShared, "startShared"));
+  exports.Set("readyShared", Napi::Function::New(env, ReadyShared, "readyShared"));
+  exports.Set("finishShared", Napi::Function::New(env, FinishShared, "finishShared"));
   return exports;
 }
 

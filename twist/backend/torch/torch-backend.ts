@@ -7,8 +7,11 @@ const CODE: Record<DType, number> = { float32: 0, int32: 1, bool: 2 };
 const DTYPES: DType[] = ['float32', 'int32', 'bool'];
 
 interface TorchData {
+  /** The addon's handle (0 while `deferred`). */
   handle: number;
   refCount: number;
+  /** A deferred kernel's output not yet computed (see {@link TorchBackend.deferred}). */
+  deferred?: { compute: () => tf.TensorInfo; inputs: readonly tf.TensorInfo[] };
 }
 
 /** A tensor a kernel returns: tfjs's TensorInfo of a torch-held tensor. */
@@ -18,9 +21,15 @@ export type TorchInfo = tf.TensorInfo;
  * tfjs's `torch` backend: tensor storage is ATen tensors held by the native addon (one handle per
  * tfjs data id), kernels run ATen (./torch-kernels.ts). Only float32, int32 and bool tensors exist
  * here; a string or complex tensor is a KernelUnsupportedError.
+ *
+ * It can defer kernels (twist's `DeferringBackend`): a deferred kernel's output is a tensor whose
+ * data is computed on its first use, on {@link runDeferred}, or never if it is disposed first.
  */
 export class TorchBackend extends tf.KernelBackend {
   private readonly data: tf.DataStorage<TorchData>;
+  private deferring: ReadonlySet<string> = new Set();
+  /** Data ids of deferred outputs not yet computed, oldest first. */
+  private readonly pending = new Set<object>();
 
   constructor(readonly addon: TorchAddon) {
     super();
@@ -29,7 +38,79 @@ export class TorchBackend extends tf.KernelBackend {
 
   /** The addon handle of a tensor (moving it here from another backend if it lives there). */
   handle(t: tf.TensorInfo): number {
-    return this.data.get(t.dataId).handle;
+    return this.handleOf(t.dataId);
+  }
+
+  /** The addon handle of `dataId`, computing it first if it is a deferred output. */
+  private handleOf(dataId: object): number {
+    const d = this.data.get(dataId);
+    if (d.deferred) this.compute(dataId, d);
+    return d.handle;
+  }
+
+  /** From now on, kernels `names` return deferred outputs (see {@link deferred}); pending ones stay. */
+  deferKernels(names: readonly string[]): void {
+    this.deferring = new Set(names);
+  }
+
+  /** Whether kernel `name`'s outputs are deferred now. */
+  defers(name: string): boolean {
+    return this.deferring.has(name);
+  }
+
+  /**
+   * A tensor of `shape` whose data `compute` makes from `inputs` (views of them, kept until then) on
+   * its first use, on {@link runDeferred}, or never if it is disposed first.
+   */
+  deferred(
+    shape: number[],
+    dtype: tf.DataType,
+    inputs: readonly tf.TensorInfo[],
+    compute: (inputs: readonly tf.TensorInfo[]) => tf.TensorInfo,
+  ): TorchInfo {
+    // Views of the inputs (their storage shared), this backend's own: the engine may dispose the inputs.
+    const held = inputs.map((t) => this.run1('reshape', [t], t.shape));
+    const dataId = {};
+    this.data.set(dataId, {
+      handle: 0,
+      refCount: 1,
+      deferred: { compute: () => compute(held), inputs: held },
+    });
+    this.pending.add(dataId);
+    return { dataId, shape, dtype };
+  }
+
+  /**
+   * Computes pending deferred outputs, oldest first, until `until()` is true (tested before each)
+   * or none is left; returns how many it computed.
+   */
+  runDeferred(until?: () => boolean): number {
+    let n = 0;
+    for (const dataId of this.pending) {
+      if (until?.()) break;
+      this.compute(dataId, this.data.get(dataId));
+      n++;
+    }
+    return n;
+  }
+
+  /** Computes a deferred output in place of its data id, and releases its inputs. */
+  private compute(dataId: object, d: TorchData): void {
+    const job = d.deferred!;
+    d.deferred = undefined;
+    this.pending.delete(dataId);
+    try {
+      const out = job.compute();
+      // The computed tensor's handle becomes this data id's; its own data id is dropped.
+      d.handle = this.data.get(out.dataId).handle;
+      this.data.delete(out.dataId);
+    } finally {
+      this.releaseInputs(job.inputs);
+    }
+  }
+
+  private releaseInputs(inputs: readonly tf.TensorInfo[]): void {
+    for (const t of inputs) this.disposeIntermediate(t);
   }
 
   /**
@@ -109,7 +190,7 @@ export class TorchBackend extends tf.KernelBackend {
   }
 
   override readSync(dataId: object): tf.backend_util.BackendValues {
-    return this.addon.read(this.data.get(dataId).handle);
+    return this.addon.read(this.handleOf(dataId));
   }
 
   override read(dataId: object): Promise<tf.backend_util.BackendValues> {
@@ -129,8 +210,12 @@ export class TorchBackend extends tf.KernelBackend {
     const d = this.data.get(dataId);
     d.refCount--;
     if (!force && d.refCount > 0) return false;
-    this.addon.dispose(d.handle);
     this.data.delete(dataId);
+    if (d.deferred) {
+      // Never used: never computed.
+      this.pending.delete(dataId);
+      this.releaseInputs(d.deferred.inputs);
+    } else this.addon.dispose(d.handle);
     return true;
   }
 

@@ -364,12 +364,15 @@ function kernels(): Record<string, KernelBody> {
       const x = input(i, 'x', backFilter);
       const fShape = a['filterShape'] as Shape4;
       const c = convInfo(a, x.shape as Shape4, fShape, depthwise);
-      const dw = b.run1(
-        'conv2d_backprop_filter',
-        [x, input(i, 'dy', backFilter)],
-        [...convArgs(c, depthwise), ...fShape],
-      );
-      return expectShape(backFilter, dw, fShape);
+      const run = (xdy: readonly tf.TensorInfo[]): TorchInfo =>
+        expectShape(
+          backFilter,
+          b.run1('conv2d_backprop_filter', xdy, [...convArgs(c, depthwise), ...fShape]),
+          fShape,
+        );
+      const xdy = [x, input(i, 'dy', backFilter)];
+      // Nothing in a backward but the optimizer needs a filter gradient: it may wait (see deferKernels).
+      return b.defers(backFilter) ? b.deferred(fShape, 'float32', xdy, run) : run(xdy);
     };
   }
   // Pooling: forward and gradient of max and average pooling.
