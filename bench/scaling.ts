@@ -1,5 +1,6 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { runDistributed, STRETCH_STEPS, type RunStep } from '../client/index.js';
@@ -22,7 +23,8 @@ const execFileAsync = promisify(execFile);
  * measured in `--rounds` back-to-back pairs (the order alternating) and each round gives its own
  * efficiency; the figure is their median. Each round also measures the machine's ceiling: the
  * same step with no cluster, in one process on the batch against two concurrent processes on half
- * of it. Each trainer computes on one thread of `--backend`
+ * of it, and the same two processes as a data-parallel pair on a real ring (sums and all-reduce,
+ * no cluster or loader: what lockstep itself costs here). Each trainer computes on one thread of `--backend`
  * (default: auto, the first of torch, tensorflow, wasm that loads). Then the anchor: the same step
  * in PyTorch, DDP over gloo (`bench/scaling_anchor.py`), measured the same way.
  */
@@ -43,6 +45,7 @@ export async function scalingBench(args: Map<string, string>, emit: (o: object) 
     const efficiencies: number[] = [];
     const ips2: number[] = [];
     const ceilings: number[] = [];
+    const ringCeilings: number[] = [];
     for (let round = 1; round <= rounds; round++) {
       const ips: Record<number, number> = {};
       for (const trainers of round % 2 === 1 ? [1, 2] : [2, 1]) {
@@ -88,6 +91,10 @@ export async function scalingBench(args: Map<string, string>, emit: (o: object) 
       const one = await stepProcesses(1, batch, steps, warmup, width, backend);
       const two = await stepProcesses(2, batch / 2, steps, warmup, width, backend);
       ceilings.push(one / (2 * two));
+      // The same two processes as a data-parallel pair (a real ring: the sums and the all-reduce,
+      // no cluster, no loader): what lockstep itself costs on this machine.
+      const pair = await ringPair(batch / 2, steps, warmup, width, backend, syncBatchNorm);
+      ringCeilings.push(one / (2 * pair.ms));
       emit({
         bench: 'scaling',
         round,
@@ -95,6 +102,9 @@ export async function scalingBench(args: Map<string, string>, emit: (o: object) 
         ms_per_step_1: Number(one.toFixed(0)),
         ms_per_step_2: Number(two.toFixed(0)),
         efficiency: Number((one / (2 * two)).toFixed(3)),
+        ms_per_step_2_ring: Number(pair.ms.toFixed(0)),
+        ms_blocked_2_ring: Number(pair.blocked.toFixed(0)),
+        efficiency_ring: Number((one / (2 * pair.ms)).toFixed(3)),
       });
     }
     const efficiency = median(efficiencies);
@@ -105,6 +115,7 @@ export async function scalingBench(args: Map<string, string>, emit: (o: object) 
       rounds: efficiencies.map((e) => Number(e.toFixed(3))),
       images_per_s_2: Number(median(ips2).toFixed(1)),
       machine_ceiling: Number(median(ceilings).toFixed(3)),
+      ring_ceiling: Number(median(ringCeilings).toFixed(3)),
       of_ceiling: Number((efficiency / median(ceilings)).toFixed(3)),
       target: 0.8,
     });
@@ -169,4 +180,45 @@ async function stepProcesses(
     return (JSON.parse(stdout.trim()) as { ms_per_step: number }).ms_per_step;
   });
   return Math.max(...(await Promise.all(runs)));
+}
+
+/**
+ * Runs two `step-process.js` processes as ranks 0 and 1 of a ring (one compute thread each) on
+ * `batch` images each.
+ * @returns the slower one's mean ms per step, and its ms blocked in the cross-replica sums.
+ */
+async function ringPair(
+  batch: number,
+  steps: number,
+  warmup: number,
+  width: number,
+  backend: string,
+  syncBatchNorm: boolean,
+): Promise<{ ms: number; blocked: number }> {
+  const script = fileURLToPath(new URL('./step-process.js', import.meta.url));
+  const children = [0, 1].map((rank) =>
+    spawn(
+      process.execPath,
+      [
+        script,
+        ...[batch, steps, warmup, width].map(String),
+        backend,
+        'ring',
+        String(rank),
+        syncBatchNorm ? '1' : '0',
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    ),
+  );
+  const lines = children.map((c) => createInterface({ input: c.stdout })[Symbol.asyncIterator]());
+  const next = async (i: number): Promise<Record<string, number | string>> => {
+    const r = await lines[i]!.next();
+    if (r.done) throw new Error(`scaling: ring rank ${i} exited before its report`);
+    return JSON.parse(r.value) as Record<string, number | string>;
+  };
+  const addresses = await Promise.all([next(0), next(1)]);
+  for (const c of children) c.stdin.write(`${JSON.stringify(addresses.map((a) => a['address']))}\n`);
+  const reports = (await Promise.all([next(0), next(1)])) as { ms_per_step: number; ms_blocked: number }[];
+  const slow = reports[0]!.ms_per_step >= reports[1]!.ms_per_step ? reports[0]! : reports[1]!;
+  return { ms: slow.ms_per_step, blocked: slow.ms_blocked };
 }
