@@ -26,14 +26,8 @@ interface NativeCollective {
     send: Int32Array,
     divisor: number,
   ): void;
-  startShared(
-    link: number,
-    buf: Float32Array,
-    opId: number,
-    recv: Int32Array,
-    send: Int32Array,
-    divisor: number,
-  ): void;
+  /** runShared's first half: the same arguments. */
+  startShared: NativeCollective['runShared'];
   readyShared(link: number): boolean;
   finishShared(link: number): void;
 }
