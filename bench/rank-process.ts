@@ -4,7 +4,10 @@ import { fileURLToPath } from 'node:url';
 
 const RANK = fileURLToPath(new URL('./collective-rank.js', import.meta.url));
 
-/** A rank process of `collective-rank.js` (the all-reduce tests and benchmark), with its replies as a queue. */
+/**
+ * A rank process speaking JSON lines: `collective-rank.js` (the all-reduce tests and benchmark) by
+ * default, or `script` with `args`; its replies as a queue.
+ */
 export class RankProcess {
   readonly child: ChildProcess;
   address = '';
@@ -12,8 +15,8 @@ export class RankProcess {
   private waiter: ((r: Record<string, unknown>) => void) | undefined;
   readonly exited: Promise<void>;
 
-  constructor() {
-    this.child = spawn(process.execPath, [RANK], { stdio: ['pipe', 'pipe', 'inherit'] });
+  constructor(script = RANK, args: readonly string[] = []) {
+    this.child = spawn(process.execPath, [script, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
     createInterface({ input: this.child.stdout! }).on('line', (line) => {
       const r = JSON.parse(line) as Record<string, unknown>;
       if (this.waiter) {
@@ -32,7 +35,7 @@ export class RankProcess {
     return ranks;
   }
 
-  send(cmd: Record<string, unknown>): void {
+  send(cmd: unknown): void {
     this.child.stdin!.write(`${JSON.stringify(cmd)}\n`);
   }
 

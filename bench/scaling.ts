@@ -1,11 +1,11 @@
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { runDistributed, STRETCH_STEPS, type RunStep } from '../client/index.js';
 import { InvalidArgumentError } from '../core/index.js';
 import { FASHION_MNIST_DIR } from '../data/index.js';
+import { RankProcess } from './rank-process.js';
 import { startBenchCluster } from './run-cluster.js';
 import { mean, median } from './stats.js';
 
@@ -196,29 +196,24 @@ async function ringPair(
   syncBatchNorm: boolean,
 ): Promise<{ ms: number; blocked: number }> {
   const script = fileURLToPath(new URL('./step-process.js', import.meta.url));
-  const children = [0, 1].map((rank) =>
-    spawn(
-      process.execPath,
-      [
-        script,
-        ...[batch, steps, warmup, width].map(String),
-        backend,
-        'ring',
-        String(rank),
-        syncBatchNorm ? '1' : '0',
-      ],
-      { stdio: ['pipe', 'pipe', 'inherit'] },
-    ),
+  const args = [batch, steps, warmup, width].map(String);
+  const ranks = [0, 1].map(
+    (rank) => new RankProcess(script, [...args, backend, 'ring', String(rank), syncBatchNorm ? '1' : '0']),
   );
-  const lines = children.map((c) => createInterface({ input: c.stdout })[Symbol.asyncIterator]());
-  const next = async (i: number): Promise<Record<string, number | string>> => {
-    const r = await lines[i]!.next();
-    if (r.done) throw new Error(`scaling: ring rank ${i} exited before its report`);
-    return JSON.parse(r.value) as Record<string, number | string>;
-  };
-  const addresses = await Promise.all([next(0), next(1)]);
-  for (const c of children) c.stdin.write(`${JSON.stringify(addresses.map((a) => a['address']))}\n`);
-  const reports = (await Promise.all([next(0), next(1)])) as { ms_per_step: number; ms_blocked: number }[];
+  // Their steps run long (the reports may take minutes); a rank that exits without its line fails
+  // the pair a second later (its last lines may still be on their way).
+  const reply = (r: RankProcess, rank: number): Promise<Record<string, unknown>> =>
+    Promise.race([
+      r.reply(20 * 60_000),
+      r.exited
+        .then(() => new Promise((resolve) => setTimeout(resolve, 1000)))
+        .then(() => {
+          throw new Error(`scaling: ring rank ${rank} exited before its report`);
+        }),
+    ]);
+  const addresses = await Promise.all(ranks.map(async (r, rank) => (await reply(r, rank))['address']));
+  for (const r of ranks) r.send(addresses);
+  const reports = (await Promise.all(ranks.map(reply))) as { ms_per_step: number; ms_blocked: number }[];
   const slow = reports[0]!.ms_per_step >= reports[1]!.ms_per_step ? reports[0]! : reports[1]!;
   return { ms: slow.ms_per_step, blocked: slow.ms_blocked };
 }

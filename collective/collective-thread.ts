@@ -340,11 +340,14 @@ export class CollectiveThread {
     }
     settle();
     let done = false;
-    this.unfinished = () => {
+    const finish = (): void => {
       done = true;
       this.unfinished = undefined;
+      NativeRing.finishShared(link);
+    };
+    this.unfinished = () => {
       try {
-        NativeRing.finishShared(link);
+        finish();
       } catch {
         // closing: the link is aborted, the failure expected
       }
@@ -353,11 +356,9 @@ export class CollectiveThread {
       ready: () => done || NativeRing.readyShared(link),
       wait: () => {
         if (done) throw new InvalidArgumentError('collective thread: a started sum is waited for once');
-        done = true;
-        this.unfinished = undefined;
         t0 = performance.now();
         try {
-          NativeRing.finishShared(link);
+          finish();
         } catch (err) {
           fail(err);
         } finally {

@@ -430,6 +430,26 @@ struct SplitOp {
 /** The started split op of each shared link (one at a time; under `registry_mu`). */
 std::map<int32_t, std::unique_ptr<SplitOp>> splits;
 
+/** @throws when link `id` has a started split op (it holds the link until finishShared). */
+void NoSplit(Napi::Env env, int32_t id) {
+  std::lock_guard<std::mutex> g(registry_mu);
+  if (splits.count(id) != 0)
+    throw Napi::Error::New(env, "native ring: this link's started operation is not finished");
+}
+
+/** The started split op of the link `info[0]` names, taken out of `splits` when `take`. @throws when none. */
+SplitOp* FindSplit(const Napi::CallbackInfo& info, std::unique_ptr<SplitOp>* take = nullptr) {
+  std::lock_guard<std::mutex> g(registry_mu);
+  auto it = splits.find(info[0].As<Napi::Number>().Int32Value());
+  if (it == splits.end()) throw Napi::Error::New(info.Env(), "native ring: no started operation on this link");
+  SplitOp* split = it->second.get();
+  if (take) {
+    *take = std::move(it->second);
+    splits.erase(it);
+  }
+  return split;
+}
+
 /** The shared link `info[0]` names. @throws when it is closed. */
 std::shared_ptr<Link> SharedLink(const Napi::CallbackInfo& info) {
   std::shared_ptr<Link> link;
@@ -466,11 +486,7 @@ Napi::Value RunShared(const Napi::CallbackInfo& info) {
   Op op;
   op.link = SharedLink(info);
   ParseOp(info, 1, op);
-  {
-    std::lock_guard<std::mutex> g(registry_mu);
-    if (splits.count(info[0].As<Napi::Number>().Int32Value()) != 0)
-      throw Napi::Error::New(env, "native ring: this link's started operation is not finished");
-  }
+  NoSplit(env, info[0].As<Napi::Number>().Int32Value());
   AcquireShared(env, *op.link);
   std::vector<float> scratch;
   RunOp(op, scratch);
@@ -491,11 +507,7 @@ Napi::Value StartShared(const Napi::CallbackInfo& info) {
   ParseOp(info, 1, op);
   if (SendBytes(op) > kInlineBytes)
     throw Napi::RangeError::New(env, "native ring: a split operation sends at most 64 KiB");
-  {
-    std::lock_guard<std::mutex> g(registry_mu);
-    if (splits.count(id) != 0)
-      throw Napi::Error::New(env, "native ring: this link's started operation is not finished");
-  }
+  NoSplit(env, id);
   AcquireShared(env, *op.link);
   if (op.link->aborted.load())
     op.Fail(kNone, "aborted", "aborted");
@@ -510,13 +522,7 @@ Napi::Value StartShared(const Napi::CallbackInfo& info) {
 // (or the op already failed), without blocking.
 Napi::Value ReadyShared(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Op* op;
-  {
-    std::lock_guard<std::mutex> g(registry_mu);
-    auto it = splits.find(info[0].As<Napi::Number>().Int32Value());
-    if (it == splits.end()) throw Napi::Error::New(env, "native ring: no started operation on this link");
-    op = &it->second->op;
-  }
+  Op* op = &FindSplit(info)->op;
   if (op->failed.load() || op->recv_plan.empty()) return Napi::Boolean::New(env, true);
   pollfd p{op->link->in_fd, POLLIN, 0};
   return Napi::Boolean::New(env, ::poll(&p, 1, 0) != 0);
@@ -526,13 +532,7 @@ Napi::Value ReadyShared(const Napi::CallbackInfo& info) {
 Napi::Value FinishShared(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::unique_ptr<SplitOp> split;
-  {
-    std::lock_guard<std::mutex> g(registry_mu);
-    auto it = splits.find(info[0].As<Napi::Number>().Int32Value());
-    if (it == splits.end()) throw Napi::Error::New(env, "native ring: no started operation on this link");
-    split = std::move(it->second);
-    splits.erase(it);
-  }
+  FindSplit(info, &split);
   Op& op = split->op;
   std::vector<float> scratch;
   if (!op.failed.load()) ReceiveInline(op, split->next_send, scratch);
