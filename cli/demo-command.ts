@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ClusterClient } from '../client/index.js';
-import { DataFileMissingError, readToken } from '../core/index.js';
+import { DataFileMissingError, InvalidArgumentError, readToken } from '../core/index.js';
 import { FASHION_MNIST_DIR } from '../data/index.js';
 import { intOption } from './cluster-flags.js';
 import { trainOnCluster } from './cluster-train.js';
@@ -15,6 +15,7 @@ interface DemoFlags {
   epochs: number;
   maxSteps: number;
   trainers: number;
+  gpusPerTrainer: number;
   batchSize: number;
   width: number;
   backend: string;
@@ -26,7 +27,10 @@ interface DemoFlags {
 /**
  * `twist demo`: the whole product on this machine: a head and two workers as child processes, a
  * short TWIST run on Fashion-MNIST (two trainers with a loader each, then the evaluator), the
- * dashboard's URL, a progress bar, and the evaluator's figures at the end.
+ * dashboard's URL, a progress bar, and the evaluator's figures at the end. The first worker offers
+ * this machine's GPUs (nvidia-smi), the second none, so that no GPU is offered twice; with
+ * `--gpus-per-trainer N` each trainer runs on its own N of them.
+ * @throws InvalidArgumentError when the trainers need more GPUs than nvidia-smi shows.
  */
 export function addDemoCommand(program: Command): void {
   program
@@ -38,6 +42,12 @@ export function addDemoCommand(program: Command): void {
     .option('--epochs <n>', 'epochs', intOption('--epochs', 1), 1)
     .option('--max-steps <n>', 'stop after N steps (0: the whole epochs)', intOption('--max-steps', 0), 40)
     .option('--trainers <n>', 'trainers (one bundle each)', intOption('--trainers', 1), 2)
+    .option(
+      '--gpus-per-trainer <n>',
+      "GPUs per trainer, from this machine's (0: trainers on CPUs)",
+      intOption('--gpus-per-trainer', 0),
+      0,
+    )
     .option('--batch-size <n>', 'global batch', intOption('--batch-size', 2), 256)
     .option('--width <n>', 'ResNet-18 width', intOption('--width', 1), 16)
     .option('--backend <name>', 'compute backend of the trainers', 'auto')
@@ -70,6 +80,7 @@ export function addDemoCommand(program: Command): void {
         const address = String(head.info['address']);
         const tokenFile = String(head.info['tokenFile']);
         const cpus = Math.max(1, Math.floor(os.availableParallelism() / 2));
+        let gpus = 0;
         for (let i = 0; i < 2; i++) {
           const w = await spawnTwist([
             'worker',
@@ -80,11 +91,16 @@ export function addDemoCommand(program: Command): void {
             '--cpus',
             String(cpus),
             '--gpus',
-            'auto',
+            i === 0 ? 'auto' : '0',
           ]);
           children.push(w.child);
+          if (i === 0) gpus = Array.isArray(w.info['gpus']) ? w.info['gpus'].length : 0;
         }
-        say(`cluster up: head ${address}, 2 workers`);
+        if (f.gpusPerTrainer * f.trainers > gpus)
+          throw new InvalidArgumentError(
+            `--gpus-per-trainer ${f.gpusPerTrainer} with ${f.trainers} trainers needs ${f.gpusPerTrainer * f.trainers} GPUs; nvidia-smi shows ${gpus} here`,
+          );
+        say(`cluster up: head ${address}, 2 workers${gpus ? ` (${gpus} GPUs on the first)` : ''}`);
         say(`dashboard: ${String(head.info['dashboard'])}`);
         const threads = Math.max(1, Math.floor(os.availableParallelism() / f.trainers));
         const result = await trainOnCluster({
@@ -95,7 +111,7 @@ export function addDemoCommand(program: Command): void {
           runDir: path.join(dir, 'run'),
           checkpointEvery: 0,
           maxFailures: 3,
-          gpusPerTrainer: 0,
+          gpusPerTrainer: f.gpusPerTrainer,
           backend: f.backend,
           threads,
           ...(f.maxSteps > 0 ? { maxSteps: f.maxSteps } : {}),

@@ -10,7 +10,7 @@
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "<!@(node discover.mjs defines)"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
-      "cflags_cc": ["-O2", "-fexceptions", "-frtti", "-Wno-unused-parameter"],
+      "cflags_cc": ["-O2", "-fexceptions", "-frtti", "-Wno-unused-parameter", "<!@(node discover.mjs cxxstd)"],
       "libraries": ["<!@(node discover.mjs libs)"],
       "ldflags": ["<!@(node discover.mjs ldflags)"]
     }

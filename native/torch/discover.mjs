@@ -3,7 +3,7 @@
 // or a PyTorch package directory: <dir>/include and <dir>/lib), Debian's libtorch-dev
 // (/usr/include/ATen, /usr/lib/<multiarch>/libtorch.so), the `torch` package of python3.
 // `node discover.mjs` prints the result as JSON (null when none is found); `node discover.mjs FIELD`
-// prints one field for binding.gyp (include, libs, ldflags, defines).
+// prints one field for binding.gyp (include, libs, ldflags, cxxstd, defines).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,8 +15,11 @@ function exists(p) {
 
 function versionOf(includeDirs) {
   for (const dir of includeDirs) {
-    const file = path.join(dir, 'torch/csrc/api/include/torch/version.h');
-    if (!exists(file)) continue;
+    // PyTorch >= 2.9 keeps the numbers in torch/headeronly/version.h (the API's version.h includes it)
+    const file = ['torch/headeronly/version.h', 'torch/csrc/api/include/torch/version.h']
+      .map((f) => path.join(dir, f))
+      .find(exists);
+    if (!file) continue;
     const text = fs.readFileSync(file, 'utf8');
     const part = (k) => text.match(new RegExp(`#define TORCH_VERSION_${k} (\\d+)`))?.[1] ?? '?';
     return `${part('MAJOR')}.${part('MINOR')}.${part('PATCH')}`;
@@ -43,9 +46,27 @@ function fromDir(dir, source) {
   return finish({ source, dir, includeDirs: [include], libDir });
 }
 
+/**
+ * The C++ standard the headers need beyond Node's gnu++17: C++20 from PyTorch 2.10 (its headers
+ * use C++20 syntax, and later ones refuse anything older).
+ */
+function cxxStandard(includeDirs, version) {
+  const [major, minor] = version.split('.').map(Number);
+  if (major > 2 || (major === 2 && minor >= 10)) return 'gnu++20';
+  const aten = includeDirs.map((d) => path.join(d, 'ATen/ATen.h')).find(exists);
+  return aten && /C\+\+20 or later/.test(fs.readFileSync(aten, 'utf8')) ? 'gnu++20' : 'gnu++17';
+}
+
 function finish(found) {
   const cuda = exists(path.join(found.libDir, 'libtorch_cuda.so'));
-  return { ...found, version: versionOf(found.includeDirs), cuda, cxx11Abi: cxx11Abi(found.libDir) };
+  const version = versionOf(found.includeDirs);
+  return {
+    ...found,
+    version,
+    cuda,
+    cxx11Abi: cxx11Abi(found.libDir),
+    cxxStandard: cxxStandard(found.includeDirs, version),
+  };
 }
 
 function debian() {
@@ -104,6 +125,9 @@ function gypField(found, field) {
     case 'ldflags':
       // --no-as-needed keeps libtorch_cuda linked, so its CUDA kernels register at load.
       return [`-Wl,-rpath,${found.libDir}`, '-Wl,--no-as-needed'];
+    case 'cxxstd':
+      // after Node's -std=gnu++17 in the compile line, so this one wins
+      return [`-std=${found.cxxStandard}`];
     case 'defines':
       return [
         `_GLIBCXX_USE_CXX11_ABI=${found.cxx11Abi}`,

@@ -125,7 +125,8 @@ Napi::Value guarded(const Napi::CallbackInfo& info, const char* what, F f) {
   return info.Env().Undefined();
 }
 
-// init(device: 'cpu'|'cuda', threads: number) -> {device, cuda, devices, mkldnn, threads, blasThreads, blas}
+// init(device: 'cpu'|'cuda', threads: number, cacheBytes: number, tf32: boolean)
+//   -> {device, cuda, cudaBuild, tf32, mkldnn, threads, blasThreads, blas}
 Napi::Value Init(const Napi::CallbackInfo& info) {
   return guarded(info, "init", [&]() -> Napi::Value {
     const std::string dev = info[0].As<Napi::String>();
@@ -133,6 +134,11 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
     if (dev == "cuda") {
       if (!at::hasCUDA()) throw std::runtime_error("this libtorch has no CUDA support, or no GPU is visible");
       g_device = at::Device(at::kCUDA, 0);
+      // float32 as on every other backend unless asked: PyTorch's default lets cuDNN's convolutions
+      // run in TF32 (10-bit mantissa, ~1e-3 relative error), which the kernel contract would not pass.
+      const bool tf32 = info.Length() > 3 && info[3].ToBoolean().Value();
+      at::globalContext().setAllowTF32CuDNN(tf32);
+      at::globalContext().setAllowTF32CuBLAS(tf32);
     } else if (dev == "cpu") {
       g_device = at::Device(at::kCPU);
     } else {
@@ -147,6 +153,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
     o.Set("cuda", at::hasCUDA());
     o.Set("mkldnn", at::hasMKLDNN());
     o.Set("cudaBuild", TWIST_TORCH_CUDA == 1);
+    o.Set("tf32", g_device.is_cuda() && at::globalContext().allowTF32CuDNN());
     o.Set("threads", at::get_num_threads());
     o.Set("blasThreads", blas_threads());
     o.Set("blas", blas_library());

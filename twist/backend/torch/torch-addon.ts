@@ -3,15 +3,21 @@ import { BackendUnavailableError, loadNativeAddon, nativeAddonPaths } from '../.
 
 /** The native addon's surface (native/torch/src/addon.cc). Tensor handles are integers. */
 export interface TorchAddon {
-  /** `cacheBytes`: the most the caching CPU allocator keeps for reuse (0: no cache). */
+  /**
+   * `cacheBytes`: the most the caching CPU allocator keeps for reuse (0: no cache). `tf32` (CUDA
+   * only, default false): let cuDNN's convolutions and cuBLAS's products round to TF32.
+   */
   init(
     device: 'cpu' | 'cuda',
     threads: number,
     cacheBytes: number,
+    tf32?: boolean,
   ): {
     device: string;
     cuda: boolean;
     cudaBuild: boolean;
+    /** Whether TF32 is allowed (on CUDA only). */
+    tf32: boolean;
     mkldnn: boolean;
     threads: number;
     /** Threads of the OpenBLAS pool the matrix products run on (sized with `threads`; 0: no OpenBLAS). */
