@@ -287,10 +287,13 @@ Tensors bn_apply(const Tensors& in, const Args& a) {
 }
 
 // inputs [dy, x, mean, variance]; args [eps]; outputs Σdy and Σdy·x̂ per channel (this replica's).
+// The group's statistics go in as the saved ones of a training-mode backward (CUDA's kernel requires
+// them; its eval-mode path asserts they are there), so no running statistics are involved.
 Tensors bn_backward_reduce(const Tensors& in, const Args& a) {
   need(in, 4, "bn_backward_reduce");
-  auto r = at::native_batch_norm_backward(channels_first(in[0]), channels_first(in[1]), c10::nullopt, in[2],
-                                          in[3], c10::nullopt, c10::nullopt, false, a.at(0),
+  const at::Tensor invstd = at::rsqrt(in[3] + a.at(0));
+  auto r = at::native_batch_norm_backward(channels_first(in[0]), channels_first(in[1]), c10::nullopt,
+                                          c10::nullopt, c10::nullopt, in[2], invstd, true, a.at(0),
                                           {false, true, true});
   return {std::get<2>(r), std::get<1>(r)};
 }
