@@ -288,11 +288,13 @@ Tensors bn_apply(const Tensors& in, const Args& a) {
 
 // inputs [dy, x, mean, variance]; args [eps]; outputs Σdy and Σdy·x̂ per channel (this replica's).
 // The group's statistics go in as the saved ones of a training-mode backward (CUDA's kernel requires
-// them; its eval-mode path asserts they are there), so no running statistics are involved.
+// them; its eval-mode path asserts they are there), so no running statistics are involved. A weight
+// of ones goes in too: CUDA's kernel sizes Σdy·x̂ (the weight's gradient) from the weight, which the
+// sums do not otherwise depend on.
 Tensors bn_backward_reduce(const Tensors& in, const Args& a) {
   need(in, 4, "bn_backward_reduce");
   const at::Tensor invstd = at::rsqrt(in[3] + a.at(0));
-  auto r = at::native_batch_norm_backward(channels_first(in[0]), channels_first(in[1]), c10::nullopt,
+  auto r = at::native_batch_norm_backward(channels_first(in[0]), channels_first(in[1]), at::ones_like(invstd),
                                           c10::nullopt, c10::nullopt, in[2], invstd, true, a.at(0),
                                           {false, true, true});
   return {std::get<2>(r), std::get<1>(r)};
