@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { RankProcess, formGroup } from './rank-process.js';
-import { anchorsDir } from './anchor.js';
+import { anchorPython, anchorsDir } from './anchor.js';
 import { median } from './stats.js';
 
 /**
@@ -70,7 +70,7 @@ export async function allreduceBench(args: Map<string, string>, emit: (o: object
   }
   if (args.has('no-anchor')) return;
   for (const n of [2, 4]) {
-    const out = execFileSync('/usr/bin/python3', [`${anchors}/gloo_allreduce.py`, String(n)], {
+    const out = execFileSync(anchorPython(), [`${anchors}/gloo_allreduce.py`, String(n)], {
       encoding: 'utf8',
     });
     for (const line of out.split('\n')) {

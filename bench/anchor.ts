@@ -11,13 +11,21 @@ export function anchorsDir(): string {
   return path.resolve(repo, '..', 'shared', 'anchors');
 }
 
+/**
+ * The python that runs the anchors: `TWIST_ANCHOR_PYTHON` (a GPU host's PyTorch often lives in a
+ * virtual environment), else Debian's /usr/bin/python3 (python3-torch).
+ */
+export function anchorPython(): string {
+  return process.env['TWIST_ANCHOR_PYTHON'] || '/usr/bin/python3';
+}
+
 export interface AnchorRun {
   lines: Record<string, unknown>[];
   seconds: number;
 }
 
 /**
- * Runs `script ARGS` with Debian's python (/usr/bin/python3) and collects the JSON lines it prints;
+ * Runs `script ARGS` with {@link anchorPython} and collects the JSON lines it prints;
  * `stopWhen` may end it early (e.g. after the first epoch line, to skip an evaluation).
  * @throws Error when the script or python is missing, or when it fails.
  */
@@ -27,13 +35,14 @@ export async function runPythonJsonLines(
   stopWhen?: (line: Record<string, unknown>) => boolean,
 ): Promise<AnchorRun> {
   if (!existsSync(script)) throw new Error(`anchor script not found: ${script} (set TWIST_ANCHORS_DIR)`);
-  if (!existsSync('/usr/bin/python3'))
+  const python = anchorPython();
+  if (path.isAbsolute(python) && !existsSync(python))
     throw new Error(
-      '/usr/bin/python3 not found: apt-get install python3-torch python3-sklearn python3-scipy',
+      `${python} not found: apt-get install python3-torch python3-sklearn python3-scipy, or set TWIST_ANCHOR_PYTHON`,
     );
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/python3', [script, ...args], {
+    const child = spawn(python, [script, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, PYTHONUNBUFFERED: '1' },
     });

@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { Random } from '../core/index.js';
 import { ImageFolderDataset } from '../data/index.js';
 import { barlowViews, multiCropViews, nativeAugment, RgbViewAugmenter } from '../twist/index.js';
+import { anchorPython } from './anchor.js';
 
 /** Writes `count` JPEGs of ImageNet's typical size (500×375, smooth colour fields plus noise, quality 90). */
 async function makeJpegs(dir: string, count: number): Promise<void> {
@@ -75,7 +76,7 @@ export async function loaderBench(args: Map<string, string>, emit: (o: object) =
   }
   if (args.has('no-anchor')) return;
   const script = fileURLToPath(new URL('../../bench/loader_anchor.py', import.meta.url));
-  const out = execFileSync('/usr/bin/python3', [script, dir, String(seconds)], { encoding: 'utf8' });
+  const out = execFileSync(anchorPython(), [script, dir, String(seconds)], { encoding: 'utf8' });
   for (const line of out.trim().split('\n')) {
     const r = JSON.parse(line) as { pipeline: string; images_per_s: number };
     emit({

@@ -8,6 +8,7 @@ import { FASHION_MNIST_DIR } from '../data/index.js';
 import { RankProcess } from './rank-process.js';
 import { startBenchCluster } from './run-cluster.js';
 import { mean, median } from './stats.js';
+import { anchorPython } from './anchor.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -124,7 +125,7 @@ export async function scalingBench(args: Map<string, string>, emit: (o: object) 
     // the same way right after: what this machine gives a mature data-parallel stack.
     const script = fileURLToPath(new URL('../../bench/scaling_anchor.py', import.meta.url));
     const out = execFileSync(
-      '/usr/bin/python3',
+      anchorPython(),
       [
         script,
         String(width),
