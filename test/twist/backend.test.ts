@@ -17,6 +17,32 @@ test.serial('a bad thread count is rejected before anything loads', async (t) =>
   await t.throwsAsync(selectBackend({ name: 'wasm', threads: 0 }), { instanceOf: InvalidArgumentError });
 });
 
+test.serial(
+  'a malformed torch setting in the environment is an error, not a fall-back to another backend',
+  async (t) => {
+    shutdownBackend();
+    for (const [name, value, message] of [
+      ['TWIST_TORCH_TF32', 'yes', "TWIST_TORCH_TF32 must be 0 or 1, got 'yes'"],
+      ['TWIST_TORCH_CACHE_BYTES', '1e', "TWIST_TORCH_CACHE_BYTES must be a byte count, got '1e'"],
+    ] as const) {
+      process.env[name] = value;
+      try {
+        await t.throwsAsync(selectBackend({ name: 'auto' }), { instanceOf: InvalidArgumentError, message });
+      } finally {
+        delete process.env[name];
+      }
+    }
+    // a setting of the torch backend does not concern a forced other backend
+    process.env['TWIST_TORCH_TF32'] = 'yes';
+    try {
+      t.is((await selectBackend({ name: 'cpu' })).name, 'cpu');
+    } finally {
+      delete process.env['TWIST_TORCH_TF32'];
+      shutdownBackend();
+    }
+  },
+);
+
 test.serial('wasm with two threads runs the threaded-SIMD binary under Node', async (t) => {
   shutdownBackend();
   const info = await selectBackend({ name: 'wasm', threads: 2 });

@@ -69,28 +69,42 @@ async function loadTensorflow(): Promise<string> {
   throw new BackendUnavailableError(`the tensorflow backend is unavailable: ${errors.join('; ')}`);
 }
 
+/** The torch backend's settings from the environment, parsed before any backend is tried. */
+interface TorchEnv {
+  /** TWIST_TORCH_CACHE_BYTES (default a quarter of the machine's memory). */
+  cacheBytes: number;
+  /** TWIST_TORCH_TF32=1 (default off). */
+  tf32: boolean;
+}
+
 /**
- * Loads the native libtorch backend: CUDA when the addon's libtorch is a CUDA build and a GPU is
- * visible (`CUDA_VISIBLE_DEVICES` honoured: device 0 of those), else CPU with `threads` ATen threads.
- * On CUDA, float32 stays float32 unless `TWIST_TORCH_TF32=1` lets convolutions and matrix products
- * round to TF32 (faster on large layers, ~1e-3 relative error).
- * @throws InvalidArgumentError when TWIST_TORCH_CACHE_BYTES or TWIST_TORCH_TF32 is malformed.
+ * Reads TWIST_TORCH_CACHE_BYTES (freed CPU blocks are kept for reuse up to this many bytes; default a
+ * quarter of the machine's memory: fresh pages cost a fault each, which dominated a step) and
+ * TWIST_TORCH_TF32 (`1` lets CUDA's convolutions and matrix products round to TF32; default `0`).
+ * @throws InvalidArgumentError naming the variable and its value when one is malformed.
  */
-async function loadTorch(threads: number): Promise<{ detail: string; threads: number }> {
-  const addon = loadTorchAddon();
-  // Freed CPU blocks are kept for reuse up to this many bytes (TWIST_TORCH_CACHE_BYTES, default a
-  // quarter of the machine's memory): fresh pages cost a fault each, which dominated a step.
+function torchEnv(): TorchEnv {
   const envCache = process.env['TWIST_TORCH_CACHE_BYTES'];
-  const cache = envCache !== undefined ? Number(envCache) : Math.floor(os.totalmem() / 4);
-  if (!Number.isFinite(cache) || cache < 0) {
+  const cacheBytes = envCache !== undefined ? Number(envCache) : Math.floor(os.totalmem() / 4);
+  if (!Number.isFinite(cacheBytes) || cacheBytes < 0) {
     throw new InvalidArgumentError(`TWIST_TORCH_CACHE_BYTES must be a byte count, got '${envCache}'`);
   }
   const envTf32 = process.env['TWIST_TORCH_TF32'];
   if (envTf32 !== undefined && envTf32 !== '0' && envTf32 !== '1') {
     throw new InvalidArgumentError(`TWIST_TORCH_TF32 must be 0 or 1, got '${envTf32}'`);
   }
-  let info = addon.init('cpu', threads, cache);
-  if (info.cuda) info = addon.init('cuda', threads, cache, envTf32 === '1');
+  return { cacheBytes, tf32: envTf32 === '1' };
+}
+
+/**
+ * Loads the native libtorch backend: CUDA when the addon's libtorch is a CUDA build and a GPU is
+ * visible (`CUDA_VISIBLE_DEVICES` honoured: device 0 of those), else CPU with `threads` ATen threads.
+ * On CUDA, float32 stays float32 unless `env.tf32` (faster on large layers, ~1e-3 relative error).
+ */
+async function loadTorch(threads: number, env: TorchEnv): Promise<{ detail: string; threads: number }> {
+  const addon = loadTorchAddon();
+  let info = addon.init('cpu', threads, env.cacheBytes);
+  if (info.cuda) info = addon.init('cuda', threads, env.cacheBytes, env.tf32);
   registerTorchKernels();
   if (!tf.findBackend('torch')) tf.registerBackend('torch', () => new TorchBackend(addon), 3);
   if (!(await tf.setBackend('torch')))
@@ -136,7 +150,8 @@ async function loadWasm(threads: number): Promise<string> {
  * `TWIST_BACKEND`) that cannot load is an error, never a silent fallback. Calling it again returns the
  * backend already chosen; asking for a different one then is an error (tfjs holds one per process).
  * @throws BackendUnavailableError when a forced backend cannot load.
- * @throws InvalidArgumentError on an unknown name or a bad thread count.
+ * @throws InvalidArgumentError on an unknown name, a bad thread count, or a malformed
+ * TWIST_TORCH_CACHE_BYTES or TWIST_TORCH_TF32.
  */
 export async function selectBackend(options: BackendOptions = {}): Promise<BackendInfo> {
   const envName = process.env['TWIST_BACKEND'];
@@ -157,13 +172,15 @@ export async function selectBackend(options: BackendOptions = {}): Promise<Backe
   // Production mode: no debug checks, and no console banner from tfjs-backend-cpu on first use.
   tf.env().set('PROD', true);
   const candidates: BackendName[] = name === 'auto' ? [...BACKEND_NAMES] : [name];
+  // malformed settings are an error even where 'auto' would go on to another backend
+  const torchSettings = candidates.includes('torch') ? torchEnv() : undefined;
   const failures: string[] = [];
   for (const candidate of candidates) {
     try {
       let detail: string;
       let used = 1;
       if (candidate === 'torch') {
-        const t = await loadTorch(threads);
+        const t = await loadTorch(threads, torchSettings ?? torchEnv());
         detail = t.detail;
         used = t.threads;
       } else if (candidate === 'tensorflow') detail = await loadTensorflow();
