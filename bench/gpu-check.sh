@@ -9,11 +9,11 @@
 #   5. the demo with its trainer on the GPU (`twist demo --trainers 1 --gpus-per-trainer 1`): the
 #      worker detects the GPU, the trainer actor is pinned to it and trains there.
 # JSON lines on stdout (the benchmarks', the demo's), the rest on stderr; exits 1 when a stage failed.
-# Usage: bench/gpu-check.sh [--python PY] [--steps N] [--batch B] [--width W] [--demo-steps N] [--prebuilt]
+# Usage: bench/gpu-check.sh [--python PY (default: TWIST_ANCHOR_PYTHON, else python3)] [--steps N] [--batch B] [--width W] [--demo-steps N] [--prebuilt]
 #   --prebuilt: use dist/ as it is (no TypeScript compiler there) instead of `npm run build`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-PY=python3 STEPS=20 BATCH=256 WIDTH=16 DEMO_STEPS=40 PREBUILT=0
+PY=${TWIST_ANCHOR_PYTHON:-python3} STEPS=20 BATCH=256 WIDTH=16 DEMO_STEPS=40 PREBUILT=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --python) PY=$2; shift 2 ;;
