@@ -8,6 +8,7 @@ import { controlPlaneBench } from './control-plane.js';
 import { scalingBench } from './scaling.js';
 import { recoveryBench } from './recovery.js';
 import { vitStepBench } from './vit-step.js';
+import { opOverheadBench } from './op-overhead.js';
 import { shutdownBackend } from '../twist/index.js';
 
 const BENCHES: Record<string, (args: Map<string, string>, emit: (o: object) => void) => Promise<void>> = {
@@ -21,6 +22,7 @@ const BENCHES: Record<string, (args: Map<string, string>, emit: (o: object) => v
   'control-plane': controlPlaneBench,
   scaling: scalingBench,
   recovery: recoveryBench,
+  'op-overhead': opOverheadBench,
 };
 
 /** `npm run bench -- NAME [--flag value | --switch]...`: JSON lines on stdout. */

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -251,6 +252,77 @@ Napi::Value Op(const Napi::CallbackInfo& info) {
   });
 }
 
+// The per-call path: kernels by index (their position in kernels()) with handles, arguments and
+// results passed through one Float64Array the JS side holds (io() returns it), so a call builds no
+// JS array and converts no string. Layout in: [nIn, handle..., nArgs, arg...]; out: as op's result.
+constexpr size_t kIoLength = 4096;
+
+struct IoBuffer {
+  Napi::Reference<Napi::Float64Array> ref;
+  double* data = nullptr;
+};
+
+IoBuffer& io_buffer(Napi::Env env) {
+  IoBuffer* b = env.GetInstanceData<IoBuffer>();
+  if (b == nullptr) {
+    b = new IoBuffer();
+    Napi::Float64Array a = Napi::Float64Array::New(env, kIoLength);
+    b->data = a.Data();
+    b->ref = Napi::Persistent(a);
+    env.SetInstanceData(b);
+  }
+  return *b;
+}
+
+// io() -> the Float64Array opAt reads its call from and writes its results to (the same one each time)
+Napi::Value Io(const Napi::CallbackInfo& info) { return io_buffer(info.Env()).ref.Value(); }
+
+// opAt(index): runs kernel kernels()[index] on the call written into io(); its results replace it.
+Napi::Value OpAt(const Napi::CallbackInfo& info) {
+  const uint32_t index = info[0].As<Napi::Number>().Uint32Value();
+  const auto& names = op_names();
+  const char* what = index < names.size() ? names[index].c_str() : "opAt";
+  return guarded(info, what, [&]() -> Napi::Value {
+    double* io = io_buffer(info.Env()).data;
+    // A count at io[at], checked: a whole number whose items fit in the buffer after it.
+    auto count = [&](size_t at) -> size_t {
+      const double n = io[at];
+      if (n >= 0 && n <= static_cast<double>(kIoLength) && n == static_cast<double>(static_cast<size_t>(n)) &&
+          at + 1 + static_cast<size_t>(n) <= kIoLength)
+        return static_cast<size_t>(n);
+      char shown[32];
+      std::snprintf(shown, sizeof shown, "%g", n);
+      throw std::invalid_argument(std::string("malformed call in io(): a count of ") + shown + " at index " +
+                                  std::to_string(at));
+    };
+    const size_t n_in = count(0);
+    Tensors in;
+    in.reserve(n_in);
+    for (size_t i = 0; i < n_in; i++) in.push_back(g_table.get(static_cast<int64_t>(io[1 + i])));
+    const size_t n_args = count(1 + n_in);
+    const Args a(io + 2 + n_in, io + 2 + n_in + n_args);
+    const Tensors out = run_op_at(index, in, a);
+    size_t need = 1;
+    std::vector<int> codes;
+    for (const auto& t : out) {
+      need += 3 + t.dim();
+      codes.push_back(dtype_code(t.scalar_type()));
+    }
+    if (need > kIoLength)
+      throw std::invalid_argument("results of " + std::to_string(need) + " numbers do not fit io()");
+    size_t k = 0;
+    io[k++] = static_cast<double>(out.size());
+    for (size_t j = 0; j < out.size(); j++) {
+      const at::Tensor& t = out[j];
+      io[k++] = static_cast<double>(g_table.put(t));
+      io[k++] = codes[j];
+      io[k++] = static_cast<double>(t.dim());
+      for (auto d : t.sizes()) io[k++] = static_cast<double>(d);
+    }
+    return info.Env().Undefined();
+  });
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   set_compute_threads(info[0].As<Napi::Number>().Int32Value());
   return Napi::Number::New(info.Env(), at::get_num_threads());
@@ -270,6 +342,8 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("dispose", Napi::Function::New(env, Dispose));
   exports.Set("stats", Napi::Function::New(env, Stats));
   exports.Set("op", Napi::Function::New(env, Op));
+  exports.Set("opAt", Napi::Function::New(env, OpAt));
+  exports.Set("io", Napi::Function::New(env, Io));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("kernels", Napi::Function::New(env, Kernels));
   exports.Set("torchVersion", Napi::String::New(env, TWIST_STR(TWIST_TORCH_VERSION)));

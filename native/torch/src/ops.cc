@@ -5,6 +5,7 @@
 // explicitly where ATen only pads symmetrically.
 #include "ops.h"
 
+#include <algorithm>
 #include <functional>
 #include <limits>
 #include <stdexcept>
@@ -658,19 +659,46 @@ at::Tensor to_tfjs_dtype(at::Tensor t) {
 
 }  // namespace
 
-Tensors run_op(const std::string& name, const Tensors& inputs, const Args& args) {
-  auto it = table().find(name);
-  if (it == table().end()) throw std::invalid_argument("the torch addon has no kernel '" + name + "'");
-  Tensors out = it->second(inputs, args);
+namespace {
+
+// The table's kernels in name order: op_names() and run_op_at's indices.
+struct ByIndex {
+  std::vector<std::string> names;
+  std::vector<const Fn*> fns;
+};
+
+const ByIndex& by_index() {
+  static const ByIndex b = [] {
+    ByIndex r;
+    for (const auto& kv : table()) r.names.push_back(kv.first);
+    std::sort(r.names.begin(), r.names.end());
+    for (const auto& n : r.names) r.fns.push_back(&table().at(n));
+    return r;
+  }();
+  return b;
+}
+
+Tensors finish(Tensors out) {
   for (auto& t : out) t = to_tfjs_dtype(std::move(t));
   return out;
 }
 
-std::vector<std::string> op_names() {
-  std::vector<std::string> names;
-  for (const auto& kv : table()) names.push_back(kv.first);
-  std::sort(names.begin(), names.end());
-  return names;
+}  // namespace
+
+Tensors run_op(const std::string& name, const Tensors& inputs, const Args& args) {
+  auto it = table().find(name);
+  if (it == table().end()) throw std::invalid_argument("the torch addon has no kernel '" + name + "'");
+  return finish(it->second(inputs, args));
 }
+
+Tensors run_op_at(size_t index, const Tensors& inputs, const Args& args) {
+  const ByIndex& b = by_index();
+  if (index >= b.fns.size())
+    throw std::invalid_argument("the torch addon has no kernel number " + std::to_string(index) + " (it has " +
+                                std::to_string(b.fns.size()) + ")");
+  return finish((*b.fns[index])(inputs, args));
+}
+
+const std::vector<std::string>& op_names() { return by_index().names; }
 
 }  // namespace twist_torch

@@ -35,6 +35,17 @@ export interface TorchAddon {
   stats(): { tensors: number; bytes: number; cachedBytes: number; cacheHits: number; cacheMisses: number };
   /** Runs a kernel: returns [count, (handle, dtype, rank, ...dims) per output]. */
   op(name: string, handles: number[], args: number[]): number[];
+  /**
+   * The buffer {@link opAt} takes its call from and leaves its results in (the same one each
+   * time, 4096 numbers): in `[nInputs, ...handles, nArgs, ...args]`, out as {@link op} returns.
+   */
+  io(): Float64Array;
+  /**
+   * {@link op} for kernel `kernels()[index]` on the call written into {@link io}: no array or
+   * string crosses the boundary (the per-kernel cost of a small op).
+   * @throws Error from ATen (prefixed with the kernel's name), or for a malformed call in io().
+   */
+  opAt(index: number): void;
   /** Sizes ATen's and OpenBLAS's pools; returns ATen's. */
   setThreads(n: number): number;
   kernels(): string[];

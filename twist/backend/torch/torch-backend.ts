@@ -31,9 +31,16 @@ export class TorchBackend extends tf.KernelBackend {
   /** Data ids of deferred outputs not yet computed, oldest first. */
   private readonly pending = new Set<object>();
 
+  /** The addon's call buffer (see {@link TorchAddon.io}). */
+  private readonly io: Float64Array;
+  /** Kernel name -> its index for {@link TorchAddon.opAt}. */
+  private readonly indices: ReadonlyMap<string, number>;
+
   constructor(readonly addon: TorchAddon) {
     super();
     this.data = new tf.DataStorage<TorchData>(this, tf.engine());
+    this.io = addon.io();
+    this.indices = new Map(addon.kernels().map((name, i) => [name, i]));
   }
 
   /** The addon handle of a tensor (moving it here from another backend if it lives there). */
@@ -118,19 +125,31 @@ export class TorchBackend extends tf.KernelBackend {
    * @throws Error from the addon (ATen's message, prefixed with the kernel name).
    */
   run(name: string, inputs: readonly tf.TensorInfo[], args: readonly number[] = []): TorchInfo[] {
-    const r = this.addon.op(
-      name,
-      inputs.map((t) => this.handle(t)),
-      args as number[],
-    );
+    // Handles first: a deferred input is computed here, by a kernel call of its own.
+    const handles = inputs.map((t) => this.handle(t));
+    const index = this.indices.get(name);
+    const io = this.io;
+    if (index === undefined || handles.length + args.length + 2 > io.length)
+      return this.outputs(this.addon.op(name, handles, args as number[]));
+    let k = 0;
+    io[k++] = handles.length;
+    for (const h of handles) io[k++] = h;
+    io[k++] = args.length;
+    for (const a of args) io[k++] = a;
+    this.addon.opAt(index);
+    return this.outputs(io);
+  }
+
+  /** Adopts the outputs a kernel call reported: `[count, (handle, dtype, rank, ...dims) per output]`. */
+  private outputs(r: ArrayLike<number>): TorchInfo[] {
     const out: TorchInfo[] = [];
     let k = 1;
-    for (let i = 0; i < r[0]!; i++) {
+    for (let i = 0, n = r[0]!; i < n; i++) {
       const handle = r[k++]!;
       const dtype = DTYPES[r[k++]!]!;
       const rank = r[k++]!;
-      const shape = r.slice(k, k + rank);
-      k += rank;
+      const shape: number[] = [];
+      for (let d = 0; d < rank; d++) shape.push(r[k++]!);
       out.push(this.adopt(handle, shape, dtype));
     }
     return out;
