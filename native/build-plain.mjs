@@ -17,6 +17,10 @@ const ADDONS = {
     artifact: 'twist_collective.node',
     lead: 'native collective data plane unavailable (the TypeScript one runs)',
   },
+  optim: {
+    artifact: 'twist_optim.node',
+    lead: 'native optimizer loops unavailable (the TypeScript ones run)',
+  },
 };
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -42,13 +42,17 @@ test('without the addon, torch is listed unavailable with the reason, and auto t
   t.regex(forced.stderr, /the torch backend is unavailable: TWIST_TORCH_ADDON=/);
 });
 
-test('twist doctor says whether the native data plane and augmentations are there, and what runs instead', async (t) => {
+test('twist doctor says whether the native data plane, augmentations and optimizer loops are there, and what runs instead', async (t) => {
   const built = fs.existsSync(
     new URL('../../../native/collective/build/Release/twist_collective.node', import.meta.url),
   );
   const on = await runCli(['doctor', '--json']);
   t.is(native(on.stdout, 'collective')?.['available'], built);
   t.truthy(native(on.stdout, 'augment'));
+  const optimBuilt = fs.existsSync(
+    new URL('../../../native/optim/build/Release/twist_optim.node', import.meta.url),
+  );
+  t.is(native(on.stdout, 'optim')?.['available'], optimBuilt);
   const off = await runCli(['doctor', '--json'], { TWIST_NATIVE_COLLECTIVE: '0' });
   const line = native(off.stdout, 'collective')!;
   t.false(line['available'] as boolean);

@@ -7,6 +7,7 @@ import {
   type OptimizerState,
   type StepHyper,
 } from './optimizer.js';
+import { nativeOptim } from './native-optim.js';
 
 export interface AdamWOptions {
   beta1?: number;
@@ -66,8 +67,13 @@ export class AdamW implements Optimizer {
     const bc2 = 1 - b2 ** this.t;
     const stepSize = hyper.lr / bc1;
     const sqrtBc2 = Math.sqrt(bc2);
+    const native = nativeOptim();
     for (const s of segments) {
       const decay = s.regular ? 1 - hyper.lr * hyper.weightDecay : 1;
+      if (native) {
+        native.adamwUpdate(params, grads, m, v, s.offset, s.size, decay, b1, b2, stepSize, sqrtBc2, eps);
+        continue;
+      }
       for (let i = s.offset, end = s.offset + s.size; i < end; i++) {
         const g = grads[i]!;
         params[i]! *= decay;

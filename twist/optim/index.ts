@@ -3,4 +3,5 @@ export * from './optimizer.js';
 export * from './lars.js';
 export * from './sgd.js';
 export * from './adamw.js';
+export * from './native-optim.js';
 export * from './schedules.js';

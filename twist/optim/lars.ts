@@ -7,6 +7,7 @@ import {
   type OptimizerState,
   type StepHyper,
 } from './optimizer.js';
+import { nativeOptim } from './native-optim.js';
 
 export interface LarsOptions {
   /** Default 0.9. */
@@ -41,6 +42,7 @@ export class Lars implements Optimizer {
     this.steps++;
     const buf = (this.buf ??= new Float32Array(params.length));
     const m = this.momentum;
+    const native = nativeOptim();
     for (const s of segments) {
       const wd = s.regular ? hyper.weightDecay : 0;
       let local = 1;
@@ -50,6 +52,10 @@ export class Lars implements Optimizer {
         if (pn > 0 && gn > 0) local = (this.eta * pn) / (gn + wd * pn);
       }
       const scale = local * hyper.lr;
+      if (native) {
+        native.larsUpdate(params, grads, buf, s.offset, s.size, wd, scale, m, first);
+        continue;
+      }
       for (let i = s.offset, end = s.offset + s.size; i < end; i++) {
         const d = (grads[i]! + wd * params[i]!) * scale;
         const b = first ? d : m * buf[i]! + d;

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../../core/index.js';
 import type { ParamSegment } from './flat-params.js';
+import { nativeOptim } from './native-optim.js';
 
 /** Per-step hyper-parameters, from the schedules. */
 export interface StepHyper {
@@ -56,9 +57,28 @@ export function checkedBuffers(
   });
 }
 
-/** Σ x² in double precision over a slice. */
+/**
+ * Σ x² in double precision over a slice, in four lanes (element k of the slice into lane k mod 4,
+ * then (lane 0 + lane 1) + (lane 2 + lane 3)): the compiled form's order (native/optim), whose
+ * result it equals bit for bit.
+ */
 export function sumSquares(x: Float32Array, offset: number, size: number): number {
-  let s = 0;
-  for (let i = offset, end = offset + size; i < end; i++) s += x[i]! * x[i]!;
-  return s;
+  const native = nativeOptim();
+  if (native) return native.sumSquares(x, offset, size);
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const end = offset + size;
+  let i = offset;
+  for (; i + 4 <= end; i += 4) {
+    s0 += x[i]! * x[i]!;
+    s1 += x[i + 1]! * x[i + 1]!;
+    s2 += x[i + 2]! * x[i + 2]!;
+    s3 += x[i + 3]! * x[i + 3]!;
+  }
+  if (i < end) s0 += x[i]! * x[i]!;
+  if (i + 1 < end) s1 += x[i + 1]! * x[i + 1]!;
+  if (i + 2 < end) s2 += x[i + 2]! * x[i + 2]!;
+  return s0 + s1 + (s2 + s3);
 }

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../../core/index.js';
 import type { ParamSegment } from './flat-params.js';
 import { checkedBuffers, type Optimizer, type OptimizerState, type StepHyper } from './optimizer.js';
+import { nativeOptim } from './native-optim.js';
 
 /**
  * SGD with momentum as `torch.optim.SGD` (dampening 0, no Nesterov): d = g + wd·p (regular weights
@@ -21,8 +22,13 @@ export class Sgd implements Optimizer {
     this.steps++;
     const buf = (this.buf ??= new Float32Array(params.length));
     const m = this.momentum;
+    const native = nativeOptim();
     for (const s of segments) {
       const wd = s.regular ? hyper.weightDecay : 0;
+      if (native) {
+        native.sgdUpdate(params, grads, buf, s.offset, s.size, wd, hyper.lr, m, first);
+        continue;
+      }
       for (let i = s.offset, end = s.offset + s.size; i < end; i++) {
         const d = grads[i]! + wd * params[i]!;
         const b = m === 0 ? d : first ? d : m * buf[i]! + d;

@@ -1,0 +1,13 @@
+{
+  "targets": [
+    {
+      "target_name": "twist_optim",
+      "sources": ["src/optim.cc"],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "cflags_cc": ["-O3", "-fexceptions", "-ffp-contract=off", "-fno-fast-math", "-Wno-unused-parameter"]
+    }
+  ]
+}
