@@ -24,3 +24,25 @@ export function randomValues(n: number, seed: number): Float32Array {
   }
   return out;
 }
+
+/** Where two arrays first differ bit for bit (`Object.is`), or 'none'. */
+export function firstDifference(a: Float32Array, b: Float32Array): string {
+  if (a.length !== b.length) return `lengths ${a.length} and ${b.length}`;
+  const i = a.findIndex((v, k) => !Object.is(v, b[k]));
+  return i < 0 ? 'none' : `at ${i}: ${a[i]} and ${b[i]}`;
+}
+
+/**
+ * Runs `f` with a compiled form switched off, then on (`use` switches it and returns the previous
+ * setting, as `useNativeAugment` does), restoring the setting after; @returns both results.
+ */
+export function bothForms<T>(use: (on: boolean) => boolean, f: () => T): [T, T] {
+  const was = use(false);
+  try {
+    const ts = f();
+    use(true);
+    return [ts, f()];
+  } finally {
+    use(was);
+  }
+}

@@ -14,24 +14,7 @@ import {
   rgbSaturation,
   useNativeAugment,
 } from '../../twist/index.js';
-
-/** Runs `f` with the compiled loops off, then on; @returns both outputs. */
-function bothForms(f: () => Float32Array): [Float32Array, Float32Array] {
-  const was = useNativeAugment(false);
-  try {
-    const ts = f();
-    useNativeAugment(true);
-    return [ts, f()];
-  } finally {
-    useNativeAugment(was);
-  }
-}
-
-function firstDifference(a: Float32Array, b: Float32Array): string {
-  if (a.length !== b.length) return `lengths ${a.length} and ${b.length}`;
-  const i = a.findIndex((v, k) => !Object.is(v, b[k]));
-  return i < 0 ? 'none' : `at ${i}: ${a[i]} and ${b[i]}`;
-}
+import { bothForms, firstDifference } from '../helpers/compare.js';
 
 // `.ci/run` installs g++, so the addon is built wherever the tests run; a machine without a
 // compiler gets the TypeScript loops and this test says why the compiled ones are missing.
@@ -46,14 +29,14 @@ test('the compiled augmentation loops are built and equal the TypeScript ones bi
     const box = randomResizedCropBox(rng, h, w, [0.05, 1]);
     const size = [13, 32, 96][trial % 3]!;
     const flip = trial % 2 === 0;
-    const [a, b] = bothForms(() => {
+    const [a, b] = bothForms(useNativeAugment, () => {
       const out = new Float32Array(size * size * channels + 5);
       resizeCrop(src, 7, h, w, channels, box, out, 5, size, size, flip);
       return out;
     });
     t.is(firstDifference(a, b), 'none', `resize ${h}×${w}×${channels} → ${size}`);
     const sigma = 0.1 + rng.next() * 3;
-    const [c, d] = bothForms(() => {
+    const [c, d] = bothForms(useNativeAugment, () => {
       const img = Float32Array.from(a);
       gaussianBlur(img, 5, size, size, sigma, new Float32Array(img.length), channels);
       return img;
@@ -61,7 +44,7 @@ test('the compiled augmentation loops are built and equal the TypeScript ones bi
     t.is(firstDifference(c, d), 'none', `blur σ ${sigma}`);
     if (channels === 3) {
       const shift = rng.uniform(-0.5, 0.5);
-      const [e, f] = bothForms(() => {
+      const [e, f] = bothForms(useNativeAugment, () => {
         const img = Float32Array.from(c);
         rgbHue(img, 5, size * size, shift);
         return img;
@@ -77,7 +60,7 @@ test('the compiled augmentation loops are built and equal the TypeScript ones bi
           (img: Float32Array, o: number, n: number) => rgbNormalize(img, o, n, IMAGENET_MEAN, IMAGENET_STD),
         ],
       ] as const) {
-        const [g, k] = bothForms(() => {
+        const [g, k] = bothForms(useNativeAugment, () => {
           const img = Float32Array.from(e);
           op(img, 5, size * size, fac);
           return img;

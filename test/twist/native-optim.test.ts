@@ -11,24 +11,7 @@ import {
   type Optimizer,
   type ParamSegment,
 } from '../../twist/index.js';
-
-/** Runs `f` with the compiled loops off, then on; @returns both results. */
-function bothForms<T>(f: () => T): [T, T] {
-  const was = useNativeOptim(false);
-  try {
-    const ts = f();
-    useNativeOptim(true);
-    return [ts, f()];
-  } finally {
-    useNativeOptim(was);
-  }
-}
-
-function firstDifference(a: Float32Array, b: Float32Array): string {
-  if (a.length !== b.length) return `lengths ${a.length} and ${b.length}`;
-  const i = a.findIndex((v, k) => !Object.is(v, b[k]));
-  return i < 0 ? 'none' : `at ${i}: ${a[i]} and ${b[i]}`;
-}
+import { bothForms, firstDifference } from '../helpers/compare.js';
 
 /** Segments of odd sizes (every lane remainder), regular and excluded, over `n` values. */
 function segmentsOf(rng: Random): { segments: ParamSegment[]; n: number } {
@@ -61,7 +44,7 @@ test('the compiled optimizer loops are built and equal the TypeScript ones bit f
     ['AdamW', () => new AdamW({ clipGradNorm: 0.5 })],
   ];
   for (const [name, make] of makers) {
-    const [a, b] = bothForms(() => {
+    const [a, b] = bothForms(useNativeOptim, () => {
       const opt = make();
       const p = Float32Array.from(start);
       grads.forEach((g, s) =>
@@ -81,7 +64,7 @@ test('the compiled optimizer loops are built and equal the TypeScript ones bit f
     [5, 4097],
     [n, 0],
   ] as const) {
-    const [x, y] = bothForms(() => sumSquares(start, offset, size));
+    const [x, y] = bothForms(useNativeOptim, () => sumSquares(start, offset, size));
     t.true(Object.is(x, y), `Σx² over [${offset}, ${offset + size}): ${x} and ${y}`);
   }
   const plain = start.slice(5, 5 + 4097).reduce((s, v) => s + v * v, 0);

@@ -657,10 +657,6 @@ at::Tensor to_tfjs_dtype(at::Tensor t) {
   return t;
 }
 
-}  // namespace
-
-namespace {
-
 // The table's kernels in name order: op_names() and run_op_at's indices.
 struct ByIndex {
   std::vector<std::string> names;
