@@ -52,3 +52,38 @@ export function lazyNativeAddon<T>(dir: string, target: string): () => NativeAdd
     return loaded;
   };
 }
+
+/** A compiled form of loops that also exist in TypeScript, which can be switched off (see {@link switchableNativeAddon}). */
+export interface SwitchableNativeAddon<T> {
+  /** The addon when built and switched on, else undefined (the TypeScript form runs). */
+  get(): T | undefined;
+  /** Whether the addon is built and loads, and why not (whether it is switched on aside). */
+  status(): { available: boolean; reason?: string };
+  /** Switches the compiled form on or off (benchmarks and tests compare both). @returns the previous setting. */
+  use(on: boolean): boolean;
+}
+
+/**
+ * The addon `target` of `native/<dir>/`, loaded once, on unless the environment variable `envOff`
+ * is `0` at start-up or {@link SwitchableNativeAddon.use} turns it off.
+ */
+export function switchableNativeAddon<T>(
+  dir: string,
+  target: string,
+  envOff: string,
+): SwitchableNativeAddon<T> {
+  const load = lazyNativeAddon<T>(dir, target);
+  let enabled = process.env[envOff] !== '0';
+  return {
+    get: () => (enabled ? load().addon : undefined),
+    status: () => {
+      const l = load();
+      return l.addon ? { available: true } : { available: false, reason: l.reason };
+    },
+    use: (on) => {
+      const was = enabled;
+      enabled = on;
+      return was;
+    },
+  };
+}

@@ -1,4 +1,4 @@
-import { lazyNativeAddon } from '../../core/index.js';
+import { switchableNativeAddon } from '../../core/index.js';
 
 /**
  * The augmentations' inner loops compiled (native/augment): bit-identical to their TypeScript
@@ -55,23 +55,19 @@ export interface NativeAugment {
   ): void;
 }
 
-const load = lazyNativeAddon<NativeAugment>('augment', 'twist_augment');
-let enabled = process.env['TWIST_NATIVE_AUGMENT'] !== '0';
+const native = switchableNativeAddon<NativeAugment>('augment', 'twist_augment', 'TWIST_NATIVE_AUGMENT');
 
 /** The compiled loops when built and enabled (`TWIST_NATIVE_AUGMENT=0` turns them off), else undefined. */
 export function nativeAugment(): NativeAugment | undefined {
-  return enabled ? load().addon : undefined;
+  return native.get();
 }
 
 /** Whether the compiled loops are there, and why not. */
 export function nativeAugmentStatus(): { available: boolean; reason?: string } {
-  const l = load();
-  return l.addon ? { available: true } : { available: false, reason: l.reason };
+  return native.status();
 }
 
 /** Turns the compiled loops on or off (benchmarks and tests compare both forms). @returns the previous setting. */
 export function useNativeAugment(on: boolean): boolean {
-  const was = enabled;
-  enabled = on;
-  return was;
+  return native.use(on);
 }

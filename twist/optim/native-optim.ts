@@ -1,4 +1,4 @@
-import { lazyNativeAddon } from '../../core/index.js';
+import { switchableNativeAddon } from '../../core/index.js';
 
 /**
  * The optimizers' inner loops compiled (native/optim): bit-identical to their TypeScript form,
@@ -46,23 +46,19 @@ export interface NativeOptim {
   ): void;
 }
 
-const load = lazyNativeAddon<NativeOptim>('optim', 'twist_optim');
-let enabled = process.env['TWIST_NATIVE_OPTIM'] !== '0';
+const native = switchableNativeAddon<NativeOptim>('optim', 'twist_optim', 'TWIST_NATIVE_OPTIM');
 
 /** The compiled loops when built and enabled (`TWIST_NATIVE_OPTIM=0` turns them off), else undefined. */
 export function nativeOptim(): NativeOptim | undefined {
-  return enabled ? load().addon : undefined;
+  return native.get();
 }
 
 /** Whether the compiled loops are there, and why not. */
 export function nativeOptimStatus(): { available: boolean; reason?: string } {
-  const l = load();
-  return l.addon ? { available: true } : { available: false, reason: l.reason };
+  return native.status();
 }
 
 /** Turns the compiled loops on or off (benchmarks and tests compare both forms). @returns the previous setting. */
 export function useNativeOptim(on: boolean): boolean {
-  const was = enabled;
-  enabled = on;
-  return was;
+  return native.use(on);
 }

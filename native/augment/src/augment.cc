@@ -3,6 +3,8 @@
 // same float32 stores, no FMA contraction (-ffp-contract=off), no fast-math.
 #include <napi.h>
 
+#include "napi-args.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -11,6 +13,10 @@
 
 namespace {
 
+using twist_native::Guarded;
+using twist_native::num;
+using twist_native::whole;
+
 template <typename T>
 T* view(const Napi::Value& v, size_t offset, size_t need, const char* what) {
   auto a = v.As<Napi::TypedArrayOf<T>>();
@@ -18,8 +24,6 @@ T* view(const Napi::Value& v, size_t offset, size_t need, const char* what) {
   return a.Data() + offset;
 }
 
-double num(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::Number>().DoubleValue(); }
-int64_t whole(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::Number>().Int64Value(); }
 
 // resizePasses(src, srcOffset, srcW, channels, top, left, rows,
 //              xStart, xTaps, xWeights, xStride, yStart, yTaps, yWeights, yStride,
@@ -260,15 +264,6 @@ Napi::Value RgbNormalize(const Napi::CallbackInfo& info) {
   for (int64_t p = 0; p < n; p++)
     for (int c = 0; c < 3; c++) img[3 * p + c] = static_cast<float>((img[3 * p + c] - m[c]) / sd[c]);
   return info.Env().Undefined();
-}
-
-template <Napi::Value (*F)(const Napi::CallbackInfo&)>
-Napi::Value Guarded(const Napi::CallbackInfo& info) {
-  try {
-    return F(info);
-  } catch (const std::exception& e) {
-    throw Napi::Error::New(info.Env(), e.what());
-  }
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {

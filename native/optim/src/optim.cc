@@ -4,12 +4,18 @@
 // 1 M parameters takes ~15 ms in the TS loops and ~1 ms here, on the host, on every trainer's step.
 #include <napi.h>
 
+#include "napi-args.h"
+
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 
 namespace {
+
+using twist_native::Guarded;
+using twist_native::num;
+using twist_native::whole;
 
 // The `size` floats from `offset` of a Float32Array argument, checked to lie inside it.
 float* view(const Napi::Value& v, int64_t offset, int64_t size, const char* what) {
@@ -21,8 +27,6 @@ float* view(const Napi::Value& v, int64_t offset, int64_t size, const char* what
   return a.Data() + offset;
 }
 
-double num(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::Number>().DoubleValue(); }
-int64_t whole(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::Number>().Int64Value(); }
 bool flag(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::Boolean>().Value(); }
 
 // sumSquares(x, offset, size): Σ x² in double over four lanes (element k of the range into lane
@@ -105,15 +109,6 @@ Napi::Value AdamwUpdate(const Napi::CallbackInfo& info) {
     p[i] = static_cast<float>(p[i] - (stepSize * mi) / (std::sqrt(vi) / sqrtBc2 + eps));
   }
   return info.Env().Undefined();
-}
-
-template <Napi::Value (*F)(const Napi::CallbackInfo&)>
-Napi::Value Guarded(const Napi::CallbackInfo& info) {
-  try {
-    return F(info);
-  } catch (const std::exception& e) {
-    throw Napi::Error::New(info.Env(), e.what());
-  }
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
