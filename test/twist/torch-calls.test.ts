@@ -7,9 +7,8 @@ import { libtorchOnThisMachine } from '../helpers/libtorch.js';
 interface TorchBackendView {
   addon: {
     kernels(): string[];
-    op(name: string, handles: number[], args: number[]): number[];
-    io(): Float64Array;
-    opAt(index: number): void;
+    io(minLength?: number): Float64Array;
+    opAt(index: number): Float64Array;
     read(handle: number): Float32Array | Int32Array | Uint8Array;
     dispose(handle: number): boolean;
     stats(): { tensors: number };
@@ -27,7 +26,7 @@ if (libtorchOnThisMachine()) {
   const view = (): TorchBackendView => tf.backend() as unknown as TorchBackendView;
 
   test.serial(
-    'a kernel called through the call buffer gives what the array call gives, outputs and shapes',
+    'a kernel called through the call buffer leaves its outputs there: handle, dtype, shape, values',
     (t) => {
       const b = view();
       const x = tf.tensor3d([1, 2, 3, 4, 5, 6], [1, 2, 3]);
@@ -35,29 +34,60 @@ if (libtorchOnThisMachine()) {
       const hx = b.handle(x);
       const hy = b.handle(y);
       const kernels = b.addon.kernels();
-      for (const [name, inputs, args] of [
-        ['add', [hx, hy], []],
-        ['transpose', [hx], [2, 0, 1]],
-        ['split', [hx], [2, 1, 2]],
+      // [name, inputs, args, expected outputs as [shape, values]] (dtype 0: float32)
+      for (const [name, inputs, args, want] of [
+        [
+          'add',
+          [hx, hy],
+          [],
+          [
+            [
+              [1, 2, 3],
+              [11, 22, 33, 44, 55, 66],
+            ],
+          ],
+        ],
+        [
+          'transpose',
+          [hx],
+          [2, 0, 1],
+          [
+            [
+              [3, 1, 2],
+              [1, 4, 2, 5, 3, 6],
+            ],
+          ],
+        ],
+        [
+          'split',
+          [hx],
+          [2, 1, 2],
+          [
+            [
+              [1, 2, 1],
+              [1, 4],
+            ],
+            [
+              [1, 2, 2],
+              [2, 3, 5, 6],
+            ],
+          ],
+        ],
       ] as const) {
-        const viaArrays = b.addon.op(name, [...inputs], [...args]);
         const io = b.addon.io();
         io.set([inputs.length, ...inputs, args.length, ...args]);
-        b.addon.opAt(kernels.indexOf(name));
-        const viaIo = Array.from(io.subarray(0, viaArrays.length));
-        t.is(viaIo[0], viaArrays[0], `${name}: output count`);
-        // Same layout: (handle, dtype, rank, ...dims) per output; the handles differ, the values do not.
+        const r = b.addon.opAt(kernels.indexOf(name));
+        t.is(r[0], want.length, `${name}: output count`);
         let k = 1;
-        for (let i = 0; i < viaArrays[0]!; i++) {
-          const rank = viaArrays[k + 2]!;
+        for (const [i, [shape, values]] of want.entries()) {
+          const [handle, dtype, rank] = [r[k]!, r[k + 1]!, r[k + 2]!];
           t.deepEqual(
-            viaIo.slice(k + 1, k + 3 + rank),
-            viaArrays.slice(k + 1, k + 3 + rank),
-            `${name}: output ${i}`,
+            [dtype, ...r.subarray(k + 3, k + 3 + rank)],
+            [0, ...shape],
+            `${name}: output ${i}'s dtype and shape`,
           );
-          t.deepEqual(b.addon.read(viaIo[k]!), b.addon.read(viaArrays[k]!), `${name}: output ${i}'s values`);
-          b.addon.dispose(viaIo[k]!);
-          b.addon.dispose(viaArrays[k]!);
+          t.deepEqual(Array.from(b.addon.read(handle)), [...values], `${name}: output ${i}'s values`);
+          b.addon.dispose(handle);
           k += 3 + rank;
         }
       }
@@ -84,6 +114,9 @@ if (libtorchOnThisMachine()) {
       io.set([1, b.handle(x), 0]);
       t.throws(() => b.addon.opAt(add), { message: /^add: / });
       t.throws(() => b.addon.opAt(100000), { message: /no kernel number 100000/ });
+      t.throws(() => b.run('no_such_kernel', [x]), {
+        message: "the torch addon has no kernel 'no_such_kernel'",
+      });
       const y = tf.add(x, x);
       t.deepEqual(Array.from(y.dataSync()), [2, 4, 6]);
       tf.dispose([x, y]);
@@ -91,13 +124,28 @@ if (libtorchOnThisMachine()) {
     },
   );
 
-  test.serial('a call too long for the buffer takes the array path and gives the same result', (t) => {
+  test.serial('a call or results longer than the buffer get a larger one, and the same result', (t) => {
     const b = view();
+    // 1100 outputs of rank 1 are 4401 numbers of results: more than the first buffer's 4096.
+    const r = tf.range(0, 1100);
+    const parts = tf.split(r, 1100);
+    t.is(parts.length, 1100);
+    t.deepEqual(
+      [parts[0]!, parts[777]!, parts[1099]!].map((p) => [p.shape, Array.from(p.dataSync())]),
+      [
+        [[1], [0]],
+        [[1], [777]],
+        [[1], [1099]],
+      ],
+    );
+    tf.dispose([r, ...parts]);
     const x = tf.tensor1d([1, 2, 3]);
     // `add` reads no arguments: 5000 of them only make the call longer than the buffer's 4096.
     const [out] = b.run('add', [x, x], new Array<number>(5000).fill(0));
     const y = tf.engine().makeTensorFromTensorInfo(out!);
     t.deepEqual(Array.from(y.dataSync()), [2, 4, 6]);
+    t.true(b.addon.io().length >= 5002, `the buffer holds ${b.addon.io().length} numbers`);
+    t.throws(() => b.addon.io(-1), { message: 'io: a minimum length of 0 to 2^30 numbers' });
     tf.dispose([x, y]);
   });
 }

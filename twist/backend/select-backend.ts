@@ -180,7 +180,7 @@ export async function selectBackend(options: BackendOptions = {}): Promise<Backe
       let detail: string;
       let used = 1;
       if (candidate === 'torch') {
-        const t = await loadTorch(threads, torchSettings ?? torchEnv());
+        const t = await loadTorch(threads, torchSettings!);
         detail = t.detail;
         used = t.threads;
       } else if (candidate === 'tensorflow') detail = await loadTensorflow();

@@ -224,71 +224,58 @@ Napi::Value Stats(const Napi::CallbackInfo& info) {
   return o;
 }
 
-// op(name, handles: number[], args: number[]) -> [count, (handle, dtype, rank, dims...)...]
-Napi::Value Op(const Napi::CallbackInfo& info) {
-  const std::string name = info[0].As<Napi::String>();
-  return guarded(info, name.c_str(), [&]() -> Napi::Value {
-    const Napi::Array ids = info[1].As<Napi::Array>();
-    const Napi::Array args = info[2].As<Napi::Array>();
-    Tensors in;
-    in.reserve(ids.Length());
-    for (uint32_t i = 0; i < ids.Length(); i++)
-      in.push_back(g_table.get(ids.Get(i).As<Napi::Number>().Int64Value()));
-    Args a(args.Length());
-    for (uint32_t i = 0; i < args.Length(); i++) a[i] = args.Get(i).As<Napi::Number>().DoubleValue();
-    const Tensors out = run_op(name, in, a);
-    Napi::Env env = info.Env();
-    Napi::Array r = Napi::Array::New(env);
-    uint32_t k = 0;
-    r.Set(k++, static_cast<double>(out.size()));
-    for (const auto& t : out) {
-      const int code = dtype_code(t.scalar_type());
-      r.Set(k++, static_cast<double>(g_table.put(t)));
-      r.Set(k++, code);
-      r.Set(k++, static_cast<double>(t.dim()));
-      for (auto d : t.sizes()) r.Set(k++, static_cast<double>(d));
-    }
-    return r;
-  });
-}
-
-// The per-call path: kernels by index (their position in kernels()) with handles, arguments and
-// results passed through one Float64Array the JS side holds (io() returns it), so a call builds no
-// JS array and converts no string. Layout in: [nIn, handle..., nArgs, arg...]; out: as op's result.
-constexpr size_t kIoLength = 4096;
+// Kernel calls: the kernel by index (its position in kernels()), its handles and arguments, and its
+// results, all through one Float64Array the JS side holds (io() returns it), so a call builds no JS
+// array and converts no string. Layout in: [nIn, handle..., nArgs, arg...]; out: [count, (handle,
+// dtype, rank, dims...) per output]. The buffer grows (a new one) when a call or its results need more.
+constexpr size_t kIoInitialLength = 4096;
 
 struct IoBuffer {
   Napi::Reference<Napi::Float64Array> ref;
   double* data = nullptr;
+  size_t length = 0;
 };
 
-IoBuffer& io_buffer(Napi::Env env) {
+// The environment's buffer, replaced by a larger one first when it holds fewer than `min` numbers.
+IoBuffer& io_buffer(Napi::Env env, size_t min = 0) {
   IoBuffer* b = env.GetInstanceData<IoBuffer>();
   if (b == nullptr) {
     b = new IoBuffer();
-    Napi::Float64Array a = Napi::Float64Array::New(env, kIoLength);
-    b->data = a.Data();
-    b->ref = Napi::Persistent(a);
     env.SetInstanceData(b);
+  }
+  if (b->length < min || b->length == 0) {
+    size_t n = std::max(b->length, kIoInitialLength);
+    while (n < min) n *= 2;
+    Napi::Float64Array a = Napi::Float64Array::New(env, n);
+    b->data = a.Data();
+    b->length = n;
+    b->ref = Napi::Persistent(a);
   }
   return *b;
 }
 
-// io() -> the Float64Array opAt reads its call from and writes its results to (the same one each time)
-Napi::Value Io(const Napi::CallbackInfo& info) { return io_buffer(info.Env()).ref.Value(); }
+// io(minLength?) -> the call buffer, holding at least minLength numbers
+Napi::Value Io(const Napi::CallbackInfo& info) {
+  const double min = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : 0;
+  if (!(min >= 0 && min <= static_cast<double>(1u << 30)))
+    throw Napi::RangeError::New(info.Env(), "io: a minimum length of 0 to 2^30 numbers");
+  return io_buffer(info.Env(), static_cast<size_t>(min)).ref.Value();
+}
 
-// opAt(index): runs kernel kernels()[index] on the call written into io(); its results replace it.
+// opAt(index) -> the call buffer: runs kernel kernels()[index] on the call written into io(); its
+// results replace the call, in the buffer returned (a larger one when they did not fit).
 Napi::Value OpAt(const Napi::CallbackInfo& info) {
   const uint32_t index = info[0].As<Napi::Number>().Uint32Value();
   const auto& names = op_names();
   const char* what = index < names.size() ? names[index].c_str() : "opAt";
   return guarded(info, what, [&]() -> Napi::Value {
-    double* io = io_buffer(info.Env()).data;
+    const IoBuffer& buf = io_buffer(info.Env());
+    const double* io = buf.data;
     // A count at io[at], checked: a whole number whose items fit in the buffer after it.
     auto count = [&](size_t at) -> size_t {
       const double n = io[at];
-      if (n >= 0 && n <= static_cast<double>(kIoLength) && n == static_cast<double>(static_cast<size_t>(n)) &&
-          at + 1 + static_cast<size_t>(n) <= kIoLength)
+      if (n >= 0 && n <= static_cast<double>(buf.length) && n == static_cast<double>(static_cast<size_t>(n)) &&
+          at + 1 + static_cast<size_t>(n) <= buf.length)
         return static_cast<size_t>(n);
       char shown[32];
       std::snprintf(shown, sizeof shown, "%g", n);
@@ -301,25 +288,25 @@ Napi::Value OpAt(const Napi::CallbackInfo& info) {
     for (size_t i = 0; i < n_in; i++) in.push_back(g_table.get(static_cast<int64_t>(io[1 + i])));
     const size_t n_args = count(1 + n_in);
     const Args a(io + 2 + n_in, io + 2 + n_in + n_args);
-    const Tensors out = run_op_at(index, in, a);
+    const Tensors out = run_op(index, in, a);
     size_t need = 1;
     std::vector<int> codes;
     for (const auto& t : out) {
       need += 3 + t.dim();
       codes.push_back(dtype_code(t.scalar_type()));
     }
-    if (need > kIoLength)
-      throw std::invalid_argument("results of " + std::to_string(need) + " numbers do not fit io()");
+    IoBuffer& res = io_buffer(info.Env(), need);
+    double* r = res.data;
     size_t k = 0;
-    io[k++] = static_cast<double>(out.size());
+    r[k++] = static_cast<double>(out.size());
     for (size_t j = 0; j < out.size(); j++) {
       const at::Tensor& t = out[j];
-      io[k++] = static_cast<double>(g_table.put(t));
-      io[k++] = codes[j];
-      io[k++] = static_cast<double>(t.dim());
-      for (auto d : t.sizes()) io[k++] = static_cast<double>(d);
+      r[k++] = static_cast<double>(g_table.put(t));
+      r[k++] = codes[j];
+      r[k++] = static_cast<double>(t.dim());
+      for (auto d : t.sizes()) r[k++] = static_cast<double>(d);
     }
-    return info.Env().Undefined();
+    return res.ref.Value();
   });
 }
 
@@ -341,7 +328,6 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("read", Napi::Function::New(env, Read));
   exports.Set("dispose", Napi::Function::New(env, Dispose));
   exports.Set("stats", Napi::Function::New(env, Stats));
-  exports.Set("op", Napi::Function::New(env, Op));
   exports.Set("opAt", Napi::Function::New(env, OpAt));
   exports.Set("io", Napi::Function::New(env, Io));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));

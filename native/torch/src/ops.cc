@@ -657,7 +657,7 @@ at::Tensor to_tfjs_dtype(at::Tensor t) {
   return t;
 }
 
-// The table's kernels in name order: op_names() and run_op_at's indices.
+// The table's kernels in name order: op_names() and run_op's indices.
 struct ByIndex {
   std::vector<std::string> names;
   std::vector<const Fn*> fns;
@@ -674,25 +674,16 @@ const ByIndex& by_index() {
   return b;
 }
 
-Tensors finish(Tensors out) {
-  for (auto& t : out) t = to_tfjs_dtype(std::move(t));
-  return out;
-}
-
 }  // namespace
 
-Tensors run_op(const std::string& name, const Tensors& inputs, const Args& args) {
-  auto it = table().find(name);
-  if (it == table().end()) throw std::invalid_argument("the torch addon has no kernel '" + name + "'");
-  return finish(it->second(inputs, args));
-}
-
-Tensors run_op_at(size_t index, const Tensors& inputs, const Args& args) {
+Tensors run_op(size_t index, const Tensors& inputs, const Args& args) {
   const ByIndex& b = by_index();
   if (index >= b.fns.size())
     throw std::invalid_argument("the torch addon has no kernel number " + std::to_string(index) + " (it has " +
                                 std::to_string(b.fns.size()) + ")");
-  return finish((*b.fns[index])(inputs, args));
+  Tensors out = (*b.fns[index])(inputs, args);
+  for (auto& t : out) t = to_tfjs_dtype(std::move(t));
+  return out;
 }
 
 const std::vector<std::string>& op_names() { return by_index().names; }

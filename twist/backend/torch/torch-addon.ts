@@ -33,19 +33,21 @@ export interface TorchAddon {
   read(handle: number): Float32Array | Int32Array | Uint8Array;
   dispose(handle: number): boolean;
   stats(): { tensors: number; bytes: number; cachedBytes: number; cacheHits: number; cacheMisses: number };
-  /** Runs a kernel: returns [count, (handle, dtype, rank, ...dims) per output]. */
-  op(name: string, handles: number[], args: number[]): number[];
   /**
-   * The buffer {@link opAt} takes its call from and leaves its results in (the same one each
-   * time, 4096 numbers): in `[nInputs, ...handles, nArgs, ...args]`, out as {@link op} returns.
+   * The buffer kernel calls go through ({@link opAt}), holding at least `minLength` numbers
+   * (default 4096 at first): a new, larger one when the current one is shorter.
+   * @throws RangeError for a `minLength` outside 0 to 2^30.
    */
-  io(): Float64Array;
+  io(minLength?: number): Float64Array;
   /**
-   * {@link op} for kernel `kernels()[index]` on the call written into {@link io}: no array or
-   * string crosses the boundary (the per-kernel cost of a small op).
+   * Runs kernel `kernels()[index]` on the call written into {@link io},
+   * `[nInputs, ...handles, nArgs, ...args]`; no array or string crosses the boundary (the
+   * per-kernel cost of a small op).
+   * @returns the call buffer holding the results, `[count, (handle, dtype, rank, ...dims) per
+   * output]`: the same one, or a larger one when they did not fit.
    * @throws Error from ATen (prefixed with the kernel's name), or for a malformed call in io().
    */
-  opAt(index: number): void;
+  opAt(index: number): Float64Array;
   /** Sizes ATen's and OpenBLAS's pools; returns ATen's. */
   setThreads(n: number): number;
   kernels(): string[];

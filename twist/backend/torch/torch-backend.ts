@@ -31,8 +31,8 @@ export class TorchBackend extends tf.KernelBackend {
   /** Data ids of deferred outputs not yet computed, oldest first. */
   private readonly pending = new Set<object>();
 
-  /** The addon's call buffer (see {@link TorchAddon.io}). */
-  private readonly io: Float64Array;
+  /** The addon's call buffer (see {@link TorchAddon.io}); replaced when it grows. */
+  private io: Float64Array;
   /** Kernel name -> its index for {@link TorchAddon.opAt}. */
   private readonly indices: ReadonlyMap<string, number>;
 
@@ -122,26 +122,28 @@ export class TorchBackend extends tf.KernelBackend {
 
   /**
    * Runs native kernel `name` on `inputs` and wraps its outputs as new tensors.
-   * @throws Error from the addon (ATen's message, prefixed with the kernel name).
+   * @throws Error from the addon (ATen's message, prefixed with the kernel name), or naming a kernel
+   * the addon does not have.
    */
   run(name: string, inputs: readonly tf.TensorInfo[], args: readonly number[] = []): TorchInfo[] {
     // Handles first: a deferred input is computed here, by a kernel call of its own.
     const handles = inputs.map((t) => this.handle(t));
     const index = this.indices.get(name);
+    if (index === undefined) throw new Error(`the torch addon has no kernel '${name}'`);
+    const need = handles.length + args.length + 2;
+    if (need > this.io.length) this.io = this.addon.io(need);
     const io = this.io;
-    if (index === undefined || handles.length + args.length + 2 > io.length)
-      return this.outputs(this.addon.op(name, handles, args as number[]));
     let k = 0;
     io[k++] = handles.length;
     for (const h of handles) io[k++] = h;
     io[k++] = args.length;
     for (const a of args) io[k++] = a;
-    this.addon.opAt(index);
-    return this.outputs(io);
+    this.io = this.addon.opAt(index);
+    return this.outputs(this.io);
   }
 
   /** Adopts the outputs a kernel call reported: `[count, (handle, dtype, rank, ...dims) per output]`. */
-  private outputs(r: ArrayLike<number>): TorchInfo[] {
+  private outputs(r: Float64Array): TorchInfo[] {
     const out: TorchInfo[] = [];
     let k = 1;
     for (let i = 0, n = r[0]!; i < n; i++) {
