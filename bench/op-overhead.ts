@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { InvalidArgumentError } from '../core/index.js';
+import { intFlag } from '../core/index.js';
 import { parseBackendName, selectBackend } from '../twist/index.js';
 import { runPythonJsonLines } from './anchor.js';
 import { median } from './stats.js';
@@ -23,16 +23,8 @@ function apply(op: (typeof OPS)[number], x: tf.Tensor, y: tf.Tensor, n: number):
  * median of `--rounds`. Then the same chains in PyTorch (bench/op_overhead_anchor.py) and the ratios.
  */
 export async function opOverheadBench(args: Map<string, string>, emit: (o: object) => void): Promise<void> {
-  const ops = Number(args.get('ops') ?? 20000);
-  const rounds = Number(args.get('rounds') ?? 5);
-  for (const [flag, v] of [
-    ['ops', ops],
-    ['rounds', rounds],
-  ] as const)
-    if (!(Number.isInteger(v) && v > 0))
-      throw new InvalidArgumentError(
-        `op-overhead: --${flag} must be a positive integer, got ${args.get(flag)}`,
-      );
+  const ops = intFlag('ops', args.get('ops')) ?? 20000;
+  const rounds = intFlag('rounds', args.get('rounds')) ?? 5;
   const name = args.get('backend');
   const backend = await selectBackend({
     name: name === undefined ? undefined : parseBackendName(name, '--backend'),

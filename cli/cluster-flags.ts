@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { InvalidArgumentError, readToken, type TlsFiles } from '../core/index.js';
 import { defaultStateDir } from '../head/index.js';
-import { intFlag, numFlag } from './flags.js';
+import { intFlag, numFlag } from '../core/index.js';
 
 /** Options every cluster command shares: the token and mutual TLS files. */
 export interface ClusterFlags {

@@ -21,7 +21,7 @@ import {
   topIndices,
   type BatchFeatures,
 } from '../twist/index.js';
-import { intFlag, numFlag } from './flags.js';
+import { intFlag, numFlag } from '../core/index.js';
 
 export const EVAL_USAGE = `twist eval <knn|linear|semi|cluster> --checkpoint DIR [options]
 

@@ -15,7 +15,7 @@ import {
   trainLocal,
   type TrainState,
 } from '../twist/index.js';
-import { intFlag, numFlag } from './flags.js';
+import { intFlag, numFlag } from '../core/index.js';
 import { RECIPE_NAMES, recipeFields } from '../twist/index.js';
 import { ProgressBar } from './progress-bar.js';
 import { trainOnCluster } from './cluster-train.js';

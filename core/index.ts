@@ -15,3 +15,4 @@ export * from './payload.js';
 export * from './metrics.js';
 export * from './parse-input.js';
 export * from './native-addon.js';
+export * from './flag-values.js';

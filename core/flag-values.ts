@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../core/index.js';
+import { InvalidArgumentError } from './errors.js';
 
 /** A numeric flag value, or undefined when absent. @throws InvalidArgumentError naming the flag. */
 export function numFlag(flag: string, v: string | undefined): number | undefined {
@@ -9,7 +9,7 @@ export function numFlag(flag: string, v: string | undefined): number | undefined
   return n;
 }
 
-/** A positive whole-number flag, or undefined when absent. */
+/** A whole-number flag of at least `min` (default 1), or undefined when absent. @throws InvalidArgumentError naming the flag. */
 export function intFlag(flag: string, v: string | undefined, min = 1): number | undefined {
   const n = numFlag(flag, v);
   if (n !== undefined && (!Number.isInteger(n) || n < min))
