@@ -1,23 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { DATA_PLANES } from '../collective/index.js';
 import { RankProcess, formGroup } from './rank-process.js';
 import { anchorPython, anchorsDir } from './anchor.js';
 import { median } from './stats.js';
+import { type BenchArgs, type Bench, type Emit } from './bench-args.js';
 
-/**
- * `npm run bench -- allreduce [--reps N] [--sizes MiB,MiB,...] [--data-plane native|tcp|grpc] [--chunk-kib K] [--no-anchor]`:
- * the nccl-tests table
- * for N = 2 and 4 rank processes on loopback (median time per size, algbw, busbw = algbw × 2(N−1)/N),
- * the raw loopback TCP rate between two processes (the limit), the one-way HTTP/2 rate (the ceiling
- * of any gRPC stream), and PyTorch Gloo's ring all-reduce on
- * the same sizes in the same sitting, with the ratio per size.
- */
-export async function allreduceBench(args: Map<string, string>, emit: (o: object) => void): Promise<void> {
-  const reps = Number(args.get('reps') ?? 5);
-  const sizes = (args.get('sizes') ?? '1,4,16,44,64').split(',').map((s) => Number(s) * 2 ** 20);
+async function run(args: BenchArgs, emit: Emit): Promise<void> {
+  const reps = args.int('reps', 5);
+  const sizes = args.positives('sizes', [1, 4, 16, 44, 64]).map((s) => Math.round(s * 2 ** 20));
   // Undefined: the communicator's default (native where its addon is built).
-  const asked = args.get('data-plane');
-  const chunk = args.has('chunk-kib') ? { chunkBytes: Number(args.get('chunk-kib')) * 1024 } : {};
+  const asked = args.has('data-plane') ? args.choice('data-plane', DATA_PLANES, 'native') : undefined;
+  const chunk = args.has('chunk-kib') ? { chunkBytes: args.int('chunk-kib', 1024) * 1024 } : {};
   const anchors = anchorsDir();
   const tcp = execFileSync(process.execPath, [`${anchors}/loopback_tcp.js`], { encoding: 'utf8' });
   const tcpGBps = Number(/GBps=([\d.]+)/.exec(tcp)?.[1]);
@@ -95,3 +89,16 @@ export async function allreduceBench(args: Map<string, string>, emit: (o: object
     }
   }
 }
+
+/**
+ * `npm run bench -- allreduce [--reps N] [--sizes MiB,MiB,...] [--data-plane native|tcp|grpc] [--chunk-kib K] [--no-anchor]`:
+ * the nccl-tests table
+ * for N = 2 and 4 rank processes on loopback (median time per size, algbw, busbw = algbw × 2(N−1)/N),
+ * the raw loopback TCP rate between two processes (the limit), the one-way HTTP/2 rate (the ceiling
+ * of any gRPC stream), and PyTorch Gloo's ring all-reduce on
+ * the same sizes in the same sitting, with the ratio per size.
+ */
+export const allreduceBench: Bench = {
+  flags: ['reps', 'sizes', 'data-plane', 'chunk-kib', 'no-anchor'],
+  run,
+};

@@ -20,6 +20,7 @@ import {
   selectBackend,
 } from '../twist/index.js';
 import { median } from './stats.js';
+import { type BenchArgs, type Bench, type Emit } from './bench-args.js';
 
 /** Sequential write rate of the disk under `dir`: `dd` of `mb` MiB with `conv=fsync`, in GB/s. */
 function ddWriteRate(dir: string, mb: number): number {
@@ -78,18 +79,10 @@ function busy(ms: number): void {
   if (x < 0) throw new Error('unreachable');
 }
 
-/**
- * `npm run bench -- checkpoint [--repeats N] [--dir DIR] [--step-ms MS]`: a ResNet-50's training
- * state (its 23.5 M backbone parameters, BN buffers, LARS momentum, RNG and sampler) saved with 1, 2
- * and 4 concurrent writers (GB/s, medians, until LATEST moved) beside `dd conv=fsync`'s sequential
- * write rate of the same disk measured in the same run; loaded back with
- * every checksum verified (page cache dropped per file first) beside dd's read rate; and the
- * training stall of an asynchronous save against a synchronous one in a loop of `--step-ms` steps.
- */
-export async function checkpointBench(args: Map<string, string>, emit: (o: object) => void): Promise<void> {
-  const repeats = Number(args.get('repeats') ?? 3);
-  const stepMs = Number(args.get('step-ms') ?? 200);
-  const base = args.get('dir') ?? path.join(process.cwd(), '.tmp');
+async function run(args: BenchArgs, emit: Emit): Promise<void> {
+  const repeats = args.int('repeats', 3);
+  const stepMs = args.int('step-ms', 200, 0);
+  const base = args.str('dir') ?? path.join(process.cwd(), '.tmp');
   const root = mkdtempSync(path.join(base, 'bench-ckpt-'));
   await selectBackend({ name: 'cpu' });
   const cfg = LocalTrainConfigSchema.parse({
@@ -231,3 +224,16 @@ export async function checkpointBench(args: Map<string, string>, emit: (o: objec
   model.dispose();
   rmSync(root, { recursive: true, force: true });
 }
+
+/**
+ * `npm run bench -- checkpoint [--repeats N] [--dir DIR] [--step-ms MS]`: a ResNet-50's training
+ * state (its 23.5 M backbone parameters, BN buffers, LARS momentum, RNG and sampler) saved with 1, 2
+ * and 4 concurrent writers (GB/s, medians, until LATEST moved) beside `dd conv=fsync`'s sequential
+ * write rate of the same disk measured in the same run; loaded back with
+ * every checksum verified (page cache dropped per file first) beside dd's read rate; and the
+ * training stall of an asynchronous save against a synchronous one in a loop of `--step-ms` steps.
+ */
+export const checkpointBench: Bench = {
+  flags: ['repeats', 'step-ms', 'dir'],
+  run,
+};

@@ -8,6 +8,7 @@ import { ClusterClient } from '../client/index.js';
 import { createLogger } from '../core/index.js';
 import { Head } from '../head/index.js';
 import { WorkerAgent } from '../worker/index.js';
+import { type BenchArgs, type Bench, type Emit } from './bench-args.js';
 
 const quantile = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -15,19 +16,12 @@ const quantile = (xs: number[], p: number): number => {
 };
 const round = (x: number, d = 2): number => Number(x.toFixed(d));
 
-/**
- * `npm run bench -- control-plane [--actors N] [--calls N] [--window N] [--nodes N] [--seconds S]`:
- * (1) actor create-to-ready p50/p99 with process start reported apart; (2) small actor calls per
- * second through one handle (pipelined, `window` in flight) and one-at-a-time latency; (3) a head
- * with `nodes` simulated workers (one other process) heartbeating every second, and health-checked
- * by the head every second: the head's event-loop delay p99 and memory.
- */
-export async function controlPlaneBench(args: Map<string, string>, emit: (o: object) => void): Promise<void> {
-  const nActors = Number(args.get('actors') ?? 20);
-  const nCalls = Number(args.get('calls') ?? 20_000);
-  const window = Number(args.get('window') ?? 256);
-  const nNodes = Number(args.get('nodes') ?? 1000);
-  const seconds = Number(args.get('seconds') ?? 20);
+async function run(args: BenchArgs, emit: Emit): Promise<void> {
+  const nActors = args.int('actors', 20);
+  const nCalls = args.int('calls', 20_000);
+  const window = args.int('window', 256);
+  const nNodes = args.int('nodes', 1000);
+  const seconds = args.num('seconds', 20);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'twist-bench-cp-'));
   const log = createLogger({ component: 'bench' });
   log.level = 'warn';
@@ -170,3 +164,15 @@ export async function controlPlaneBench(args: Map<string, string>, emit: (o: obj
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * `npm run bench -- control-plane [--actors N] [--calls N] [--window N] [--nodes N] [--seconds S]`:
+ * (1) actor create-to-ready p50/p99 with process start reported apart; (2) small actor calls per
+ * second through one handle (pipelined, `window` in flight) and one-at-a-time latency; (3) a head
+ * with `nodes` simulated workers (one other process) heartbeating every second, and health-checked
+ * by the head every second: the head's event-loop delay p99 and memory.
+ */
+export const controlPlaneBench: Bench = {
+  flags: ['actors', 'calls', 'window', 'nodes', 'seconds'],
+  run,
+};

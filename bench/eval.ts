@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { ami, clusterAccuracy, knnAccuracy, selectBackend } from '../twist/index.js';
 import { runPythonJsonLines } from './anchor.js';
+import { type BenchArgs, type Bench, type Emit } from './bench-args.js';
 
 /** Runs bench/eval_anchor.py (scikit-learn, SciPy, PyTorch) on the same sizes; its JSON line. */
 async function runEvalAnchor(args: number[]): Promise<Record<string, unknown>> {
@@ -19,14 +20,9 @@ async function runEvalAnchor(args: number[]): Promise<Record<string, unknown>> {
   return last;
 }
 
-/**
- * `npm run bench -- eval [--n 1281167] [--k 1000] [--no-anchor]`: seconds for AMI and Hungarian
- * clustering ACC at ImageNet size (N = 1.28 M, K = 1000), and for kNN (k 200) of 10 000 queries over
- * 60 000 features of 512 dimensions; then the same work in scikit-learn / SciPy / PyTorch and the ratios.
- */
-export async function evalBench(args: Map<string, string>, emit: (o: object) => void): Promise<void> {
-  const n = Number(args.get('n') ?? 1281167);
-  const k = Number(args.get('k') ?? 1000);
+async function run(args: BenchArgs, emit: Emit): Promise<void> {
+  const n = args.int('n', 1281167);
+  const k = args.int('k', 1000);
   const [d, ntr, nte] = [512, 60000, 10000];
   const backend = await selectBackend({});
   // The same deterministic labelings as the anchor: 40 % of samples on a permuted true class, the
@@ -82,3 +78,13 @@ export async function evalBench(args: Map<string, string>, emit: (o: object) => 
     same_acc: Math.abs(acc - Number(anchor['acc'])) < 1e-6,
   });
 }
+
+/**
+ * `npm run bench -- eval [--n 1281167] [--k 1000] [--no-anchor]`: seconds for AMI and Hungarian
+ * clustering ACC at ImageNet size (N = 1.28 M, K = 1000), and for kNN (k 200) of 10 000 queries over
+ * 60 000 features of 512 dimensions; then the same work in scikit-learn / SciPy / PyTorch and the ratios.
+ */
+export const evalBench: Bench = {
+  flags: ['n', 'k', 'no-anchor'],
+  run,
+};

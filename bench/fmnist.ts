@@ -13,19 +13,13 @@ import {
   trainLocal,
 } from '../twist/index.js';
 import { runTorchAnchor } from './anchor.js';
+import { type BenchArgs, type Bench, type Emit } from './bench-args.js';
 
-/**
- * `npm run bench -- fmnist [--epochs 5] [--width 16] [--batch 256] [--dim 10] [--max-steps N] [--log-every 20] [--anchor]`: trains
- * TWIST on Fashion-MNIST as the PyTorch anchor does (same model, head, LARS, batch, 1 warmup epoch,
- * cosine), then on the test set: kNN accuracy (k 200, cosine, exp(sim/0.1) weights) on backbone
- * features and the head's clustering (argmax, eval mode): Hungarian ACC and NMI. With `--anchor`, runs
- * `twist_torch_fmnist.py EPOCHS WIDTH BATCH DIM` afterwards in the same sitting and prints its figures.
- */
-export async function fmnistBench(args: Map<string, string>, emit: (o: object) => void): Promise<void> {
-  const epochs = Number(args.get('epochs') ?? 5);
-  const width = Number(args.get('width') ?? 16);
-  const batch = Number(args.get('batch') ?? 256);
-  const dim = Number(args.get('dim') ?? 10);
+async function run(args: BenchArgs, emit: Emit): Promise<void> {
+  const epochs = args.int('epochs', 5);
+  const width = args.int('width', 16);
+  const batch = args.int('batch', 256);
+  const dim = args.int('dim', 10);
   const backend = await selectBackend({});
   const cfg = LocalTrainConfigSchema.parse({
     dataPath: FASHION_MNIST_DIR,
@@ -34,11 +28,11 @@ export async function fmnistBench(args: Map<string, string>, emit: (o: object) =
     batchSize: batch,
     dim,
     warmupEpochs: Math.max(1, Math.min(10, Math.floor(epochs / 10))),
-    runDir: args.get('run-dir'),
-    maxSteps: args.has('max-steps') ? Number(args.get('max-steps')) : undefined,
+    runDir: args.str('run-dir'),
+    maxSteps: args.has('max-steps') ? args.int('max-steps', 1) : undefined,
   });
   const t0 = performance.now();
-  const logEvery = Number(args.get('log-every') ?? 20);
+  const logEvery = args.int('log-every', 20);
   const result = await trainLocal(cfg, {
     onStep: (r) => {
       if (logEvery > 0 && r.step % logEvery === 0)
@@ -83,3 +77,15 @@ export async function fmnistBench(args: Map<string, string>, emit: (o: object) =
   const anchor = await runTorchAnchor([String(epochs), String(width), String(batch), String(dim)]);
   for (const l of anchor.lines) emit({ bench: 'fmnist', impl: 'pytorch-anchor', ...l });
 }
+
+/**
+ * `npm run bench -- fmnist [--epochs 5] [--width 16] [--batch 256] [--dim 10] [--max-steps N] [--log-every 20] [--run-dir DIR] [--anchor]`: trains
+ * TWIST on Fashion-MNIST as the PyTorch anchor does (same model, head, LARS, batch, 1 warmup epoch,
+ * cosine), then on the test set: kNN accuracy (k 200, cosine, exp(sim/0.1) weights) on backbone
+ * features and the head's clustering (argmax, eval mode): Hungarian ACC and NMI. With `--anchor`, runs
+ * `twist_torch_fmnist.py EPOCHS WIDTH BATCH DIM` afterwards in the same sitting and prints its figures.
+ */
+export const fmnistBench: Bench = {
+  flags: ['epochs', 'width', 'batch', 'dim', 'run-dir', 'max-steps', 'log-every', 'anchor'],
+  run,
+};

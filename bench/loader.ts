@@ -7,6 +7,7 @@ import { Random } from '../core/index.js';
 import { ImageFolderDataset } from '../data/index.js';
 import { barlowViews, multiCropViews, nativeAugment, RgbViewAugmenter } from '../twist/index.js';
 import { anchorPython } from './anchor.js';
+import { type BenchArgs, type Bench, type Emit } from './bench-args.js';
 
 /** Writes `count` JPEGs of ImageNet's typical size (500×375, smooth colour fields plus noise, quality 90). */
 async function makeJpegs(dir: string, count: number): Promise<void> {
@@ -32,16 +33,10 @@ async function makeJpegs(dir: string, count: number): Promise<void> {
   }
 }
 
-/**
- * `npm run bench -- loader [--seconds S] [--images N] [--no-anchor]`: augmented images/s on one core
- * (sharp with one thread, this thread augmenting) for `barlow` (2 × 224) and `multicrop`
- * (2 × 224 + 6 × 96) from JPEG files through ImageFolder, then the seed's pipelines with
- * torchvision's transforms on PIL (one thread) on the same files, and the ratio.
- */
-export async function loaderBench(args: Map<string, string>, emit: (o: object) => void): Promise<void> {
-  const seconds = Number(args.get('seconds') ?? 10);
+async function run(args: BenchArgs, emit: Emit): Promise<void> {
+  const seconds = args.num('seconds', 10);
   const dir = path.join(process.cwd(), '.tmp', 'loader-jpegs');
-  await makeJpegs(dir, Number(args.get('images') ?? 300));
+  await makeJpegs(dir, args.int('images', 300));
   sharp.concurrency(1);
   const ds = await ImageFolderDataset.open(dir);
   const ours = new Map<string, number>();
@@ -87,3 +82,14 @@ export async function loaderBench(args: Map<string, string>, emit: (o: object) =
     });
   }
 }
+
+/**
+ * `npm run bench -- loader [--seconds S] [--images N] [--no-anchor]`: augmented images/s on one core
+ * (sharp with one thread, this thread augmenting) for `barlow` (2 × 224) and `multicrop`
+ * (2 × 224 + 6 × 96) from JPEG files through ImageFolder, then the seed's pipelines with
+ * torchvision's transforms on PIL (one thread) on the same files, and the ratio.
+ */
+export const loaderBench: Bench = {
+  flags: ['seconds', 'images', 'no-anchor'],
+  run,
+};

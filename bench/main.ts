@@ -9,9 +9,11 @@ import { scalingBench } from './scaling.js';
 import { recoveryBench } from './recovery.js';
 import { vitStepBench } from './vit-step.js';
 import { opOverheadBench } from './op-overhead.js';
+import { InvalidArgumentError } from '../core/index.js';
 import { shutdownBackend } from '../twist/index.js';
+import { BenchArgs, type Bench } from './bench-args.js';
 
-const BENCHES: Record<string, (args: Map<string, string>, emit: (o: object) => void) => Promise<void>> = {
+const BENCHES: Record<string, Bench> = {
   'train-step': trainStepBench,
   'vit-step': vitStepBench,
   fmnist: fmnistBench,
@@ -33,21 +35,9 @@ async function main(argv: string[]): Promise<number> {
     console.error(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [--flag value]...`);
     return 2;
   }
-  const args = new Map<string, string>();
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]!;
-    if (!a.startsWith('--')) {
-      console.error(`unexpected argument ${a}`);
-      return 2;
-    }
-    const next = rest[i + 1];
-    if (next !== undefined && !next.startsWith('--')) {
-      args.set(a.slice(2), next);
-      i++;
-    } else args.set(a.slice(2), 'true');
-  }
+  const args = BenchArgs.parse(name!, bench.flags, rest);
   const emit = (o: object): void => console.log(JSON.stringify({ ...o, at: new Date().toISOString() }));
-  await bench(args, emit);
+  await bench.run(args, emit);
   shutdownBackend();
   return 0;
 }
@@ -55,6 +45,11 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
+    // Bad flags (checked before the run, or a value the benchmark refuses) are named, without a stack.
+    if (err instanceof InvalidArgumentError) {
+      console.error(err.message);
+      process.exit(2);
+    }
     console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
     process.exit(1);
   },

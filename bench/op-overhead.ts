@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { intFlag } from '../core/index.js';
 import { parseBackendName, selectBackend } from '../twist/index.js';
 import { runPythonJsonLines } from './anchor.js';
 import { median } from './stats.js';
+import { type BenchArgs, type Bench, type Emit } from './bench-args.js';
 
 const OPS = ['add', 'mul', 'reshape'] as const;
 const SIZES = [4, 4096] as const;
@@ -15,17 +15,10 @@ function apply(op: (typeof OPS)[number], x: tf.Tensor, y: tf.Tensor, n: number):
   return tf.reshape(x, x.rank === 1 ? [n / 2, 2] : [n]);
 }
 
-/**
- * `npm run bench -- op-overhead [--ops 20000] [--rounds 5] [--backend NAME] [--no-anchor]`: what one
- * kernel call costs the host, the floor under a small model's step on a GPU (the work of each op is
- * tiny): microseconds per op of chains of `add`, `mul` and `reshape` on 4 and 4096 float32s, each
- * output the next op's input and disposed after it, on one thread of `--backend` (default auto);
- * median of `--rounds`. Then the same chains in PyTorch (bench/op_overhead_anchor.py) and the ratios.
- */
-export async function opOverheadBench(args: Map<string, string>, emit: (o: object) => void): Promise<void> {
-  const ops = intFlag('ops', args.get('ops')) ?? 20000;
-  const rounds = intFlag('rounds', args.get('rounds')) ?? 5;
-  const name = args.get('backend');
+async function run(args: BenchArgs, emit: Emit): Promise<void> {
+  const ops = args.int('ops', 20000);
+  const rounds = args.int('rounds', 5);
+  const name = args.str('backend');
   const backend = await selectBackend({
     name: name === undefined ? undefined : parseBackendName(name, '--backend'),
     threads: 1,
@@ -78,3 +71,15 @@ export async function opOverheadBench(args: Map<string, string>, emit: (o: objec
       });
   }
 }
+
+/**
+ * `npm run bench -- op-overhead [--ops 20000] [--rounds 5] [--backend NAME] [--no-anchor]`: what one
+ * kernel call costs the host, the floor under a small model's step on a GPU (the work of each op is
+ * tiny): microseconds per op of chains of `add`, `mul` and `reshape` on 4 and 4096 float32s, each
+ * output the next op's input and disposed after it, on one thread of `--backend` (default auto);
+ * median of `--rounds`. Then the same chains in PyTorch (bench/op_overhead_anchor.py) and the ratios.
+ */
+export const opOverheadBench: Bench = {
+  flags: ['ops', 'rounds', 'backend', 'no-anchor'],
+  run,
+};

@@ -2,18 +2,13 @@ import path from 'node:path';
 import { runDistributed, type RunEvent } from '../client/index.js';
 import { FASHION_MNIST_DIR } from '../data/index.js';
 import { startBenchCluster } from './run-cluster.js';
+import { type BenchArgs, type Bench, type Emit } from './bench-args.js';
 
-/**
- * `npm run bench -- recovery [--width 8] [--batch 64] [--steps 16] [--every 4]`: a two-trainer run
- * whose rank-1 trainer is SIGKILLed one step into the stretch after the first checkpoint; reports
- * detection (kill → the driver sees the failure), rescheduling (bundles + actors), checkpoint load,
- * ring rebuild, and the steps lost (done after the checkpoint, redone after the resume).
- */
-export async function recoveryBench(args: Map<string, string>, emit: (o: object) => void): Promise<void> {
-  const width = Number(args.get('width') ?? 8);
-  const batch = Number(args.get('batch') ?? 64);
-  const steps = Number(args.get('steps') ?? 16);
-  const every = Number(args.get('every') ?? 4);
+async function run(args: BenchArgs, emit: Emit): Promise<void> {
+  const width = args.int('width', 8);
+  const batch = args.int('batch', 64);
+  const steps = args.int('steps', 16);
+  const every = args.int('every', 4);
   const c = await startBenchCluster(3, 1);
   try {
     let killAt = 0;
@@ -78,3 +73,14 @@ export async function recoveryBench(args: Map<string, string>, emit: (o: object)
     await c.close();
   }
 }
+
+/**
+ * `npm run bench -- recovery [--width 8] [--batch 64] [--steps 16] [--every 4]`: a two-trainer run
+ * whose rank-1 trainer is SIGKILLed one step into the stretch after the first checkpoint; reports
+ * detection (kill → the driver sees the failure), rescheduling (bundles + actors), checkpoint load,
+ * ring rebuild, and the steps lost (done after the checkpoint, redone after the resume).
+ */
+export const recoveryBench: Bench = {
+  flags: ['width', 'batch', 'steps', 'every'],
+  run,
+};

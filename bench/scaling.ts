@@ -5,42 +5,29 @@ import { promisify } from 'node:util';
 import { runDistributed, STRETCH_STEPS, type RunStep } from '../client/index.js';
 import { InvalidArgumentError } from '../core/index.js';
 import { FASHION_MNIST_DIR } from '../data/index.js';
+import { parseBackendName } from '../twist/index.js';
 import { RankProcess } from './rank-process.js';
 import { startBenchCluster } from './run-cluster.js';
 import { mean, median } from './stats.js';
 import { anchorPython } from './anchor.js';
+import { type BenchArgs, type Bench, type Emit } from './bench-args.js';
 
 const execFileAsync = promisify(execFile);
 
-/**
- * `npm run bench -- scaling [--width 16] [--batch 256] [--steps 15] [--warmup 5] [--rounds 3] [--sync-bn 1|0] [--backend NAME] [--no-anchor]`:
- * images/s of one trainer (one core) against two trainers (one core each) on the same global
- * batch, on a local cluster of two workers, on the driver's wall clock (the trainers' work between
- * steps included); the step time split into compute, blocked in the cross-trainer sums, exposed
- * all-reduce, loader wait and the rest (between steps, the train calls' round trips); scaling
- * efficiency = ips(2) / (2 · ips(1)). The driver trains in stretches of {@link STRETCH_STEPS} (5)
- * steps and times each whole, so `--warmup` is a multiple of it.
- * A shared 2-vCPU machine's speed drifts by tens of percent within minutes, so the two are
- * measured in `--rounds` back-to-back pairs (the order alternating) and each round gives its own
- * efficiency; the figure is their median. Each round also measures the machine's ceiling: the
- * same step with no cluster, in one process on the batch against two concurrent processes on half
- * of it, and the same two processes as a data-parallel pair on a real ring (sums and all-reduce,
- * no cluster or loader: what lockstep itself costs here). Each trainer computes on one thread of `--backend`
- * (default: auto, the first of torch, tensorflow, wasm that loads). Then the anchor: the same step
- * in PyTorch, DDP over gloo (`bench/scaling_anchor.py`), measured the same way.
- */
-export async function scalingBench(args: Map<string, string>, emit: (o: object) => void): Promise<void> {
-  const width = Number(args.get('width') ?? 16);
-  const batch = Number(args.get('batch') ?? 256);
-  const steps = Number(args.get('steps') ?? 15);
-  const warmup = Number(args.get('warmup') ?? STRETCH_STEPS);
+async function run(args: BenchArgs, emit: Emit): Promise<void> {
+  const width = args.int('width', 16);
+  const batch = args.int('batch', 256);
+  if (batch % 2 !== 0)
+    throw new InvalidArgumentError(`scaling: --batch must be even (two trainers share it), got ${batch}`);
+  const steps = args.int('steps', 15);
+  const warmup = args.int('warmup', STRETCH_STEPS, 0);
   if (!(warmup >= 0 && warmup % STRETCH_STEPS === 0 && steps > warmup))
     throw new InvalidArgumentError(
       `scaling: --warmup must be a multiple of ${STRETCH_STEPS} (the driver's stretch) below --steps, got ${warmup} of ${steps}`,
     );
-  const rounds = Number(args.get('rounds') ?? 3);
-  const syncBatchNorm = (args.get('sync-bn') ?? '1') !== '0';
-  const backend = args.get('backend') ?? 'auto';
+  const rounds = args.int('rounds', 3);
+  const syncBatchNorm = args.choice('sync-bn', ['1', '0'], '1') === '1';
+  const backend = parseBackendName(args.str('backend') ?? 'auto', '--backend');
   const c = await startBenchCluster(2, 1);
   try {
     const efficiencies: number[] = [];
@@ -218,3 +205,25 @@ async function ringPair(
   const slow = reports[0]!.ms_per_step >= reports[1]!.ms_per_step ? reports[0]! : reports[1]!;
   return { ms: slow.ms_per_step, blocked: slow.ms_blocked };
 }
+
+/**
+ * `npm run bench -- scaling [--width 16] [--batch 256] [--steps 15] [--warmup 5] [--rounds 3] [--sync-bn 1|0] [--backend NAME] [--no-anchor]`:
+ * images/s of one trainer (one core) against two trainers (one core each) on the same global
+ * batch, on a local cluster of two workers, on the driver's wall clock (the trainers' work between
+ * steps included); the step time split into compute, blocked in the cross-trainer sums, exposed
+ * all-reduce, loader wait and the rest (between steps, the train calls' round trips); scaling
+ * efficiency = ips(2) / (2 · ips(1)). The driver trains in stretches of {@link STRETCH_STEPS} (5)
+ * steps and times each whole, so `--warmup` is a multiple of it.
+ * A shared 2-vCPU machine's speed drifts by tens of percent within minutes, so the two are
+ * measured in `--rounds` back-to-back pairs (the order alternating) and each round gives its own
+ * efficiency; the figure is their median. Each round also measures the machine's ceiling: the
+ * same step with no cluster, in one process on the batch against two concurrent processes on half
+ * of it, and the same two processes as a data-parallel pair on a real ring (sums and all-reduce,
+ * no cluster or loader: what lockstep itself costs here). Each trainer computes on one thread of `--backend`
+ * (default: auto, the first of torch, tensorflow, wasm that loads). Then the anchor: the same step
+ * in PyTorch, DDP over gloo (`bench/scaling_anchor.py`), measured the same way.
+ */
+export const scalingBench: Bench = {
+  flags: ['width', 'batch', 'steps', 'warmup', 'rounds', 'sync-bn', 'backend', 'no-anchor'],
+  run,
+};

@@ -16,20 +16,12 @@ import {
 import { fileURLToPath } from 'node:url';
 import { runPythonJsonLines, runTorchAnchor } from './anchor.js';
 import { median } from './stats.js';
+import { type BenchArgs, type Bench, type Emit } from './bench-args.js';
 
-/**
- * `npm run bench -- train-step [--steps N] [--batch B] [--width W] [--no-anchor] [--epoch-anchor]`: one TWIST training
- * step (ResNet-18, cifar stem, 28×28×1, two views, head 512/10, LARS) on the selected backend:
- * ms/step, images/s and effective GFLOP/s (forward FLOPs × 3 / step time), with the time split into
- * augmentation, forward+backward, gradient download, optimizer and weight upload. Then the same step
- * in PyTorch in the same sitting (bench/train_step_anchor.py, on the shared anchor's model) and the
- * ratios; with `--epoch-anchor` also the shared anchor's first epoch (its ms/step includes its
- * batched augmentation).
- */
-export async function trainStepBench(args: Map<string, string>, emit: (o: object) => void): Promise<void> {
-  const batch = Number(args.get('batch') ?? 256);
-  const width = Number(args.get('width') ?? 16);
-  const steps = Number(args.get('steps') ?? 8);
+async function run(args: BenchArgs, emit: Emit): Promise<void> {
+  const batch = args.int('batch', 256);
+  const width = args.int('width', 16);
+  const steps = args.int('steps', 8);
   const backend = await selectBackend({});
   const cfg = LocalTrainConfigSchema.parse({ dataPath: FASHION_MNIST_DIR, batchSize: batch, width });
   const train = await loadMnistSplit(cfg.dataPath, 'train');
@@ -124,3 +116,17 @@ export async function trainStepBench(args: Map<string, string>, emit: (o: object
   });
   emit({ bench: 'train-step', ratio_ms_per_step_ours_over_anchor: +(ms / epoch.ms_per_step).toFixed(2) });
 }
+
+/**
+ * `npm run bench -- train-step [--steps N] [--batch B] [--width W] [--no-anchor] [--epoch-anchor]`: one TWIST training
+ * step (ResNet-18, cifar stem, 28×28×1, two views, head 512/10, LARS) on the selected backend:
+ * ms/step, images/s and effective GFLOP/s (forward FLOPs × 3 / step time), with the time split into
+ * augmentation, forward+backward, gradient download, optimizer and weight upload. Then the same step
+ * in PyTorch in the same sitting (bench/train_step_anchor.py, on the shared anchor's model) and the
+ * ratios; with `--epoch-anchor` also the shared anchor's first epoch (its ms/step includes its
+ * batched augmentation).
+ */
+export const trainStepBench: Bench = {
+  flags: ['batch', 'width', 'steps', 'no-anchor', 'epoch-anchor'],
+  run,
+};

@@ -9,21 +9,15 @@ import {
   type VitConfig,
 } from '../twist/index.js';
 import { median } from './stats.js';
+import { type BenchArgs, type Bench, type Emit } from './bench-args.js';
 
-/**
- * `npm run bench -- vit-step [--arch vit-s|vit-b] [--size 64] [--batch 32] [--steps 5]`: one TWIST
- * step of a ViT/16 (two views at `size` px, GELU head 4096/4096 with trunc-normal init as the seed's
- * ViT recipes, AdamW with clipping 3.0) on the selected backend: ms/step, images/s, effective
- * GFLOP/s (3 × forward FLOPs of backbone and head).
- */
-export async function vitStepBench(args: Map<string, string>, emit: (o: object) => void): Promise<void> {
-  const arch = (args.get('arch') ?? 'vit-s') as keyof typeof VIT_PRESETS;
-  if (!(arch in VIT_PRESETS)) throw new Error(`--arch must be one of ${Object.keys(VIT_PRESETS).join(', ')}`);
-  const size = Number(args.get('size') ?? 64);
-  const batch = Number(args.get('batch') ?? 32);
-  const steps = Number(args.get('steps') ?? 5);
-  const hid = Number(args.get('hid-dim') ?? 4096);
-  const dim = Number(args.get('dim') ?? 4096);
+async function run(args: BenchArgs, emit: Emit): Promise<void> {
+  const arch = args.choice('arch', Object.keys(VIT_PRESETS) as (keyof typeof VIT_PRESETS)[], 'vit-s');
+  const size = args.int('size', 64);
+  const batch = args.int('batch', 32);
+  const steps = args.int('steps', 5);
+  const hid = args.int('hid-dim', 4096);
+  const dim = args.int('dim', 4096);
   const backend = await selectBackend({});
   const backbone: VitConfig = {
     arch: 'vit',
@@ -78,3 +72,14 @@ export async function vitStepBench(args: Map<string, string>, emit: (o: object) 
   });
   model.dispose();
 }
+
+/**
+ * `npm run bench -- vit-step [--arch vit-s|vit-b] [--size 64] [--batch 32] [--steps 5] [--hid-dim 4096] [--dim 4096]`: one TWIST
+ * step of a ViT/16 (two views at `size` px, GELU head 4096/4096 with trunc-normal init as the seed's
+ * ViT recipes, AdamW with clipping 3.0) on the selected backend: ms/step, images/s, effective
+ * GFLOP/s (3 × forward FLOPs of backbone and head).
+ */
+export const vitStepBench: Bench = {
+  flags: ['arch', 'size', 'batch', 'steps', 'hid-dim', 'dim'],
+  run,
+};

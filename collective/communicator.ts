@@ -82,7 +82,9 @@ export interface CommunicatorOptions {
   dataPlane?: DataPlane;
 }
 
-export type DataPlane = 'native' | 'tcp' | 'grpc';
+/** The data planes a communicator can use (see {@link CommunicatorOptions.dataPlane}). */
+export const DATA_PLANES = ['native', 'tcp', 'grpc'] as const;
+export type DataPlane = (typeof DATA_PLANES)[number];
 
 /**
  * The data plane a communicator with these options uses. TLS counts when files are named: a
