@@ -21,7 +21,7 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
     throw new InvalidArgumentError(`scaling: --batch must be even (two trainers share it), got ${batch}`);
   const steps = args.int('steps', 15);
   const warmup = args.int('warmup', STRETCH_STEPS, 0);
-  if (!(warmup >= 0 && warmup % STRETCH_STEPS === 0 && steps > warmup))
+  if (!(warmup % STRETCH_STEPS === 0 && steps > warmup))
     throw new InvalidArgumentError(
       `scaling: --warmup must be a multiple of ${STRETCH_STEPS} (the driver's stretch) below --steps, got ${warmup} of ${steps}`,
     );
