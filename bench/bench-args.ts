@@ -65,9 +65,13 @@ export class BenchArgs {
     return intFlag(flag, this.get(flag), min) ?? dflt;
   }
 
-  /** A finite number, or `dflt` when absent. @throws InvalidArgumentError naming the flag. */
-  num(flag: string, dflt: number): number {
-    return numFlag(flag, this.get(flag)) ?? dflt;
+  /** A positive number (a duration, say), or `dflt` when absent. @throws InvalidArgumentError naming the flag. */
+  positive(flag: string, dflt: number): number {
+    const v = this.get(flag);
+    const n = numFlag(flag, v);
+    if (n === undefined) return dflt;
+    if (!(n > 0)) throw new InvalidArgumentError(`--${flag}: expected a positive number, got ${v}`);
+    return n;
   }
 
   /** A comma-separated list of positive numbers, or `dflt` when absent. @throws InvalidArgumentError naming the flag. */

@@ -21,7 +21,7 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
   const nCalls = args.int('calls', 20_000);
   const window = args.int('window', 256);
   const nNodes = args.int('nodes', 1000);
-  const seconds = args.num('seconds', 20);
+  const seconds = args.positive('seconds', 20);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'twist-bench-cp-'));
   const log = createLogger({ component: 'bench' });
   log.level = 'warn';

@@ -32,7 +32,7 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
     maxSteps: args.has('max-steps') ? args.int('max-steps', 1) : undefined,
   });
   const t0 = performance.now();
-  const logEvery = args.int('log-every', 20);
+  const logEvery = args.int('log-every', 20, 0);
   const result = await trainLocal(cfg, {
     onStep: (r) => {
       if (logEvery > 0 && r.step % logEvery === 0)

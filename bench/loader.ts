@@ -34,7 +34,7 @@ async function makeJpegs(dir: string, count: number): Promise<void> {
 }
 
 async function run(args: BenchArgs, emit: Emit): Promise<void> {
-  const seconds = args.num('seconds', 10);
+  const seconds = args.positive('seconds', 10);
   const dir = path.join(process.cwd(), '.tmp', 'loader-jpegs');
   await makeJpegs(dir, args.int('images', 300));
   sharp.concurrency(1);

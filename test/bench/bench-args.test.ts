@@ -11,7 +11,7 @@ const parse = (...argv: string[]): BenchArgs => BenchArgs.parse('demo-bench', FL
 test('benchmark flags: values, switches and defaults', (t) => {
   const a = parse('--steps', '12', '--seconds', '2.5', '--sizes', '1,0.5,64', '--no-anchor');
   t.is(a.int('steps', 5), 12);
-  t.is(a.num('seconds', 10), 2.5);
+  t.is(a.positive('seconds', 10), 2.5);
   t.deepEqual(a.positives('sizes', [4]), [1, 0.5, 64]);
   t.true(a.has('no-anchor'));
   t.false(a.has('mode'));
@@ -34,6 +34,9 @@ test('benchmark flags: a typo, a stray word or a bad value is an error naming th
     message: '--steps: expected a whole number ≥ 1, got 0',
   });
   t.is(parse('--steps', '0').int('steps', 5, 0), 0);
+  t.throws(() => parse('--seconds', '-1').positive('seconds', 10), {
+    message: '--seconds: expected a positive number, got -1',
+  });
   t.throws(() => parse('--steps').int('steps', 5), { message: "--steps: 'true' is not a number" });
   t.throws(() => parse('--sizes', '1,-2').positives('sizes', [4]), {
     message: "--sizes: expected positive numbers, got -2 in '1,-2'",
