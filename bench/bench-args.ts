@@ -1,4 +1,4 @@
-import { InvalidArgumentError, intFlag, numFlag } from '../core/index.js';
+import { InvalidArgumentError, intFlag, numFlag, positiveFlag } from '../core/index.js';
 
 /** Writes one JSON line of a benchmark's output. */
 export type Emit = (o: object) => void;
@@ -67,11 +67,7 @@ export class BenchArgs {
 
   /** A positive number (a duration, say), or `dflt` when absent. @throws InvalidArgumentError naming the flag. */
   positive(flag: string, dflt: number): number {
-    const v = this.get(flag);
-    const n = numFlag(flag, v);
-    if (n === undefined) return dflt;
-    if (!(n > 0)) throw new InvalidArgumentError(`--${flag}: expected a positive number, got ${v}`);
-    return n;
+    return positiveFlag(flag, this.get(flag)) ?? dflt;
   }
 
   /** A comma-separated list of positive numbers, or `dflt` when absent. @throws InvalidArgumentError naming the flag. */

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { InvalidArgumentError, readToken, type TlsFiles } from '../core/index.js';
+import { intFlag, positiveFlag, readToken, type TlsFiles } from '../core/index.js';
 import { defaultStateDir } from '../head/index.js';
-import { intFlag, numFlag } from '../core/index.js';
 
 /** Options every cluster command shares: the token and mutual TLS files. */
 export interface ClusterFlags {
@@ -36,11 +35,8 @@ export const intOption =
 /** A commander parser for a positive number flag. @throws InvalidArgumentError naming the flag. */
 export const numberOption =
   (flag: string) =>
-  (v: string): number => {
-    const n = numFlag(flag.replace(/^--/, ''), v)!;
-    if (n <= 0) throw new InvalidArgumentError(`${flag}: expected a positive number, got '${v}'`);
-    return n;
-  };
+  (v: string): number =>
+    positiveFlag(flag.replace(/^--/, ''), v)!;
 
 /** `HOST:PORT` option. */
 export const headOption = (): Option =>

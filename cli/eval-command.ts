@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadModelFromCheckpoint } from '../checkpoint/index.js';
-import { InvalidArgumentError, Random } from '../core/index.js';
+import { intFlag, InvalidArgumentError, numFlag, Random } from '../core/index.js';
 import { FASHION_MNIST_DIR, loadMnistSplit } from '../data/index.js';
 import {
   FASHION_MNIST_MEAN,
@@ -21,7 +21,6 @@ import {
   topIndices,
   type BatchFeatures,
 } from '../twist/index.js';
-import { intFlag, numFlag } from '../core/index.js';
 
 export const EVAL_USAGE = `twist eval <knn|linear|semi|cluster> --checkpoint DIR [options]
 

@@ -6,7 +6,7 @@ import {
   resolveCheckpoint,
   type ResolvedCheckpoint,
 } from '../checkpoint/index.js';
-import { ensureDir, InvalidArgumentError } from '../core/index.js';
+import { ensureDir, intFlag, InvalidArgumentError, numFlag, parseConfig, readToken } from '../core/index.js';
 import { FASHION_MNIST_DIR } from '../data/index.js';
 import {
   LocalTrainConfigSchema,
@@ -15,13 +15,11 @@ import {
   trainLocal,
   type TrainState,
 } from '../twist/index.js';
-import { intFlag, numFlag } from '../core/index.js';
 import { RECIPE_NAMES, recipeFields } from '../twist/index.js';
 import { ProgressBar } from './progress-bar.js';
 import { trainOnCluster } from './cluster-train.js';
 import { followJobLog } from './job-command.js';
 import { ClusterClient } from '../client/index.js';
-import { parseConfig, readToken } from '../core/index.js';
 import { defaultStateDir } from '../head/index.js';
 import path from 'node:path';
 

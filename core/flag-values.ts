@@ -16,3 +16,11 @@ export function intFlag(flag: string, v: string | undefined, min = 1): number | 
     throw new InvalidArgumentError(`--${flag}: expected a whole number ≥ ${min}, got ${v}`);
   return n;
 }
+
+/** A positive number flag (a duration, a rate), or undefined when absent. @throws InvalidArgumentError naming the flag. */
+export function positiveFlag(flag: string, v: string | undefined): number | undefined {
+  const n = numFlag(flag, v);
+  if (n !== undefined && !(n > 0))
+    throw new InvalidArgumentError(`--${flag}: expected a positive number, got ${v}`);
+  return n;
+}
