@@ -110,6 +110,7 @@ port.on('message', (m: CollectiveThreadRequest) => {
               server,
               layoutHash: m.layoutHash,
               timeoutMs: data.timeoutMs,
+              spinMs: data.spinMs,
               ...security,
             });
           else await server.close();

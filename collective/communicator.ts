@@ -33,7 +33,13 @@ import {
   type OpPlan,
 } from './ring-plan.js';
 import { BufferPool, connectData, frameReader, hostOf, writeFrame, type DataInbound } from './data-plane.js';
-import { NativeRing, nativeRingError, nativeRingStatus, type NativeRingFailure } from './native-ring.js';
+import {
+  checkSpinMs,
+  NativeRing,
+  nativeRingError,
+  nativeRingStatus,
+  type NativeRingFailure,
+} from './native-ring.js';
 
 export type ReduceOp = 'sum' | 'mean' | 'max';
 
@@ -65,6 +71,12 @@ export interface CommunicatorOptions {
   chunkBytes?: number;
   /** Progress watchdog: an operation fails when no frame arrives for this long (default 60 s). */
   timeoutMs?: number;
+  /**
+   * On the native data plane, how long a blocking operation run on a caller's thread (the
+   * {@link CollectiveThread}'s sums) polls without sleeping before it sleeps (default 0, ms; at
+   * most the watchdog's timeout).
+   */
+  spinMs?: number;
   /** How long creation waits for the neighbours (default 30 s). */
   connectTimeoutMs?: number;
   signal?: AbortSignal;
@@ -170,7 +182,7 @@ export class Communicator {
     const right = mod(this.rank + 1, n);
     this.native =
       inData?.raw && outSocket
-        ? NativeRing.open(inData.socket, outSocket, opts.timeoutMs ?? 60_000)
+        ? NativeRing.open(inData.socket, outSocket, opts.timeoutMs ?? 60_000, opts.spinMs)
         : undefined;
     this.dataPlane = this.native ? 'native' : inData ? 'tcp' : n === 1 ? resolveDataPlane(opts) : 'grpc';
     inbound?.on('data', (m: StreamReply__Output) => {
@@ -281,6 +293,7 @@ export class Communicator {
         `communicator: chunkBytes must be a multiple of 4 in [4, 64 MiB], got ${chunkBytes}`,
       );
     const timeoutMs = opts.timeoutMs ?? 60_000;
+    checkSpinMs('communicator', opts.spinMs, timeoutMs);
     const left = mod(opts.rank - 1, n);
     const queue = new FrameQueue(
       timeoutMs,

@@ -1,5 +1,5 @@
 import type net from 'node:net';
-import { CollectiveError, lazyNativeAddon } from '../core/index.js';
+import { CollectiveError, InvalidArgumentError, lazyNativeAddon } from '../core/index.js';
 import { mod, type OpPlan } from './ring-plan.js';
 
 /** How a native operation failed: on the socket from the left neighbour, to the right one, or neither. */
@@ -17,7 +17,7 @@ interface RingHandle {
 }
 
 interface NativeCollective {
-  Ring: new (inFd: number, outFd: number, timeoutMs: number) => RingHandle;
+  Ring: new (inFd: number, outFd: number, timeoutMs: number, spinUs: number) => RingHandle;
   runShared(
     link: number,
     buf: Float32Array,
@@ -45,6 +45,18 @@ export function nativeRingStatus(): { available: boolean; reason?: string } {
   return l.addon ? { available: true } : { available: false, reason: l.reason };
 }
 
+/**
+ * Checks a spin time (see {@link NativeRing.open}): a finite number in [0, timeoutMs].
+ * @throws InvalidArgumentError naming `who` and the value otherwise.
+ */
+export function checkSpinMs(who: string, spinMs: number | undefined, timeoutMs: number): void {
+  if (spinMs === undefined) return;
+  if (!Number.isFinite(spinMs) || spinMs < 0 || spinMs > timeoutMs)
+    throw new InvalidArgumentError(
+      `${who}: spinMs must be a number of ms in [0, ${timeoutMs}] (the timeout), got ${spinMs}`,
+    );
+}
+
 /** The OS descriptor under a plain TCP socket (undefined for TLS or a socket without one). */
 function fdOf(socket: net.Socket): number | undefined {
   const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
@@ -63,10 +75,12 @@ export class NativeRing {
 
   /**
    * Takes over the frames of `inSocket` (from the left neighbour; never read by Node) and
-   * `outSocket` (to the right one).
+   * `outSocket` (to the right one). `spinMs`: how long an operation run on a caller's thread
+   * ({@link runShared}, {@link finishShared}) polls its socket without sleeping before it blocks in
+   * `poll` (default 0; the executor's own operations never spin).
    * @throws CollectiveError when the addon is unavailable or a socket has no descriptor (TLS).
    */
-  static open(inSocket: net.Socket, outSocket: net.Socket, timeoutMs: number): NativeRing {
+  static open(inSocket: net.Socket, outSocket: net.Socket, timeoutMs: number, spinMs = 0): NativeRing {
     const status = nativeRingStatus();
     if (!status.available) throw new CollectiveError(`native data plane unavailable: ${status.reason}`);
     const [i, o] = [fdOf(inSocket), fdOf(outSocket)];
@@ -75,7 +89,7 @@ export class NativeRing {
         'native data plane: the data sockets have no descriptor (TLS sockets are not supported)',
       );
     const { Ring } = load().addon!;
-    return new NativeRing(new Ring(i, o, timeoutMs));
+    return new NativeRing(new Ring(i, o, timeoutMs, Math.round(spinMs * 1000)));
   }
 
   /**

@@ -1,4 +1,6 @@
 import test from 'ava';
+import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { CollectiveError, InvalidArgumentError } from '../../core/index.js';
 import { CollectiveThread, nativeRingStatus, resolveDataPlane } from '../../collective/index.js';
 
@@ -101,3 +103,50 @@ if (plane === 'native') {
     t.throws(() => d.startSum(Float32Array.of(1)).wait(), { instanceOf: CollectiveError });
   });
 }
+
+test('a spin time that is not a number of ms within the timeout is refused, naming it', async (t) => {
+  for (const spinMs of [-1, Number.NaN, 70_000])
+    await t.throwsAsync(CollectiveThread.start({ spinMs }), {
+      instanceOf: InvalidArgumentError,
+      message: new RegExp(
+        `collective thread: spinMs must be a number of ms in \\[0, 60000\\].*got ${spinMs}`,
+      ),
+    });
+});
+
+/** CPU time of this process's main thread so far, ms (from the scheduler's own count). */
+function mainThreadCpuMs(): number {
+  return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+}
+
+// A blocking sum waits for a rank that comes 600 ms late (a worker thread). With a spin time its
+// thread polls without sleeping for that long first, so it spends about that much CPU; without
+// one it sleeps at once. Wide bounds: only CPU time is compared, never wall time.
+if (plane === 'native')
+  test('a blocking sum polls without sleeping for its spin time, then sleeps; the sum is the same', async (t) => {
+    const cpuWaiting = async (spinMs: number): Promise<number> => {
+      const a = await CollectiveThread.start({ spinMs });
+      threads.push(a);
+      const peer = new Worker(new URL('../helpers/late-rank.js', import.meta.url));
+      t.teardown(() => peer.terminate());
+      const next = (): Promise<Record<string, unknown>> => new Promise((r) => peer.once('message', r));
+      const { address } = (await next()) as { address: string };
+      const peers = [a.address, address];
+      const joined = next();
+      peer.postMessage({ peers });
+      await Promise.all([a.join({ groupId: 'spin', generation: 1, rank: 0, peers }), joined]);
+      const theirs = next();
+      peer.postMessage({ sum: [10, 20, 30], delayMs: 600 });
+      const cpu0 = mainThreadCpuMs();
+      const ours = a.sum(Float32Array.of(1, 2, 3));
+      const cpu = mainThreadCpuMs() - cpu0;
+      t.deepEqual([...ours], [11, 22, 33]);
+      t.deepEqual((await theirs)['sum'], [11, 22, 33]);
+      return cpu;
+    };
+    const spinning = await cpuWaiting(250);
+    const sleeping = await cpuWaiting(0);
+    t.true(spinning >= 25, `spinning for 250 ms took ${spinning.toFixed(1)} ms of CPU`);
+    t.true(spinning < 450, `the spin stops at 250 ms: ${spinning.toFixed(1)} ms of CPU`);
+    t.true(sleeping < 25, `sleeping at once took ${sleeping.toFixed(1)} ms of CPU`);
+  });

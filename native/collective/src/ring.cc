@@ -12,13 +12,16 @@
 // the Node.js event loop; the operation's promise settles there through a thread-safe function.
 // Another thread of the process may run a blocking operation itself, in turn (runShared: the sums
 // inside a trainer's gradient tape), or a small one in two halves (startShared, then finishShared)
-// with its own work between them. A silent peer fails the operation after the watchdog's timeout;
-// a closed or reset connection at once; any failure shuts both sockets, so the neighbours fail too.
+// with its own work between them; such a caller, blocked anyway, polls its socket without sleeping
+// for up to the link's spin time before it sleeps in poll() (see WaitFd). A silent peer fails the
+// operation after the watchdog's timeout; a closed or reset connection at once; any failure shuts
+// both sockets, so the neighbours fail too.
 #include <napi.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -62,6 +65,8 @@ struct Failure {
 struct Link {
   int in_fd = -1, out_fd = -1;
   int timeout_ms = 60000;
+  /** How long a shared (caller-run) operation polls without sleeping before it blocks in poll(). */
+  int64_t spin_us = 0;
   std::atomic<bool> aborted{false};
   std::mutex mu;
   /** Operations waiting for the executor, in call order; `running` while it runs one. */
@@ -98,6 +103,8 @@ struct Op {
   size_t len = 0;
   uint32_t op_id = 0;
   double divisor = 1;
+  /** The link's spin time when a caller's thread runs the op (RunShared, the split halves), else 0. */
+  int64_t spin_us = 0;
   std::vector<int32_t> recv_plan, send_plan;
   std::atomic<int64_t> recv_done{0};
   std::mutex mu;
@@ -123,9 +130,28 @@ struct Op {
 
 std::string Errno(int e) { return std::string(std::strerror(e)); }
 
-/** Waits until `fd` is ready for `events`; false (with the op failed) on timeout, abort or error. */
+/**
+ * Waits until `fd` is ready for `events`; false (with the op failed) on timeout, abort or error.
+ * An op with a spin time first polls without sleeping for that long, yielding the CPU to any other
+ * runnable thread between polls. Its caller (a trainer inside its gradient tape) has nothing else to
+ * do, and a vCPU that halts in each of a step's ~50 short waits runs the kernels after them slower
+ * (README, Collectives). A hang-up or error ends the spin at once, as it ends poll().
+ */
 bool WaitFd(Op& op, int fd, short events, Side side) {
   pollfd p{fd, events, 0};
+  if (op.spin_us > 0) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(op.spin_us);
+    do {
+      if (op.failed.load()) return false;
+      const int r = ::poll(&p, 1, 0);
+      if (r > 0) return true;
+      if (r < 0 && errno != EINTR) {
+        op.Fail(side, "error", "poll failed: " + Errno(errno));
+        return false;
+      }
+      ::sched_yield();
+    } while (std::chrono::steady_clock::now() < until);
+  }
   for (;;) {
     if (op.failed.load()) return false;
     int r = ::poll(&p, 1, op.link->timeout_ms);
@@ -486,6 +512,7 @@ Napi::Value RunShared(const Napi::CallbackInfo& info) {
   Op op;
   op.link = SharedLink(info);
   ParseOp(info, 1, op);
+  op.spin_us = op.link->spin_us;
   NoSplit(env, info[0].As<Napi::Number>().Int32Value());
   AcquireShared(env, *op.link);
   std::vector<float> scratch;
@@ -505,6 +532,7 @@ Napi::Value StartShared(const Napi::CallbackInfo& info) {
   Op& op = split->op;
   op.link = SharedLink(info);
   ParseOp(info, 1, op);
+  op.spin_us = op.link->spin_us;
   if (SendBytes(op) > kInlineBytes)
     throw Napi::RangeError::New(env, "native ring: a split operation sends at most 64 KiB");
   NoSplit(env, id);
@@ -557,7 +585,7 @@ class Ring : public Napi::ObjectWrap<Ring> {
                         InstanceMethod("abort", &Ring::AbortMethod), InstanceMethod("close", &Ring::Close)});
   }
 
-  // new Ring(inFd, outFd, timeoutMs)
+  // new Ring(inFd, outFd, timeoutMs, spinUs)
   explicit Ring(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Ring>(info), link_(std::make_shared<Link>()) {
     Napi::Env env = info.Env();
     link_->in_fd = DupFd(env, info[0], "receiving");
@@ -568,6 +596,7 @@ class Ring : public Napi::ObjectWrap<Ring> {
       throw;
     }
     link_->timeout_ms = info[2].As<Napi::Number>().Int32Value();
+    if (info.Length() > 3) link_->spin_us = std::max<int64_t>(0, info[3].As<Napi::Number>().Int64Value());
     std::thread(Execute, link_).detach();
   }
 
