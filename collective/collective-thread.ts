@@ -151,7 +151,8 @@ export class CollectiveThread {
 
   /**
    * Starts the thread and its collective server (port 0).
-   * @throws CollectiveError when the thread or its server does not start.
+   * @throws InvalidArgumentError when `spinMs` is not a number of ms in [0, timeoutMs];
+   * CollectiveError when the thread or its server does not start.
    */
   static async start(opts: CollectiveThreadOptions = {}): Promise<CollectiveThread> {
     const control = new SharedArrayBuffer(Control.WORDS * 4 + ERROR_BYTES);
