@@ -11,11 +11,12 @@ import { FASHION_MNIST_DIR } from '../data/index.js';
 import {
   LocalTrainConfigSchema,
   parseBackendName,
+  RECIPE_NAMES,
+  recipeFields,
   selectBackend,
   trainLocal,
   type TrainState,
 } from '../twist/index.js';
-import { RECIPE_NAMES, recipeFields } from '../twist/index.js';
 import { ProgressBar } from './progress-bar.js';
 import { trainOnCluster } from './cluster-train.js';
 import { followJobLog } from './job-command.js';

@@ -103,7 +103,7 @@ struct Op {
   size_t len = 0;
   uint32_t op_id = 0;
   double divisor = 1;
-  /** The link's spin time when a caller's thread runs the op (RunShared, the split halves), else 0. */
+  /** The link's spin time when a caller's thread runs the op (see ParseSharedOp), else 0. */
   int64_t spin_us = 0;
   std::vector<int32_t> recv_plan, send_plan;
   std::atomic<int64_t> recv_done{0};
@@ -488,6 +488,17 @@ std::shared_ptr<Link> SharedLink(const Napi::CallbackInfo& info) {
   return link;
 }
 
+/**
+ * Reads a shared operation from `info`: the link `info[0]` names, then buf, opId, recvPlan, sendPlan,
+ * divisor. Its caller's thread runs it, so it spins for the link's spin time in its waits.
+ * @throws when the link is closed or an argument is bad.
+ */
+void ParseSharedOp(const Napi::CallbackInfo& info, Op& op) {
+  op.link = SharedLink(info);
+  ParseOp(info, 1, op);
+  op.spin_us = op.link->spin_us;
+}
+
 /** Takes the link for the calling thread once its queued operations are done. @throws when it closes. */
 void AcquireShared(Napi::Env env, Link& link) {
   std::unique_lock<std::mutex> g(link.mu);
@@ -510,9 +521,7 @@ void ReleaseShared(Op& op) {
 Napi::Value RunShared(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Op op;
-  op.link = SharedLink(info);
-  ParseOp(info, 1, op);
-  op.spin_us = op.link->spin_us;
+  ParseSharedOp(info, op);
   NoSplit(env, info[0].As<Napi::Number>().Int32Value());
   AcquireShared(env, *op.link);
   std::vector<float> scratch;
@@ -530,9 +539,7 @@ Napi::Value StartShared(const Napi::CallbackInfo& info) {
   const int32_t id = info[0].As<Napi::Number>().Int32Value();
   auto split = std::make_unique<SplitOp>();
   Op& op = split->op;
-  op.link = SharedLink(info);
-  ParseOp(info, 1, op);
-  op.spin_us = op.link->spin_us;
+  ParseSharedOp(info, op);
   if (SendBytes(op) > kInlineBytes)
     throw Napi::RangeError::New(env, "native ring: a split operation sends at most 64 KiB");
   NoSplit(env, id);
