@@ -2,10 +2,11 @@ import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { runDistributed, STRETCH_STEPS, type RunStep } from '../client/index.js';
+import { runDistributed, STRETCH_STEPS, type ClusterClient, type RunStep } from '../client/index.js';
 import { InvalidArgumentError } from '../core/index.js';
 import { FASHION_MNIST_DIR } from '../data/index.js';
 import { parseBackendName } from '../twist/index.js';
+import { machineCpu, processCpu, type ProcessCpu } from './process-cpu.js';
 import { RankProcess } from './rank-process.js';
 import { startBenchCluster } from './run-cluster.js';
 import { mean, median } from './stats.js';
@@ -38,6 +39,9 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
       const ips: Record<number, number> = {};
       for (const trainers of round % 2 === 1 ? [1, 2] : [2, 1]) {
         const recs: RunStep[] = [];
+        // CPU readings at the end of the warm-up and of the run (the timed steps between them).
+        let first: Promise<CpuReading> | undefined;
+        let last: Promise<CpuReading> | undefined;
         await runDistributed(c.client, {
           config: { dataPath: FASHION_MNIST_DIR, batchSize: batch, epochs: 1, width, seed: 0 },
           trainers,
@@ -47,12 +51,18 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
           threads: 1,
           evaluate: false,
           syncBatchNorm,
-          onStep: (s) => recs.push(s),
+          onStep: (s) => {
+            recs.push(s);
+            if (s.step === warmup) first = readCpu(c.client);
+            if (s.step === steps) last = first?.then((f) => readCpu(c.client, f.procs));
+          },
         });
+
         const m = recs.slice(warmup);
         const stepS = mean(m.map((r) => r.wallS));
         const inStepS = mean(m.map((r) => r.computeS + r.allreduceS + r.dataWaitS));
         ips[trainers] = batch / stepS;
+        const cpu = first && last ? cpuPerStep(await first, await last, stepS) : {};
         emit({
           bench: 'scaling',
           round,
@@ -70,6 +80,7 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
           ms_allreduce_exposed: Number((1000 * mean(m.map((r) => r.allreduceS))).toFixed(0)),
           ms_loader_wait: Number((1000 * mean(m.map((r) => r.dataWaitS))).toFixed(0)),
           ms_between_steps: Number((1000 * (stepS - inStepS)).toFixed(0)),
+          ...cpu,
         });
       }
       efficiencies.push(ips[2]! / (2 * ips[1]!));
@@ -149,6 +160,59 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
   }
 }
 
+/** The CPU time used so far by the run's trainer and loader processes, this process and the machine. */
+interface CpuReading {
+  atMs: number;
+  procs: { pid: number; className: string }[];
+  cpus: (ProcessCpu | undefined)[];
+  self: ProcessCpu | undefined;
+  machine: ReturnType<typeof machineCpu>;
+}
+
+/** Reads the CPU times of `procs` (by default the cluster's live trainers and loaders, asked of the head). */
+async function readCpu(client: ClusterClient, procs?: CpuReading['procs']): Promise<CpuReading> {
+  procs ??= (await client.status()).actors
+    .filter((a) => a.state === 'ALIVE' && (a.className === 'trainer' || a.className === 'loader'))
+    .map((a) => ({ pid: a.pid, className: a.className }));
+  return {
+    atMs: performance.now(),
+    procs,
+    cpus: procs.map((p) => processCpu(p.pid)),
+    self: processCpu(process.pid),
+    machine: machineCpu(),
+  };
+}
+
+/**
+ * Where the CPU went between two readings, in ms per step of `stepS` seconds (the rate between the
+ * readings times the step, so they need not fall exactly on step boundaries): each trainer's main thread and its other threads (V8's
+ * GC and compiler threads, the collective thread), all loaders, this process (the head, the worker
+ * agents and the driver, one process in the benchmark), and the whole machine busy, idle and stolen
+ * by the hypervisor. Empty where /proc cannot be read.
+ */
+function cpuPerStep(a: CpuReading, b: CpuReading, stepS: number): Record<string, number> {
+  const wallS = (b.atMs - a.atMs) / 1000;
+  if (!(wallS > 0) || !a.self || !b.self || !a.machine || !b.machine) return {};
+  const rate = (s: number): number => Number(((1000 * s * stepS) / wallS).toFixed(1));
+  const delta = (i: number): ProcessCpu => ({
+    main: (b.cpus[i]?.main ?? 0) - (a.cpus[i]?.main ?? 0),
+    threads: (b.cpus[i]?.threads ?? 0) - (a.cpus[i]?.threads ?? 0),
+  });
+  const of = (cls: string): ProcessCpu[] =>
+    a.procs.flatMap((p, i) => (p.className === cls && a.cpus[i] && b.cpus[i] ? [delta(i)] : []));
+  const trainers = of('trainer');
+  const loaders = of('loader');
+  return {
+    cpu_ms_trainer_main: rate(mean(trainers.map((d) => d.main))),
+    cpu_ms_trainer_threads: rate(mean(trainers.map((d) => d.threads))),
+    cpu_ms_loaders: rate(loaders.reduce((s, d) => s + d.main + d.threads, 0)),
+    cpu_ms_head_workers_driver: rate(b.self.main + b.self.threads - a.self.main - a.self.threads),
+    cpu_ms_machine_busy: rate(b.machine.busy - a.machine.busy),
+    cpu_ms_machine_idle: rate(b.machine.idle - a.machine.idle),
+    cpu_ms_stolen: rate(b.machine.steal - a.machine.steal),
+  };
+}
+
 /**
  * Runs `n` concurrent `step-process.js` processes (one compute thread each) on `batch` images;
  * @returns the slowest one's mean ms per step.
@@ -211,8 +275,10 @@ async function ringPair(
  * images/s of one trainer (one core) against two trainers (one core each) on the same global
  * batch, on a local cluster of two workers, on the driver's wall clock (the trainers' work between
  * steps included); the step time split into compute, blocked in the cross-trainer sums, exposed
- * all-reduce, loader wait and the rest (between steps, the train calls' round trips); scaling
- * efficiency = ips(2) / (2 · ips(1)). The driver trains in stretches of {@link STRETCH_STEPS} (5)
+ * all-reduce, loader wait and the rest (between steps, the train calls' round trips), and where the
+ * CPU went in those steps (`cpu_ms_*`, from /proc, left out where there is none: a trainer's main
+ * thread and its other threads, the loaders, this process with the head and the worker agents, the
+ * machine's busy, idle and stolen time); scaling efficiency = ips(2) / (2 · ips(1)). The driver trains in stretches of {@link STRETCH_STEPS} (5)
  * steps and times each whole, so `--warmup` is a multiple of it.
  * A shared 2-vCPU machine's speed drifts by tens of percent within minutes, so the two are
  * measured in `--rounds` back-to-back pairs (the order alternating) and each round gives its own
