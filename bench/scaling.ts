@@ -39,9 +39,10 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
       const ips: Record<number, number> = {};
       for (const trainers of round % 2 === 1 ? [1, 2] : [2, 1]) {
         const recs: RunStep[] = [];
-        // CPU readings at the end of the warm-up and of the run (the timed steps between them).
-        let first: Promise<CpuReading> | undefined;
-        let last: Promise<CpuReading> | undefined;
+        // CPU readings at the end of the warm-up and of the run (the timed steps between them); a
+        // reading that fails (the head did not answer) leaves the CPU fields out.
+        let first: Promise<CpuReading | undefined> | undefined;
+        let last: Promise<CpuReading | undefined> | undefined;
         await runDistributed(c.client, {
           config: { dataPath: FASHION_MNIST_DIR, batchSize: batch, epochs: 1, width, seed: 0 },
           trainers,
@@ -53,16 +54,16 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
           syncBatchNorm,
           onStep: (s) => {
             recs.push(s);
-            if (s.step === warmup) first = readCpu(c.client);
-            if (s.step === steps) last = first?.then((f) => readCpu(c.client, f.procs));
+            if (s.step === warmup) first = readCpu(c.client).catch(() => undefined);
+            if (s.step === steps) last = first?.then((f) => (f ? readCpu(c.client, f.procs) : undefined));
           },
         });
-
         const m = recs.slice(warmup);
         const stepS = mean(m.map((r) => r.wallS));
         const inStepS = mean(m.map((r) => r.computeS + r.allreduceS + r.dataWaitS));
         ips[trainers] = batch / stepS;
-        const cpu = first && last ? cpuPerStep(await first, await last, stepS) : {};
+        const [a, b] = [await first, await last];
+        const cpu = a && b ? cpuPerStep(a, b, stepS) : {};
         emit({
           bench: 'scaling',
           round,
@@ -169,7 +170,7 @@ interface CpuReading {
   machine: ReturnType<typeof machineCpu>;
 }
 
-/** Reads the CPU times of `procs` (by default the cluster's live trainers and loaders, asked of the head). */
+/** Reads the CPU times of `procs` (by default the cluster's live trainers and loaders, from the head). */
 async function readCpu(client: ClusterClient, procs?: CpuReading['procs']): Promise<CpuReading> {
   procs ??= (await client.status()).actors
     .filter((a) => a.state === 'ALIVE' && (a.className === 'trainer' || a.className === 'loader'))
@@ -185,10 +186,10 @@ async function readCpu(client: ClusterClient, procs?: CpuReading['procs']): Prom
 
 /**
  * Where the CPU went between two readings, in ms per step of `stepS` seconds (the rate between the
- * readings times the step, so they need not fall exactly on step boundaries): each trainer's main thread and its other threads (V8's
- * GC and compiler threads, the collective thread), all loaders, this process (the head, the worker
- * agents and the driver, one process in the benchmark), and the whole machine busy, idle and stolen
- * by the hypervisor. Empty where /proc cannot be read.
+ * readings times the step, so they need not fall exactly on step boundaries): each trainer's main
+ * thread and its other threads (V8's GC and compiler threads, the collective thread), all loaders,
+ * this process (the head, the worker agents and the driver, one process in the benchmark), and the
+ * whole machine busy, idle and stolen by the hypervisor. Empty where /proc cannot be read.
  */
 function cpuPerStep(a: CpuReading, b: CpuReading, stepS: number): Record<string, number> {
   const wallS = (b.atMs - a.atMs) / 1000;
@@ -278,8 +279,9 @@ async function ringPair(
  * all-reduce, loader wait and the rest (between steps, the train calls' round trips), and where the
  * CPU went in those steps (`cpu_ms_*`, from /proc, left out where there is none: a trainer's main
  * thread and its other threads, the loaders, this process with the head and the worker agents, the
- * machine's busy, idle and stolen time); scaling efficiency = ips(2) / (2 · ips(1)). The driver trains in stretches of {@link STRETCH_STEPS} (5)
- * steps and times each whole, so `--warmup` is a multiple of it.
+ * machine's busy, idle and stolen time); scaling efficiency = ips(2) / (2 · ips(1)). The driver
+ * trains in stretches of {@link STRETCH_STEPS} (5) steps and times each whole, so `--warmup` is a
+ * multiple of it.
  * A shared 2-vCPU machine's speed drifts by tens of percent within minutes, so the two are
  * measured in `--rounds` back-to-back pairs (the order alternating) and each round gives its own
  * efficiency; the figure is their median. Each round also measures the machine's ceiling: the

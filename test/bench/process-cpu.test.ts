@@ -3,6 +3,8 @@ import { Worker } from 'node:worker_threads';
 import test from 'ava';
 import { machineCpu, processCpu } from '../../bench/process-cpu.js';
 
+// Serial: each test's readings must not see another test's spinning (ava runs a file's tests at once).
+
 /** Keeps the calling thread busy until the process has used `ms` more CPU (so load cannot shorten it). */
 function spin(ms: number): void {
   const start = process.cpuUsage();
@@ -12,7 +14,7 @@ function spin(ms: number): void {
   }
 }
 
-test('a process CPU reading splits the main thread from the others', async (t) => {
+test.serial('a process CPU reading splits the main thread from the others', async (t) => {
   const a = processCpu(process.pid);
   t.truthy(a, 'this process has a /proc entry');
   spin(300);
@@ -27,18 +29,21 @@ test('a process CPU reading splits the main thread from the others', async (t) =
   await new Promise((resolve) => w.once('message', resolve));
   const c = processCpu(process.pid)!;
   await w.terminate();
-  t.true(c.threads - b.threads >= 0.2, `other threads: ${c.threads - b.threads} s after a worker spun 0.3 s of CPU`);
+  t.true(
+    c.threads - b.threads >= 0.2,
+    `other threads: ${c.threads - b.threads} s after a worker spun 0.3 s of CPU`,
+  );
   t.true(c.main - b.main < 0.2, `main thread while it waited: ${c.main - b.main} s`);
 });
 
-test('a process CPU reading of a process that is gone is undefined', async (t) => {
+test.serial('a process CPU reading of a process that is gone is undefined', async (t) => {
   const child = spawn(process.execPath, ['-e', '0']);
   const pid = child.pid!;
   await new Promise((resolve) => child.once('exit', resolve));
   t.is(processCpu(pid), undefined);
 });
 
-test('the machine CPU reading grows with busy time', (t) => {
+test.serial('the machine CPU reading grows with busy time', (t) => {
   const a = machineCpu()!;
   spin(300);
   const b = machineCpu()!;
