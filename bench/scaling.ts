@@ -55,7 +55,7 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
           onStep: (s) => {
             recs.push(s);
             if (s.step === warmup) first = readCpu(c.client).catch(() => undefined);
-            if (s.step === steps) last = first?.then((f) => (f ? readCpu(c.client, f.procs) : undefined));
+            if (s.step === steps) last = first?.then((f) => (f ? readCpu(c.client, f) : undefined));
           },
         });
         const m = recs.slice(warmup);
@@ -161,53 +161,67 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
   }
 }
 
+/** One process of the run (a trainer or a loader) and the CPU time it had used at a reading. */
+interface ActorCpu {
+  pid: number;
+  className: string;
+  cpu: ProcessCpu | undefined;
+}
+
 /** The CPU time used so far by the run's trainer and loader processes, this process and the machine. */
 interface CpuReading {
   atMs: number;
-  procs: { pid: number; className: string }[];
-  cpus: (ProcessCpu | undefined)[];
+  actors: ActorCpu[];
   self: ProcessCpu | undefined;
   machine: ReturnType<typeof machineCpu>;
 }
 
-/** Reads the CPU times of `procs` (by default the cluster's live trainers and loaders, from the head). */
-async function readCpu(client: ClusterClient, procs?: CpuReading['procs']): Promise<CpuReading> {
-  procs ??= (await client.status()).actors
-    .filter((a) => a.state === 'ALIVE' && (a.className === 'trainer' || a.className === 'loader'))
-    .map((a) => ({ pid: a.pid, className: a.className }));
+/** Reads the CPU times of the actors `of` an earlier reading, or of the cluster's live trainers and loaders. */
+async function readCpu(client: ClusterClient, of?: CpuReading): Promise<CpuReading> {
+  const procs =
+    of?.actors ??
+    (await client.status()).actors.filter(
+      (a) => a.state === 'ALIVE' && (a.className === 'trainer' || a.className === 'loader'),
+    );
   return {
     atMs: performance.now(),
-    procs,
-    cpus: procs.map((p) => processCpu(p.pid)),
+    actors: procs.map(({ pid, className }) => ({ pid, className, cpu: processCpu(pid) })),
     self: processCpu(process.pid),
     machine: machineCpu(),
   };
 }
+
+/** CPU used between two readings of one process. */
+const cpuDelta = (a: ProcessCpu, b: ProcessCpu): ProcessCpu => ({
+  main: b.main - a.main,
+  threads: b.threads - a.threads,
+});
 
 /**
  * Where the CPU went between two readings, in ms per step of `stepS` seconds (the rate between the
  * readings times the step, so they need not fall exactly on step boundaries): each trainer's main
  * thread and its other threads (V8's GC and compiler threads, the collective thread), all loaders,
  * this process (the head, the worker agents and the driver, one process in the benchmark), and the
- * whole machine busy, idle and stolen by the hypervisor. Empty where /proc cannot be read.
+ * whole machine busy, idle and stolen by the hypervisor. Empty where /proc cannot be read; a process
+ * that could not be read at both is left out.
  */
 function cpuPerStep(a: CpuReading, b: CpuReading, stepS: number): Record<string, number> {
   const wallS = (b.atMs - a.atMs) / 1000;
   if (!(wallS > 0) || !a.self || !b.self || !a.machine || !b.machine) return {};
   const rate = (s: number): number => Number(((1000 * s * stepS) / wallS).toFixed(1));
-  const delta = (i: number): ProcessCpu => ({
-    main: (b.cpus[i]?.main ?? 0) - (a.cpus[i]?.main ?? 0),
-    threads: (b.cpus[i]?.threads ?? 0) - (a.cpus[i]?.threads ?? 0),
-  });
   const of = (cls: string): ProcessCpu[] =>
-    a.procs.flatMap((p, i) => (p.className === cls && a.cpus[i] && b.cpus[i] ? [delta(i)] : []));
+    a.actors.flatMap(({ className, cpu }, i) => {
+      const after = b.actors[i]?.cpu;
+      return className === cls && cpu && after ? [cpuDelta(cpu, after)] : [];
+    });
   const trainers = of('trainer');
   const loaders = of('loader');
+  const self = cpuDelta(a.self, b.self);
   return {
     cpu_ms_trainer_main: rate(mean(trainers.map((d) => d.main))),
     cpu_ms_trainer_threads: rate(mean(trainers.map((d) => d.threads))),
     cpu_ms_loaders: rate(loaders.reduce((s, d) => s + d.main + d.threads, 0)),
-    cpu_ms_head_workers_driver: rate(b.self.main + b.self.threads - a.self.main - a.self.threads),
+    cpu_ms_head_workers_driver: rate(self.main + self.threads),
     cpu_ms_machine_busy: rate(b.machine.busy - a.machine.busy),
     cpu_ms_machine_idle: rate(b.machine.idle - a.machine.idle),
     cpu_ms_stolen: rate(b.machine.steal - a.machine.steal),
