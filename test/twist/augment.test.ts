@@ -1,7 +1,9 @@
 import test from 'ava';
 import { Random } from '../../core/index.js';
 import {
+  COEFFICIENT_CACHE_SIZE,
   GrayViewAugmenter,
+  coefficientCacheEntries,
   barlowGrayViews,
   gaussianBlur,
   randomResizedCropBox,
@@ -34,6 +36,61 @@ test('bicubic resize of the whole image at the same size is the identity; flip m
   out.forEach((v, i) => t.true(Math.abs(v - src[i]! / 255) < 1e-6));
   resizeCrop(src, 0, 5, 5, 1, { top: 0, left: 0, height: 5, width: 5 }, out, 0, 5, 5, true);
   t.true(Math.abs(out[0]! - src[4]! / 255) < 1e-6);
+});
+
+test('cached resampling coefficients give what freshly computed ones give, per side, output size and filter; the cache stays bounded', (t) => {
+  const side = 300;
+  const rng = new Random(3);
+  const src = Uint8Array.from({ length: side * side }, () => rng.int(256));
+  const resize = (
+    h: number,
+    w: number,
+    outH: number,
+    outW: number,
+    filter: 'bicubic' | 'bilinear',
+  ): Float32Array => {
+    const out = new Float32Array(outH * outW);
+    resizeCrop(
+      src,
+      0,
+      side,
+      side,
+      1,
+      { top: 5, left: 7, height: h, width: w },
+      out,
+      0,
+      outH,
+      outW,
+      false,
+      filter,
+    );
+    return out;
+  };
+  // More distinct tables than the cache holds (1×1 outputs, used by nothing below): all evicted.
+  const evict = (): void => {
+    for (let s = 1; s <= COEFFICIENT_CACHE_SIZE + 1; s++) resize(1, s, 1, 1, 'bilinear');
+  };
+  const cases: [number, number, number, number, 'bicubic' | 'bilinear'][] = [];
+  for (const [h, w] of [
+    [3, 17],
+    [28, 28],
+    [200, 17],
+    [17, 200],
+  ] as const)
+    for (const [outH, outW] of [
+      [9, 7],
+      [7, 9],
+      [28, 28],
+    ] as const)
+      for (const filter of ['bicubic', 'bilinear'] as const) cases.push([h, w, outH, outW, filter]);
+  const cold = cases.map((c) => {
+    evict();
+    return resize(...c);
+  });
+  // Warm: every case after the others, twice, so that each reads tables other cases put there.
+  for (let pass = 0; pass < 2; pass++)
+    cases.forEach((c, i) => t.deepEqual(resize(...c), cold[i], `case ${c.join(' ')} pass ${pass}`));
+  t.true(coefficientCacheEntries() <= COEFFICIENT_CACHE_SIZE);
 });
 
 test('Gaussian blur keeps a constant image constant and spreads an impulse symmetrically', (t) => {

@@ -109,6 +109,36 @@ function coefficients(
   return { start, taps, weights, stride };
 }
 
+/** Most coefficient tables kept (one per axis length, output size and filter); the least recently used goes. */
+export const COEFFICIENT_CACHE_SIZE = 256;
+const coefficientCache = new Map<string, Coeffs>();
+
+/**
+ * {@link coefficients} of a whole axis of `inLen` pixels (a crop's), from a cache: a crop's tables
+ * depend on its side, the output side and the filter only, and the views of a 28-px dataset draw
+ * at most 28 sides per output size (computing them was a quarter of a loader's CPU and most of
+ * its garbage). The tables are read, never written, by both resampling forms.
+ */
+function axisCoefficients(inLen: number, outSize: number, filter: ResampleFilter): Coeffs {
+  const key = `${filter}:${inLen}:${outSize}`;
+  let c = coefficientCache.get(key);
+  if (c) {
+    // Least recently used first: a hit moves to the back.
+    coefficientCache.delete(key);
+  } else {
+    c = coefficients(0, inLen, inLen, outSize, filter);
+    if (coefficientCache.size >= COEFFICIENT_CACHE_SIZE)
+      coefficientCache.delete(coefficientCache.keys().next().value!);
+  }
+  coefficientCache.set(key, c);
+  return c;
+}
+
+/** How many coefficient tables the cache holds (tests). */
+export function coefficientCacheEntries(): number {
+  return coefficientCache.size;
+}
+
 /** Scratch of the two passes, grown as needed (single-threaded: never shared between calls). */
 let passBuffer = new Float32Array(0);
 let rowBuffer = new Float32Array(0);
@@ -119,7 +149,7 @@ let rowBuffer = new Float32Array(0);
  * torchvision's `resized_crop` on a PIL image does (`crop(box).resize(size, BICUBIC)`): PIL's
  * two-pass resampling (`filter`, default bicubic) with its antialiasing support when downsampling
  * and each pass rounded to 8 bits (half up); mirrored horizontally when `flip`. Writes into `out` at
- * `outOffset`; allocates only the coefficient tables.
+ * `outOffset`; allocates nothing once the crop's coefficient tables are cached.
  */
 export function resizeCrop(
   src: Uint8Array,
@@ -136,8 +166,8 @@ export function resizeCrop(
   filter: ResampleFilter = 'bicubic',
 ): void {
   // Coordinates inside the crop: PIL resizes the cropped image, so borders clamp to the crop.
-  const cx = coefficients(0, box.width, box.width, outW, filter);
-  const cy = coefficients(0, box.height, box.height, outH, filter);
+  const cx = axisCoefficients(box.width, outW, filter);
+  const cy = axisCoefficients(box.height, outH, filter);
   const rows = box.height;
   const native = nativeAugment();
   if (native) {
