@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ClusterSnapshot } from './cluster-manager.js';
+import { EVENT_LOOP_SAMPLE_MS } from '../core/index.js';
 
 /** A bounded time series: the newest `capacity` points (time in ms, value). */
 export class RingSeries {
@@ -92,7 +93,7 @@ export class MetricsHistory {
  * with {@link MetricsHistory.push}.
  */
 export function headHistory(snapshot: () => ClusterSnapshot, rpcTotal: () => number): MetricsHistory {
-  const lag = monitorEventLoopDelay({ resolution: 10 });
+  const lag = monitorEventLoopDelay({ resolution: EVENT_LOOP_SAMPLE_MS });
   lag.enable();
   let last = { rpcs: rpcTotal(), at: Date.now() };
   return new MetricsHistory(
