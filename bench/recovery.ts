@@ -9,7 +9,14 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
   const batch = args.int('batch', 64);
   const steps = args.int('steps', 16);
   const every = args.int('every', 4);
-  const c = await startBenchCluster(3, 1);
+  // Health checks every 0.5 s: a dead node is declared in ~1.5 s (the trainer's own death is
+  // reported by its worker at once).
+  const c = await startBenchCluster(3, 1, {
+    initialDelayMs: 500,
+    periodMs: 500,
+    timeoutMs: 1000,
+    failureThreshold: 3,
+  });
   try {
     let killAt = 0;
     let killedAtStep = 0;

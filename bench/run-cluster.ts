@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ClusterClient } from '../client/index.js';
 import { createLogger } from '../core/index.js';
-import { Head } from '../head/index.js';
+import { Head, type HeadConfigInput } from '../head/index.js';
 import { WorkerAgent } from '../worker/index.js';
 
 /** An in-process head with `workers` in-process worker agents (actors are real processes). */
@@ -15,7 +15,16 @@ export interface BenchCluster {
   close(): Promise<void>;
 }
 
-export async function startBenchCluster(workers: number, cpusEach: number): Promise<BenchCluster> {
+/**
+ * Starts the cluster with the head's defaults (health checks every 1 s, as a user's cluster runs)
+ * unless `health` says otherwise: `recovery` checks faster, `scaling` measures the defaults (each
+ * check is an RPC pair in this process, CPU that two trainers on two cores pay for).
+ */
+export async function startBenchCluster(
+  workers: number,
+  cpusEach: number,
+  health?: HeadConfigInput['health'],
+): Promise<BenchCluster> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'twist-bench-run-'));
   const log = createLogger({ component: 'bench' });
   log.level = 'warn';
@@ -24,7 +33,7 @@ export async function startBenchCluster(workers: number, cpusEach: number): Prom
       port: 0,
       dashboardPort: 0,
       stateDir: path.join(dir, 'head'),
-      health: { initialDelayMs: 500, periodMs: 500, timeoutMs: 1000, failureThreshold: 3 },
+      ...(health ? { health } : {}),
     },
     log,
   );
