@@ -33,10 +33,14 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
   try {
     const efficiencies: number[] = [];
     const ips2: number[] = [];
+    // What data parallelism costs a step in ms, comparable across stacks whose steps differ in
+    // speed: the two-trainer step less half the one-trainer step, per round.
+    const overheads: number[] = [];
     const ceilings: number[] = [];
     const ringCeilings: number[] = [];
     for (let round = 1; round <= rounds; round++) {
       const ips: Record<number, number> = {};
+      const msPerStep: Record<number, number> = {};
       for (const trainers of round % 2 === 1 ? [1, 2] : [2, 1]) {
         const recs: RunStep[] = [];
         // CPU readings at the end of the warm-up and of the run (the timed steps between them); a
@@ -62,6 +66,7 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
         const stepS = mean(m.map((r) => r.wallS));
         const inStepS = mean(m.map((r) => r.computeS + r.allreduceS + r.dataWaitS));
         ips[trainers] = batch / stepS;
+        msPerStep[trainers] = 1000 * stepS;
         const [a, b] = [await first, await last];
         const cpu = a && b ? cpuPerStep(a, b, stepS) : {};
         emit({
@@ -86,6 +91,7 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
       }
       efficiencies.push(ips[2]! / (2 * ips[1]!));
       ips2.push(ips[2]!);
+      overheads.push(msPerStep[2]! - msPerStep[1]! / 2);
       // The machine's ceiling in the same round: the same step in 1 process on the batch and in 2
       // concurrent processes on half of it, with no cluster, loader or collective.
       const one = await stepProcesses(1, batch, steps, warmup, width, backend);
@@ -114,6 +120,7 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
       efficiency: Number(efficiency.toFixed(3)),
       rounds: efficiencies.map((e) => Number(e.toFixed(3))),
       images_per_s_2: Number(median(ips2).toFixed(1)),
+      ms_overhead_2: Number(median(overheads).toFixed(0)),
       machine_ceiling: Number(median(ceilings).toFixed(3)),
       ring_ceiling: Number(median(ringCeilings).toFixed(3)),
       of_ceiling: Number((efficiency / median(ceilings)).toFixed(3)),
@@ -145,6 +152,14 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
     const anchorIps2 = median(
       lines.filter((l) => l['processes'] === 2).map((l) => l['images_per_s'] as number),
     );
+    const anchorMs = (round: unknown, processes: number): number =>
+      lines.find((l) => l['round'] === round && l['processes'] === processes)!['ms_per_step'] as number;
+    const anchorOverhead = median(
+      [...new Set(lines.filter((l) => l['round'] !== undefined).map((l) => l['round']))].map(
+        (r) => anchorMs(r, 2) - anchorMs(r, 1) / 2,
+      ),
+    );
+    const oursOverhead = median(overheads);
     emit({
       anchor: 'pytorch-ddp-gloo',
       sync_bn: syncBatchNorm,
@@ -155,6 +170,9 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
       images_per_s_2: anchorIps2,
       ours_images_per_s_2: Number(median(ips2).toFixed(1)),
       images_per_s_2_ratio: Number((median(ips2) / anchorIps2).toFixed(3)),
+      ms_overhead_2: Number(anchorOverhead.toFixed(0)),
+      ours_ms_overhead_2: Number(oursOverhead.toFixed(0)),
+      ms_overhead_2_ratio: Number((oursOverhead / anchorOverhead).toFixed(3)),
     });
   } finally {
     await c.close();
@@ -293,7 +311,9 @@ async function ringPair(
  * all-reduce, loader wait and the rest (between steps, the train calls' round trips), and where the
  * CPU went in those steps (`cpu_ms_*`, from /proc, left out where there is none: a trainer's main
  * thread and its other threads, the loaders, this process with the head and the worker agents, the
- * machine's busy, idle and stolen time); scaling efficiency = ips(2) / (2 · ips(1)). The driver
+ * machine's busy, idle and stolen time); scaling efficiency = ips(2) / (2 · ips(1)), and what data
+ * parallelism costs a step in ms, `ms_overhead_2` = ms(2) − ms(1) / 2 (an efficiency flatters a
+ * stack whose step is slow; this does not). The driver
  * trains in stretches of {@link STRETCH_STEPS} (5) steps and times each whole, so `--warmup` is a
  * multiple of it.
  * A shared 2-vCPU machine's speed drifts by tens of percent within minutes, so the two are
@@ -303,7 +323,7 @@ async function ringPair(
  * of it, and the same two processes as a data-parallel pair on a real ring (sums and all-reduce,
  * no cluster or loader: what lockstep itself costs here). Each trainer computes on one thread of `--backend`
  * (default: auto, the first of torch, tensorflow, wasm that loads). Then the anchor: the same step
- * in PyTorch, DDP over gloo (`bench/scaling_anchor.py`), measured the same way.
+ * in PyTorch, DDP over gloo (`bench/scaling_anchor.py`), measured the same way, with both ratios.
  */
 export const scalingBench: Bench = {
   flags: ['width', 'batch', 'steps', 'warmup', 'rounds', 'sync-bn', 'backend', 'no-anchor'],
