@@ -9,8 +9,8 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
   const batch = args.int('batch', 64);
   const steps = args.int('steps', 16);
   const every = args.int('every', 4);
-  // Health checks every 0.5 s: a dead node is declared in ~1.5 s (the trainer's own death is
-  // reported by its worker at once).
+  // Health checks every 0.5 s, as every earlier run of this bench had them (a dead node declared in
+  // ~1.5 s); the killed trainer's death is reported by its worker at once, not by them.
   const c = await startBenchCluster(3, 1, {
     initialDelayMs: 500,
     periodMs: 500,

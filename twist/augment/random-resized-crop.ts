@@ -116,8 +116,10 @@ const coefficientCache = new Map<string, Coeffs>();
 /**
  * {@link coefficients} of a whole axis of `inLen` pixels (a crop's), from a cache: a crop's tables
  * depend on its side, the output side and the filter only, and the views of a 28-px dataset draw
- * at most 28 sides per output size (computing them was a quarter of a loader's CPU and most of
- * its garbage). The tables are read, never written, by both resampling forms.
+ * at most 28 sides per output size. Computing them per crop took an eighth of a batch's
+ * augmentation (128 Fashion-MNIST images, two views: median 3.9 ms a batch with the cache, 4.4
+ * without; mean 4.0 against 4.8–5.5, the garbage included). The tables are read, never written,
+ * by both resampling forms.
  */
 function axisCoefficients(inLen: number, outSize: number, filter: ResampleFilter): Coeffs {
   const key = `${filter}:${inLen}:${outSize}`;
