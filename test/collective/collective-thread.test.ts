@@ -1,8 +1,8 @@
 import test from 'ava';
-import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { CollectiveError, InvalidArgumentError } from '../../core/index.js';
 import { CollectiveThread, nativeRingStatus, resolveDataPlane } from '../../collective/index.js';
+import { threadSleeps } from '../helpers/thread-sleeps.js';
 
 const threads: CollectiveThread[] = [];
 test.after.always(() => Promise.all(threads.map((t) => t.close())));
@@ -114,12 +114,6 @@ test('a spin time that is not a number of ms within the timeout is refused, nami
     });
 });
 
-/** Times this process's main thread has gone to sleep so far (the kernel's voluntary switches). */
-function mainThreadSleeps(): number {
-  const status = readFileSync(`/proc/self/task/${process.pid}/status`, 'utf8');
-  return Number(/^voluntary_ctxt_switches:\s*(\d+)/m.exec(status)![1]);
-}
-
 // A blocking sum waits for a rank that comes late (a worker thread). Within its spin time its thread
 // polls without sleeping (yielding the CPU between polls, so how much CPU it gets depends on the
 // load, but it never sleeps); past it, it sleeps in poll. The kernel's count of the thread's
@@ -139,9 +133,9 @@ if (plane === 'native')
       await Promise.all([a.join({ groupId: 'spin', generation: 1, rank: 0, peers }), joined]);
       const theirs = next();
       peer.postMessage({ sum: [10, 20, 30], delayMs });
-      const before = mainThreadSleeps();
+      const before = threadSleeps();
       const ours = a.sum(Float32Array.of(1, 2, 3));
-      const sleeps = mainThreadSleeps() - before;
+      const sleeps = threadSleeps() - before;
       t.deepEqual([...ours], [11, 22, 33]);
       t.deepEqual((await theirs)['sum'], [11, 22, 33]);
       return sleeps;

@@ -4,16 +4,16 @@ import test from 'ava';
 import { EVENT_LOOP_SAMPLE_MS } from '../../core/index.js';
 
 const core = new URL('../../core/index.js', import.meta.url).href;
+const sleeps = new URL('../helpers/thread-sleeps.js', import.meta.url).href;
 
 // A process with nothing but its metrics, idle for 2 s: how often its main thread wakes (voluntary
 // context switches). The event-loop sampler is what wakes it; prom-client's default of 10 ms woke
 // it ~100 times a second.
 const idleWakeupsPerSecond = (): number => {
   const script = `
-    import { readFileSync } from 'node:fs';
     const { ProcessMetrics } = await import(${JSON.stringify(core)});
+    const { threadSleeps: wakeups } = await import(${JSON.stringify(sleeps)});
     const m = new ProcessMetrics({ role: 'test' });
-    const wakeups = () => Number(/voluntary_ctxt_switches:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]);
     await new Promise((r) => setTimeout(r, 300));
     const a = wakeups();
     const t0 = performance.now();
