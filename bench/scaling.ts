@@ -39,7 +39,6 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
     const ceilings: number[] = [];
     const ringCeilings: number[] = [];
     for (let round = 1; round <= rounds; round++) {
-      const ips: Record<number, number> = {};
       const msPerStep: Record<number, number> = {};
       for (const trainers of round % 2 === 1 ? [1, 2] : [2, 1]) {
         const recs: RunStep[] = [];
@@ -65,7 +64,6 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
         const m = recs.slice(warmup);
         const stepS = mean(m.map((r) => r.wallS));
         const inStepS = mean(m.map((r) => r.computeS + r.allreduceS + r.dataWaitS));
-        ips[trainers] = batch / stepS;
         msPerStep[trainers] = 1000 * stepS;
         const [a, b] = [await first, await last];
         const cpu = a && b ? cpuPerStep(a, b, stepS) : {};
@@ -89,9 +87,10 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
           ...cpu,
         });
       }
-      efficiencies.push(ips[2]! / (2 * ips[1]!));
-      ips2.push(ips[2]!);
-      overheads.push(msPerStep[2]! - msPerStep[1]! / 2);
+      const [ms1, ms2] = [msPerStep[1]!, msPerStep[2]!];
+      efficiencies.push(ms1 / (2 * ms2));
+      ips2.push((1000 * batch) / ms2);
+      overheads.push(ms2 - ms1 / 2);
       // The machine's ceiling in the same round: the same step in 1 process on the batch and in 2
       // concurrent processes on half of it, with no cluster, loader or collective.
       const one = await stepProcesses(1, batch, steps, warmup, width, backend);
@@ -114,13 +113,14 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
       });
     }
     const efficiency = median(efficiencies);
+    const overhead = median(overheads);
     emit({
       bench: 'scaling',
       sync_bn: syncBatchNorm,
       efficiency: Number(efficiency.toFixed(3)),
       rounds: efficiencies.map((e) => Number(e.toFixed(3))),
       images_per_s_2: Number(median(ips2).toFixed(1)),
-      ms_overhead_2: Number(median(overheads).toFixed(0)),
+      ms_overhead_2: Number(overhead.toFixed(0)),
       machine_ceiling: Number(median(ceilings).toFixed(3)),
       ring_ceiling: Number(median(ringCeilings).toFixed(3)),
       of_ceiling: Number((efficiency / median(ceilings)).toFixed(3)),
@@ -148,18 +148,10 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     for (const l of lines.slice(0, -1)) emit({ anchor: 'pytorch-ddp-gloo', sync_bn: syncBatchNorm, ...l });
-    const a = lines[lines.length - 1] as { efficiency: number; rounds: number[] };
+    const a = lines[lines.length - 1] as { efficiency: number; rounds: number[]; ms_overhead_2: number };
     const anchorIps2 = median(
       lines.filter((l) => l['processes'] === 2).map((l) => l['images_per_s'] as number),
     );
-    const anchorMs = (round: unknown, processes: number): number =>
-      lines.find((l) => l['round'] === round && l['processes'] === processes)!['ms_per_step'] as number;
-    const anchorOverhead = median(
-      [...new Set(lines.filter((l) => l['round'] !== undefined).map((l) => l['round']))].map(
-        (r) => anchorMs(r, 2) - anchorMs(r, 1) / 2,
-      ),
-    );
-    const oursOverhead = median(overheads);
     emit({
       anchor: 'pytorch-ddp-gloo',
       sync_bn: syncBatchNorm,
@@ -170,9 +162,9 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
       images_per_s_2: anchorIps2,
       ours_images_per_s_2: Number(median(ips2).toFixed(1)),
       images_per_s_2_ratio: Number((median(ips2) / anchorIps2).toFixed(3)),
-      ms_overhead_2: Number(anchorOverhead.toFixed(0)),
-      ours_ms_overhead_2: Number(oursOverhead.toFixed(0)),
-      ms_overhead_2_ratio: Number((oursOverhead / anchorOverhead).toFixed(3)),
+      ms_overhead_2: a.ms_overhead_2,
+      ours_ms_overhead_2: Number(overhead.toFixed(0)),
+      ms_overhead_2_ratio: Number((overhead / a.ms_overhead_2).toFixed(3)),
     });
   } finally {
     await c.close();

@@ -6,7 +6,8 @@ global batch (all-reduce of the class sums, with its gradient), and BatchNorm ei
 across the processes (a SyncBatchNorm for CPU: PyTorch's own runs on CUDA only) or per process.
 Model: the CIFAR-style ResNet-18 of width W and the TWIST head (hidden 512, dim 10) of
 anchors/twist_torch_fmnist.py; inputs are two random views per image (no loader).
-Prints one JSON line per measurement and per round, then the median efficiency.
+Prints one JSON line per measurement, then the median efficiency (with each round's) and the median
+ms a step that data parallelism costs (two processes' step less half of one's).
 Usage: scaling_anchor.py WIDTH GLOBAL_BATCH STEPS WARMUP SYNC_BN(1|0) ROUNDS"""
 import json, os, socket, sys, time
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -155,16 +156,22 @@ def measure(world, width, batch, steps, warmup, sync):
 
 def main():
     width, batch, steps, warmup, sync, rounds = (int(a) for a in sys.argv[1:7])
-    effs = []
+    effs, overheads = [], []
     for r in range(1, rounds + 1):
-        ips = {}
+        secs = {}
         for world in ([1, 2] if r % 2 == 1 else [2, 1]):
             t = measure(world, width, batch, steps, warmup, sync and world > 1)
-            ips[world] = batch / t
+            secs[world] = t
             print(json.dumps({'round': r, 'processes': world, 'ms_per_step': round(1000 * t), 'images_per_s': round(batch / t, 1)}), flush=True)
-        effs.append(ips[2] / (2 * ips[1]))
-    e = sorted(effs)
-    print(json.dumps({'efficiency': round((e[(len(e) - 1) // 2] + e[len(e) // 2]) / 2, 3), 'rounds': [round(x, 3) for x in effs]}), flush=True)
+        effs.append(secs[1] / (2 * secs[2]))
+        # What data parallelism costs a step: the two-process step less half the one-process step.
+        overheads.append(1000 * (secs[2] - secs[1] / 2))
+    print(json.dumps({'efficiency': round(median(effs), 3), 'rounds': [round(x, 3) for x in effs], 'ms_overhead_2': round(median(overheads))}), flush=True)
+
+
+def median(xs):
+    x = sorted(xs)
+    return (x[(len(x) - 1) // 2] + x[len(x) // 2]) / 2
 
 
 if __name__ == '__main__':
