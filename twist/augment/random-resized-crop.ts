@@ -73,16 +73,11 @@ interface Coeffs {
 }
 
 /**
- * PIL's resampling coefficients for `outSize` pixels over the input range [in0, in0 + inLen) of an
- * axis of `inSize` pixels: `filter`, widened by the scale when downsampling (antialiasing).
+ * PIL's resampling coefficients for `outSize` pixels over a whole axis of `inLen` pixels (a crop's:
+ * PIL resizes the cropped image, so its borders clamp to the crop): `filter`, widened by the scale
+ * when downsampling (antialiasing).
  */
-function coefficients(
-  in0: number,
-  inLen: number,
-  inSize: number,
-  outSize: number,
-  filter: ResampleFilter,
-): Coeffs {
+function coefficients(inLen: number, outSize: number, filter: ResampleFilter): Coeffs {
   const { weight, support: filterSupport } = FILTERS[filter];
   const scale = inLen / outSize;
   const filterScale = Math.max(scale, 1);
@@ -92,9 +87,9 @@ function coefficients(
   const taps = new Int32Array(outSize);
   const weights = new Float32Array(outSize * stride);
   for (let o = 0; o < outSize; o++) {
-    const center = in0 + (o + 0.5) * scale;
+    const center = (o + 0.5) * scale;
     const lo = Math.max(Math.trunc(center - support + 0.5), 0);
-    const hi = Math.min(Math.trunc(center + support + 0.5), inSize);
+    const hi = Math.min(Math.trunc(center + support + 0.5), inLen);
     let sum = 0;
     const n = hi - lo;
     for (let k = 0; k < n; k++) {
@@ -128,7 +123,7 @@ function axisCoefficients(inLen: number, outSize: number, filter: ResampleFilter
     // Least recently used first: a hit moves to the back.
     coefficientCache.delete(key);
   } else {
-    c = coefficients(0, inLen, inLen, outSize, filter);
+    c = coefficients(inLen, outSize, filter);
     if (coefficientCache.size >= COEFFICIENT_CACHE_SIZE)
       coefficientCache.delete(coefficientCache.keys().next().value!);
   }
@@ -167,7 +162,6 @@ export function resizeCrop(
   flip: boolean,
   filter: ResampleFilter = 'bicubic',
 ): void {
-  // Coordinates inside the crop: PIL resizes the cropped image, so borders clamp to the crop.
   const cx = axisCoefficients(box.width, outW, filter);
   const cy = axisCoefficients(box.height, outH, filter);
   const rows = box.height;
