@@ -6,10 +6,11 @@ global batch (all-reduce of the class sums, with its gradient), and BatchNorm ei
 across the processes (a SyncBatchNorm for CPU: PyTorch's own runs on CUDA only) or per process.
 Model: the CIFAR-style ResNet-18 of width W and the TWIST head (hidden 512, dim 10) of
 anchors/twist_torch_fmnist.py; inputs are two random views per image (no loader).
-Prints one JSON line per measurement, then the median efficiency (with each round's) and the median
-ms a step that data parallelism costs (two processes' step less half of one's).
+Prints one JSON line per measurement, then the medians of the rounds: the efficiency (with each
+round's), two processes' images/s, and the ms a step that data parallelism costs (two processes' step
+less half of one's).
 Usage: scaling_anchor.py WIDTH GLOBAL_BATCH STEPS WARMUP SYNC_BN(1|0) ROUNDS"""
-import json, os, socket, sys, time
+import json, os, socket, statistics, sys, time
 import torch, torch.nn as nn, torch.nn.functional as F
 import torch.distributed as dist
 import torch.distributed.nn.functional as distF
@@ -156,7 +157,7 @@ def measure(world, width, batch, steps, warmup, sync):
 
 def main():
     width, batch, steps, warmup, sync, rounds = (int(a) for a in sys.argv[1:7])
-    effs, overheads = [], []
+    effs, ips2, overheads = [], [], []
     for r in range(1, rounds + 1):
         secs = {}
         for world in ([1, 2] if r % 2 == 1 else [2, 1]):
@@ -164,14 +165,12 @@ def main():
             secs[world] = t
             print(json.dumps({'round': r, 'processes': world, 'ms_per_step': round(1000 * t), 'images_per_s': round(batch / t, 1)}), flush=True)
         effs.append(secs[1] / (2 * secs[2]))
+        ips2.append(batch / secs[2])
         # What data parallelism costs a step: the two-process step less half the one-process step.
         overheads.append(1000 * (secs[2] - secs[1] / 2))
-    print(json.dumps({'efficiency': round(median(effs), 3), 'rounds': [round(x, 3) for x in effs], 'ms_overhead_2': round(median(overheads))}), flush=True)
-
-
-def median(xs):
-    x = sorted(xs)
-    return (x[(len(x) - 1) // 2] + x[len(x) // 2]) / 2
+    median = statistics.median
+    print(json.dumps({'efficiency': round(median(effs), 3), 'rounds': [round(x, 3) for x in effs],
+                      'images_per_s_2': round(median(ips2), 1), 'ms_overhead_2': round(median(overheads))}), flush=True)
 
 
 if __name__ == '__main__':
