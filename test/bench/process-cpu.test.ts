@@ -20,10 +20,14 @@ test.serial('a process CPU reading splits the main thread from the others', asyn
   spin(300);
   const b = processCpu(process.pid)!;
   t.true(b.main - a!.main >= 0.2, `main thread: ${b.main - a!.main} s after spinning 0.3 s of CPU`);
+  // The worker stays alive until terminated (a listener on its port): a thread that has exited
+  // leaves /proc/PID/task, its CPU with it, and under load the reading below came after the exit.
   const w = new Worker(
     `const s = process.cpuUsage();
      for (;;) { const u = process.cpuUsage(s); if (u.user + u.system >= 300_000) break; }
-     require('node:worker_threads').parentPort.postMessage(1);`,
+     const { parentPort } = require('node:worker_threads');
+     parentPort.on('message', () => undefined);
+     parentPort.postMessage(1);`,
     { eval: true },
   );
   await new Promise((resolve) => w.once('message', resolve));
