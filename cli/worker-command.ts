@@ -20,6 +20,7 @@ interface WorkerFlags extends ClusterFlags {
   labels?: Record<string, string>;
   heartbeatMs?: number;
   headGraceMs?: number;
+  shmDir: string;
 }
 
 const parseGpus = (v: string): 'auto' | number => (v === 'auto' ? 'auto' : intOption('--gpus')(v));
@@ -67,6 +68,11 @@ export function addWorkerCommand(program: Command): void {
         '--head-grace-ms <n>',
         'kill every actor when the head is gone this long',
         intOption('--head-grace-ms', 100),
+      )
+      .option(
+        '--shm-dir <dir>',
+        "tmpfs directory where actors on this host hand batches to each other ('' : over gRPC only)",
+        '/dev/shm',
       ),
   ).action(async (f: WorkerFlags) => {
     const agent = await WorkerAgent.start({
@@ -81,6 +87,7 @@ export function addWorkerCommand(program: Command): void {
       ...(f.labels ? { labels: f.labels } : {}),
       ...(f.heartbeatMs ? { heartbeatMs: f.heartbeatMs } : {}),
       ...(f.headGraceMs ? { headGraceMs: f.headGraceMs } : {}),
+      shmDir: f.shmDir,
     });
     const onSignal = (): void => void agent.close('worker stopped by a signal');
     process.once('SIGINT', onSignal);

@@ -70,6 +70,7 @@ process.on('message', (raw: StartMessage | StopMessage) => {
         signal: abort.signal,
         metrics,
         cluster: { head: m.head, token: m.token, tls: m.tls, host: m.host },
+        ...(m.scratchDir ? { scratchDir: m.scratchDir } : {}),
       };
       const actor = await cls.create(decodePayload(Buffer.from(m.args)), ctx);
       actorClose = actor.close?.bind(actor);

@@ -14,6 +14,8 @@ export interface StartMessage {
   head: string;
   token: string;
   tls: TlsFiles;
+  /** The actor's tmpfs scratch directory ('' when the worker gives none). */
+  scratchDir: string;
 }
 
 /** The worker asks the actor process to stop (its `close` runs, then it exits 0). */

@@ -10,6 +10,7 @@ import {
   type TlsFiles,
 } from '../core/index.js';
 import type { ReadyMessage, StartMessage } from './actor-process-messages.js';
+import type { ScratchDirs } from './scratch-dirs.js';
 
 const ENTRY = fileURLToPath(new URL('./actor-process-main.js', import.meta.url));
 
@@ -60,6 +61,8 @@ export class ActorSupervisor {
       token: string;
       tls: TlsFiles;
       stopGraceMs: number;
+      /** Where each actor gets a tmpfs scratch directory (none when undefined). */
+      scratch?: ScratchDirs | undefined;
     },
     private readonly onExit: (e: ActorExit) => void,
     private readonly log: Logger,
@@ -79,6 +82,7 @@ export class ActorSupervisor {
     const existing = this.actors.get(spec.actorId);
     if (existing && existing.incarnation === spec.incarnation && existing.address) return existing;
     if (existing) await this.stop(spec.actorId, 'replaced by a newer incarnation');
+    const scratchDir = this.opts.scratch?.create(spec.actorId, spec.incarnation);
     const child = fork(ENTRY, [], {
       env: {
         ...process.env,
@@ -110,6 +114,7 @@ export class ActorSupervisor {
     );
     child.once('exit', (code, sig) => {
       if (this.actors.get(spec.actorId) === hosted) this.actors.delete(spec.actorId);
+      if (scratchDir) this.opts.scratch?.remove(scratchDir);
       const reason = hosted.stopping ? 'stopped' : hosted.address ? '' : 'during start';
       this.log.info({ actor_id: spec.actorId, code, signal: sig, reason }, 'actor process exited');
       this.onExit({
@@ -132,6 +137,7 @@ export class ActorSupervisor {
       head: this.opts.head,
       token: this.opts.token,
       tls: this.opts.tls,
+      scratchDir: scratchDir ?? '',
     };
     try {
       const address = await new Promise<string>((resolve, reject) => {

@@ -30,6 +30,7 @@ import {
   type NodeProto,
 } from '../proto/index.js';
 import { ActorSupervisor, type ActorExit } from './actor-supervisor.js';
+import { ScratchDirs } from './scratch-dirs.js';
 import { resolveGpus, type GpuDevice } from './gpu-detect.js';
 import { WorkerConfigSchema, type WorkerConfig, type WorkerConfigInput } from './worker-config.js';
 import { workerMetrics } from './worker-metrics.js';
@@ -93,6 +94,7 @@ export class WorkerAgent {
         token: config.token,
         tls: config.tls,
         stopGraceMs: config.stopGraceMs,
+        scratch: ScratchDirs.open(config.shmDir, log),
       },
       (e) => {
         this.counters.exits.inc({ how: e.reason === 'stopped' ? 'stopped' : e.signal ? 'killed' : 'exited' });

@@ -31,6 +31,13 @@ export const WorkerConfigSchema = z.object({
   headGraceMs: z.number().int().min(100).default(30_000),
   /** An actor asked to stop gets this long before SIGKILL. */
   stopGraceMs: z.number().int().min(0).default(5000),
+  /**
+   * A tmpfs directory in which each actor gets a scratch directory (removed when it exits): actors
+   * on this host hand large results to each other there instead of over gRPC (a loader's batches
+   * to its trainer). Default `/dev/shm`; '' turns it off; a directory that is missing or not
+   * writable turns it off with a warning.
+   */
+  shmDir: z.string().default('/dev/shm'),
 });
 export type WorkerConfig = z.infer<typeof WorkerConfigSchema>;
 export type WorkerConfigInput = z.input<typeof WorkerConfigSchema>;

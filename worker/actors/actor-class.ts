@@ -15,6 +15,11 @@ export interface ActorContext {
   metrics: ProcessMetrics;
   /** How this actor reaches the cluster (to call other actors, serve a collective). */
   cluster: { head: string; token: string; tls: TlsFiles; host: string };
+  /**
+   * A directory on a tmpfs that only this process uses, removed by the worker once the process has
+   * exited however it ended; undefined where the worker has none (`shmDir: ''`, or no tmpfs).
+   */
+  scratchDir?: string | undefined;
 }
 
 /** A live actor: the methods its class lists, and an optional `close` run when it stops. */

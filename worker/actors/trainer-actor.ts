@@ -29,7 +29,7 @@ import {
   type TrainParts,
 } from '../../twist/index.js';
 import { defineActor } from './actor-class.js';
-import type { LoaderBatch, LoaderBatchRequest } from './loader-actor.js';
+import { dropBatch, takeBatch, type LoaderBatchRequest, type LoaderReply } from './loader-actor.js';
 
 /** What a trainer is built with. */
 export const TrainerArgsSchema = z.object({
@@ -169,18 +169,30 @@ export const TrainerActor = defineActor({
       epoch: Math.floor(g / a.stepsPerEpoch),
       stepInEpoch: g % a.stepsPerEpoch,
     });
-    const fetch = (g: number): Promise<LoaderBatch> => {
+    const fetch = (g: number): Promise<LoaderReply> => {
       const req: LoaderBatchRequest = {
         ...position(g),
         selfLabel: hyperAt(cfg, schedule, g).quantile !== undefined,
+        // A loader on this host writes the batch into this process's scratch directory.
+        ...(ctx.scratchDir ? { handoffDir: ctx.scratchDir } : {}),
       };
-      return loaders[g % loaders.length]!.call<LoaderBatch>('batch', req, { timeoutMs: 600_000 });
+      return loaders[g % loaders.length]!.call<LoaderReply>('batch', req, { timeoutMs: 600_000 });
     };
     // Batches requested ahead of their step, by global step; kept across `train` calls, emptied when
     // the ring or the position changes (a loader may have been replaced). A failed request is
     // dropped, so the step that needs it asks again.
-    const ahead = new Map<number, Promise<LoaderBatch>>();
-    const want = (g: number): Promise<LoaderBatch> => {
+    const ahead = new Map<number, Promise<LoaderReply>>();
+    // Dropping batches fetched ahead deletes their handoff files (the scratch directory is removed
+    // only when this process ends).
+    const dropAhead = (): void => {
+      for (const p of ahead.values())
+        p.then(
+          (r) => dropBatch(r, ctx.scratchDir),
+          () => undefined,
+        );
+      ahead.clear();
+    };
+    const want = (g: number): Promise<LoaderReply> => {
       const asked = ahead.get(g);
       if (asked) return asked;
       const p = fetch(g);
@@ -209,7 +221,7 @@ export const TrainerActor = defineActor({
       join: async (req: unknown) => {
         const { peers, generation } = req as { peers: string[]; generation: number };
         joined = false;
-        ahead.clear();
+        dropAhead();
         await group.join({ groupId: a.groupId, generation, rank: a.rank, peers, layoutHash: layout.hash });
         ctx.log.info({ rank: a.rank, generation, data_plane: group.dataPlane }, 'joined the ring');
         await group.broadcast(step.flat.values, 0);
@@ -229,7 +241,7 @@ export const TrainerActor = defineActor({
         restoreTrainState(parts, r.state);
         ckLoad.observe((performance.now() - t0) / 1000);
         done = r.checkpoint.manifest.step;
-        ahead.clear();
+        dropAhead();
         return { step: done, dir: r.checkpoint.dir };
       },
       /** Trains global steps [done, until): returns each step's record. */
@@ -245,8 +257,9 @@ export const TrainerActor = defineActor({
           // Let the requests go out before the step computes: its forward and backward hold the
           // event loop, and a request still queued would reach the loader only when the step ends.
           await new Promise((resolve) => setImmediate(resolve));
-          const b = await want(done);
+          const reply = await want(done);
           ahead.delete(done);
+          const b = takeBatch(reply, ctx.scratchDir);
           const tw = performance.now();
           if (b.views.some((v) => v.shape[0] !== local))
             throw new InvalidArgumentError(
