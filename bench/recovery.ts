@@ -12,10 +12,7 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
   // Health checks every 0.5 s, as every earlier run of this bench had them (a dead node declared in
   // ~1.5 s); the killed trainer's death is reported by its worker at once, not by them.
   const c = await startBenchCluster(3, 1, {
-    initialDelayMs: 500,
-    periodMs: 500,
-    timeoutMs: 1000,
-    failureThreshold: 3,
+    health: { initialDelayMs: 500, periodMs: 500, timeoutMs: 1000, failureThreshold: 3 },
   });
   try {
     let killAt = 0;

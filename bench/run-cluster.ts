@@ -18,13 +18,16 @@ export interface BenchCluster {
 /**
  * Starts the cluster with the head's defaults (health checks every 1 s, as a user's cluster runs)
  * unless `health` says otherwise: `recovery` checks faster, `scaling` measures the defaults (each
- * check is an RPC pair in this process, CPU that two trainers on two cores pay for).
+ * check is an RPC pair in this process, CPU that two trainers on two cores pay for). The workers
+ * give actors scratch directories in `shmDir` (the workers' default, `/dev/shm`, when undefined;
+ * '' for none: loaders then send batches over gRPC).
  */
 export async function startBenchCluster(
   workers: number,
   cpusEach: number,
-  health?: HeadConfigInput['health'],
+  opts: { health?: HeadConfigInput['health']; shmDir?: string } = {},
 ): Promise<BenchCluster> {
+  const { health, shmDir } = opts;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'twist-bench-run-'));
   const log = createLogger({ component: 'bench' });
   log.level = 'warn';
@@ -39,7 +42,16 @@ export async function startBenchCluster(
   );
   const ws = await Promise.all(
     Array.from({ length: workers }, () =>
-      WorkerAgent.start({ head: head.address, token: head.token, gpus: 0, cpus: cpusEach }, log),
+      WorkerAgent.start(
+        {
+          head: head.address,
+          token: head.token,
+          gpus: 0,
+          cpus: cpusEach,
+          ...(shmDir !== undefined ? { shmDir } : {}),
+        },
+        log,
+      ),
     ),
   );
   await Promise.all(ws.map((w) => w.registeredOnce()));

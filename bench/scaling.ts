@@ -29,7 +29,10 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
   const rounds = args.int('rounds', 3);
   const syncBatchNorm = args.choice('sync-bn', ['1', '0'], '1') === '1';
   const backend = parseBackendName(args.str('backend') ?? 'auto', '--backend');
-  const c = await startBenchCluster(2, 1);
+  // Loaders hand batches to their trainers through the workers' tmpfs scratch directories, or
+  // (`--handoff 0`) send them over gRPC: the two ways a batch travels, side by side.
+  const handoff = args.choice('handoff', ['1', '0'], '1') === '1';
+  const c = await startBenchCluster(2, 1, handoff ? {} : { shmDir: '' });
   try {
     const efficiencies: number[] = [];
     const ips2: number[] = [];
@@ -76,6 +79,7 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
           width,
           global_batch: batch,
           sync_bn: syncBatchNorm,
+          handoff,
           steps_measured: m.length,
           images_per_s: Number((batch / stepS).toFixed(1)),
           ms_per_step: Number((1000 * stepS).toFixed(0)),
@@ -118,6 +122,7 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
     emit({
       bench: 'scaling',
       sync_bn: syncBatchNorm,
+      handoff,
       efficiency: Number(efficiency.toFixed(3)),
       rounds: efficiencies.map((e) => Number(e.toFixed(3))),
       images_per_s_2: Number(ips.toFixed(1)),
@@ -299,9 +304,10 @@ async function ringPair(
 }
 
 /**
- * `npm run bench -- scaling [--width 16] [--batch 256] [--steps 15] [--warmup 5] [--rounds 3] [--sync-bn 1|0] [--backend NAME] [--no-anchor]`:
+ * `npm run bench -- scaling [--width 16] [--batch 256] [--steps 15] [--warmup 5] [--rounds 3] [--sync-bn 1|0] [--handoff 1|0] [--backend NAME] [--no-anchor]`:
  * images/s of one trainer (one core) against two trainers (one core each) on the same global
- * batch, on a local cluster of two workers, on the driver's wall clock (the trainers' work between
+ * batch, on a local cluster of two workers (loaders hand batches to trainers through the workers'
+ * tmpfs scratch directories; `--handoff 0`: over gRPC), on the driver's wall clock (the trainers' work between
  * steps included); the step time split into compute, blocked in the cross-trainer sums, exposed
  * all-reduce, loader wait and the rest (between steps, the train calls' round trips), and where the
  * CPU went in those steps (`cpu_ms_*`, from /proc, left out where there is none: a trainer's main
@@ -321,6 +327,6 @@ async function ringPair(
  * in PyTorch, DDP over gloo (`bench/scaling_anchor.py`), measured the same way, with both ratios.
  */
 export const scalingBench: Bench = {
-  flags: ['width', 'batch', 'steps', 'warmup', 'rounds', 'sync-bn', 'backend', 'no-anchor'],
+  flags: ['width', 'batch', 'steps', 'warmup', 'rounds', 'sync-bn', 'handoff', 'backend', 'no-anchor'],
   run,
 };
