@@ -59,7 +59,7 @@ export type LoaderReply = Omit<LoaderBatch, 'views'> &
 export function takeBatch(r: LoaderReply, scratchDir: string | undefined): LoaderBatch {
   if ('views' in r) return r;
   const { handoff, ...rest } = r;
-  if (scratchDir === undefined || path.dirname(handoff.file) !== scratchDir)
+  if (!inScratchDir(handoff.file, scratchDir))
     throw new InvalidArgumentError(
       `loader: handoff file ${handoff.file} is not in this process's scratch directory (${scratchDir ?? 'none'})`,
     );
@@ -75,9 +75,12 @@ export function takeBatch(r: LoaderReply, scratchDir: string | undefined): Loade
  * as {@link takeBatch}, only a file in `scratchDir`.
  */
 export function dropBatch(r: LoaderReply, scratchDir: string | undefined): void {
-  if ('handoff' in r && scratchDir !== undefined && path.dirname(r.handoff.file) === scratchDir)
-    dropHandoff(r.handoff.file);
+  if ('handoff' in r && inScratchDir(r.handoff.file, scratchDir)) dropHandoff(r.handoff.file);
 }
+
+/** Whether `file` lies directly in `scratchDir` (never, without one). */
+const inScratchDir = (file: string, scratchDir: string | undefined): boolean =>
+  scratchDir !== undefined && path.dirname(file) === scratchDir;
 
 /**
  * A data-loader actor: opens the run's training data as a local run does (an MNIST-format
