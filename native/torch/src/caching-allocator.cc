@@ -64,14 +64,19 @@ class CachingCpuAllocator final : public c10::Allocator {
     const size_t size = size_class(n);
     {
       std::lock_guard<std::mutex> g(mu_);
-      auto it = free_.find(size);
-      if (it != free_.end() && !it->second.empty()) {
+      // Best fit: the smallest cached block of this class or a larger one up to 1.5× the class (two
+      // classes up), so that a step on a slightly different batch size (a data-parallel share that
+      // moved) reuses the blocks of the last one instead of faulting in fresh pages.
+      auto it = free_.lower_bound(size);
+      while (it != free_.end() && it->second.empty()) ++it;
+      if (it != free_.end() && it->first <= size + size / 2) {
+        const size_t block = it->first;
         void* p = it->second.back();
         it->second.pop_back();
-        cached_ -= size;
-        allocated_ += size;
+        cached_ -= block;
+        allocated_ += block;
         hits_++;
-        live_[p] = size;
+        live_[p] = block;
         return {p, p, &release, cpu};
       }
       misses_++;
