@@ -32,6 +32,8 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
   // Loaders hand batches to their trainers through the workers' tmpfs scratch directories, or
   // (`--handoff 0`) send them over gRPC: the two ways a batch travels, side by side.
   const handoff = args.choice('handoff', ['1', '0'], '1') === '1';
+  // Each global batch split equally (the default), or balanced to the trainers' speeds (`--balance 1`).
+  const balanceShares = args.choice('balance', ['1', '0'], '0') === '1';
   const c = await startBenchCluster(2, 1, handoff ? {} : { shmDir: '' });
   try {
     const efficiencies: number[] = [];
@@ -58,6 +60,7 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
           threads: 1,
           evaluate: false,
           syncBatchNorm,
+          balanceShares,
           onStep: (s) => {
             recs.push(s);
             if (s.step === warmup) first = readCpu(c.client).catch(() => undefined);
@@ -80,6 +83,7 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
           global_batch: batch,
           sync_bn: syncBatchNorm,
           handoff,
+          balance: balanceShares,
           steps_measured: m.length,
           images_per_s: Number((batch / stepS).toFixed(1)),
           ms_per_step: Number((1000 * stepS).toFixed(0)),
@@ -88,6 +92,13 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
           ms_allreduce_exposed: Number((1000 * mean(m.map((r) => r.allreduceS))).toFixed(0)),
           ms_loader_wait: Number((1000 * mean(m.map((r) => r.dataWaitS))).toFixed(0)),
           ms_between_steps: Number((1000 * (stepS - inStepS)).toFixed(0)),
+          // Rank 0's share of the global batch over the measured steps (balanced shares move it).
+          ...(trainers === 2
+            ? {
+                share_0_min: Math.min(...m.map((r) => r.shares[0]!)),
+                share_0_max: Math.max(...m.map((r) => r.shares[0]!)),
+              }
+            : {}),
           ...cpu,
         });
       }
@@ -123,6 +134,7 @@ async function run(args: BenchArgs, emit: Emit): Promise<void> {
       bench: 'scaling',
       sync_bn: syncBatchNorm,
       handoff,
+      balance: balanceShares,
       efficiency: Number(efficiency.toFixed(3)),
       rounds: efficiencies.map((e) => Number(e.toFixed(3))),
       images_per_s_2: Number(ips.toFixed(1)),
@@ -304,10 +316,11 @@ async function ringPair(
 }
 
 /**
- * `npm run bench -- scaling [--width 16] [--batch 256] [--steps 15] [--warmup 5] [--rounds 3] [--sync-bn 1|0] [--handoff 1|0] [--backend NAME] [--no-anchor]`:
+ * `npm run bench -- scaling [--width 16] [--batch 256] [--steps 15] [--warmup 5] [--rounds 3] [--sync-bn 1|0] [--handoff 1|0] [--balance 1|0] [--backend NAME] [--no-anchor]`:
  * images/s of one trainer (one core) against two trainers (one core each) on the same global
  * batch, on a local cluster of two workers (loaders hand batches to trainers through the workers'
- * tmpfs scratch directories; `--handoff 0`: over gRPC), on the driver's wall clock (the trainers' work between
+ * tmpfs scratch directories; `--handoff 0`: over gRPC; each step's batch split equally, `--balance
+ * 1`: in proportion to the trainers' measured speeds), on the driver's wall clock (the trainers' work between
  * steps included); the step time split into compute, blocked in the cross-trainer sums, exposed
  * all-reduce, loader wait and the rest (between steps, the train calls' round trips), and where the
  * CPU went in those steps (`cpu_ms_*`, from /proc, left out where there is none: a trainer's main
@@ -327,6 +340,17 @@ async function ringPair(
  * in PyTorch, DDP over gloo (`bench/scaling_anchor.py`), measured the same way, with both ratios.
  */
 export const scalingBench: Bench = {
-  flags: ['width', 'batch', 'steps', 'warmup', 'rounds', 'sync-bn', 'handoff', 'backend', 'no-anchor'],
+  flags: [
+    'width',
+    'batch',
+    'steps',
+    'warmup',
+    'rounds',
+    'sync-bn',
+    'handoff',
+    'balance',
+    'backend',
+    'no-anchor',
+  ],
   run,
 };

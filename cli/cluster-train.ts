@@ -12,6 +12,8 @@ export interface ClusterTrainOptions {
   trainers: number;
   minTrainers?: number;
   syncBatchNorm?: boolean;
+  /** Shares of each global batch balanced to the trainers' speeds (default false: equal). */
+  balanceShares?: boolean;
   /** The submitted job this driver runs for (the head started it). */
   attachJob?: string;
   runDir: string;
@@ -65,6 +67,7 @@ export async function trainOnCluster(o: ClusterTrainOptions): Promise<RunResult>
       trainers: o.trainers,
       ...(o.minTrainers !== undefined ? { minTrainers: o.minTrainers } : {}),
       ...(o.syncBatchNorm !== undefined ? { syncBatchNorm: o.syncBatchNorm } : {}),
+      ...(o.balanceShares !== undefined ? { balanceShares: o.balanceShares } : {}),
       runDir: path.resolve(o.runDir),
       checkpointEvery: o.checkpointEvery,
       ...(o.keep ? { keep: o.keep } : {}),

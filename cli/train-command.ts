@@ -68,6 +68,8 @@ Trains TWIST on this process and prints one JSON line per epoch.
     --trainers N         (default 2)          --gpus-per-trainer N (default 0)
     --min-trainers N     elastic: go on with as few as N trainers when nodes are lost (default --trainers)
     --local-bn           BatchNorm over each trainer's share (default: SyncBatchNorm over the global batch)
+    --balance-shares     split each global batch in proportion to the trainers' measured speeds, so
+                         that none waits for a slower one (the update is the same; default: equally)
     --eval-train-images N --eval-test-images N   the evaluator's subsets (default: whole splits)
     --skip-eval          no evaluation of the final checkpoint
     --eval-every N       also evaluate the checkpoint at every N steps while training goes on
@@ -137,6 +139,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       'gpus-per-trainer': { type: 'string' },
       'min-trainers': { type: 'string' },
       'local-bn': { type: 'boolean' },
+      'balance-shares': { type: 'boolean' },
       'eval-train-images': { type: 'string' },
       'eval-test-images': { type: 'string' },
       'skip-eval': { type: 'boolean' },
@@ -229,6 +232,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       trainers,
       ...(minTrainers !== undefined ? { minTrainers } : {}),
       syncBatchNorm: !values['local-bn'],
+      balanceShares: Boolean(values['balance-shares']),
       evaluate: !values['skip-eval'],
       evalEvery: intFlag('eval-every', values['eval-every'], 0),
       loadersPerTrainer: intFlag('loaders-per-trainer', values['loaders-per-trainer']),

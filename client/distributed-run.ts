@@ -47,6 +47,12 @@ export interface DistributedRunOptions {
    * the global batch either way.)
    */
   syncBatchNorm?: boolean;
+  /**
+   * Each step's global batch split in proportion to the trainers' measured speeds: a trainer on a
+   * slower core or GPU takes fewer images, so that the others do not wait for it; the update is the
+   * global batch's either way. Default false: equal shares (a run then repeats bitwise).
+   */
+  balanceShares?: boolean;
   /** Checkpoints (shared storage every worker reaches). */
   runDir: string;
   /** Save every N steps (0: only at the end). */
@@ -131,6 +137,8 @@ export interface RunStep extends Omit<StepRecord, 'samples'> {
    * steps and the call's round trip, included.
    */
   wallS: number;
+  /** Each trainer's images of the step's global batch, by rank (balanced to their speeds unless equal). */
+  shares: number[];
 }
 
 export type RunEvent =
@@ -232,6 +240,7 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
         checkpointEvery: every,
         maxFailures,
         syncBatchNorm: o.syncBatchNorm ?? true,
+        balanceShares: o.balanceShares ?? false,
         backend: o.backend ?? 'auto',
         job: client.jobId,
       },
@@ -313,6 +322,7 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
               stepsPerEpoch: info.stepsPerEpoch,
               backend: o.backend ?? 'auto',
               syncBatchNorm: o.syncBatchNorm ?? true,
+              balanceShares: o.balanceShares ?? false,
               // compute threads (wasm's pool, ATen's intra-op pool): the CPUs its bundle reserved,
               // so trainers sharing a machine do not oversubscribe it
               threads: o.threads ?? bundle.CPU,
@@ -375,7 +385,8 @@ export async function runDistributed(client: ClusterClient, o: DistributedRunOpt
         trainedImages += (until - step) * o.config.batchSize;
         records[0]!.forEach(({ samples: _, ...r }, i) => {
           const imagesPerS = o.config.batchSize / Math.max(1e-9, r.computeS + r.allreduceS + r.dataWaitS);
-          o.onStep?.({ ...r, totalSteps, imagesPerS, wallS: secs / records[0]!.length });
+          const shares = records.map((rank) => rank[i]!.samples.length);
+          o.onStep?.({ ...r, totalSteps, imagesPerS, wallS: secs / records[0]!.length, shares });
           if (o.onSamples) {
             const all = new Int32Array(o.config.batchSize);
             let at = 0;

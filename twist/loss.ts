@@ -52,49 +52,78 @@ function meanEntropy(s: tf.Tensor2D, eps: number): tf.Scalar {
 /**
  * The mean over the global batch of the rows of `s` [n, C] (this replica's n rows), in the
  * all-reduce-then-entropy form of spec §1.2. Forward: the per-class sums and the row count summed
- * over the W replicas, m = Σ_all s / N. Backward: ds_i = dm / n, the gradient of this replica's
- * own batch mean.
+ * over the W replicas, m = Σ_all s / N. Backward: ds_i = dm · W / N (with equal shares, n = N/W:
+ * the gradient of this replica's own batch mean).
  *
  * Why that is exact. For the global loss H(m), ∂H/∂θ = Σ_all rows (∂H/∂m)·(1/N)·∂s_i/∂θ. Every
  * replica computes the same m, hence the same dm = ∂H/∂m; replica r back-propagates
- * Σ_{i∈r} dm·(1/n)·∂s_i/∂θ = W · (its rows' share of ∂H/∂θ), since n = N/W. The trainers average
+ * Σ_{i∈r} dm·(W/N)·∂s_i/∂θ = W · (its rows' share of ∂H/∂θ), whatever its n. The trainers average
  * their gradients (ring all-reduce, mean): (1/W)·Σ_r W·share_r = ∂H/∂θ, the global-batch gradient,
  * the same as one replica computing H over the whole batch. (The seed's form sums the local means,
  * m' = W·m, and lets the gradient pass through the all-reduce as identity; its value is
  * W·H(m) − W·log W and its gradient the same W·share_r, the log W annihilated by the softmax.)
- * The test `data-parallel.test.ts` checks the equality on two processes against one.
+ * The test `data-parallel.test.ts` checks the equality on two processes against one, with equal
+ * and unequal shares.
  * @throws whatever `sync` throws when the group fails.
  */
 export function replicaBatchMean(s: tf.Tensor2D, sync: ReplicaSum): tf.Tensor1D {
+  return globalBatchMean(s, sync).mean;
+}
+
+/**
+ * {@link replicaBatchMean} and this replica's weight in the global batch, n·W/N: what its means
+ * over its own rows (KL, EH) are multiplied by so that the replicas' mean of their gradients is the
+ * global batch's (1 with equal shares, n = N/W).
+ */
+function globalBatchMean(s: tf.Tensor2D, sync: ReplicaSum): { mean: tf.Tensor1D; weight: number } {
   const n = s.shape[0];
   const c = s.shape[1];
+  let count = 0;
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const xx = args[0] as tf.Tensor2D;
     const v = new Float32Array(c + 1);
     v.set(tf.tidy(() => tf.sum(xx, 0)).dataSync());
     v[c] = n;
     const g = sync.sum(v);
-    const m = tf.div(tf.tensor1d(g.subarray(0, c)), g[c]!) as tf.Tensor1D;
+    count = g[c]!;
+    const m = tf.div(tf.tensor1d(g.subarray(0, c)), count) as tf.Tensor1D;
+    // N/W is n itself with equal shares (an exact integer): the same gradient, bitwise, as dm / n.
+    const perReplica = count / sync.worldSize;
     return {
       value: m,
-      gradFunc: (dm: tf.Tensor) => [tf.broadcastTo(tf.div(tf.reshape(dm, [1, c]), n), [n, c])],
+      gradFunc: (dm: tf.Tensor) => [tf.broadcastTo(tf.div(tf.reshape(dm, [1, c]), perReplica), [n, c])],
     };
   });
-  return f(s) as tf.Tensor1D;
+  const mean = f(s) as tf.Tensor1D;
+  return { mean, weight: (n * sync.worldSize) / count };
 }
 
-/** −Σ_c m·log(m+eps), m = mean_i s (entropy of the batch-mean distribution; global with `sync`). */
-function entropyOfMean(s: tf.Tensor2D, eps: number, sync?: ReplicaSum): tf.Scalar {
-  const m = sync && sync.worldSize > 1 ? replicaBatchMean(s, sync) : tf.mean(s, 0);
+/**
+ * The batch-mean distributions of `ss` (global with `sync`) and this replica's weight n·W/N (1
+ * without `sync`; see {@link globalBatchMean}). Every view of one step holds the same images.
+ */
+function batchMeans(ss: tf.Tensor2D[], sync?: ReplicaSum): { means: tf.Tensor1D[]; weight: number } {
+  if (!sync || sync.worldSize <= 1) return { means: ss.map((s) => tf.mean(s, 0) as tf.Tensor1D), weight: 1 };
+  const g = ss.map((s) => globalBatchMean(s, sync));
+  return { means: g.map((x) => x.mean), weight: g[0]!.weight };
+}
+
+/** −Σ_c m·log(m+eps): the entropy of a batch-mean distribution. */
+function entropyOf(m: tf.Tensor1D, eps: number): tf.Scalar {
   return tf.neg(tf.sum(tf.mul(m, tf.log(tf.add(m, eps))))) as tf.Scalar;
 }
+
+/** `t` times a replica's weight (itself, bitwise, with weight 1). */
+const weighted = (t: tf.Scalar, weight: number): tf.Scalar =>
+  weight === 1 ? t : (tf.mul(t, weight) as tf.Scalar);
 
 /**
  * The TWIST loss of one pair of views exactly as the seed's `EntLoss` (spec §1.2): inputs are the
  * batch-normalised logits [B, C]; p = softmax(z) for KL, s = softmax(z/τ) for EH and HE; log(p + eps),
  * no stop-gradient; HE is the entropy of the batch-mean probability over the whole batch (over the
- * global batch with `opts.sync`; KL and EH stay this replica's means, whose data-parallel mean is the
- * global batch's).
+ * global batch with `opts.sync`; KL and EH are then this replica's means times its weight n·W/N in
+ * the global batch, 1 with equal shares, so that the replicas' mean of KL, EH and their gradients is
+ * the global batch's whatever the shares).
  * @throws InvalidArgumentError when the inputs are not two [B, C] tensors of one shape.
  */
 export function twistLoss(z1: tf.Tensor2D, z2: tf.Tensor2D, opts: TwistLossOptions = {}): TwistLossTerms {
@@ -105,9 +134,10 @@ export function twistLoss(z1: tf.Tensor2D, z2: tf.Tensor2D, opts: TwistLossOptio
     const p2 = tf.softmax(z2);
     const s1 = tau === 1 ? p1 : (tf.softmax(tf.div(z1, tau)) as tf.Tensor2D);
     const s2 = tau === 1 ? p2 : (tf.softmax(tf.div(z2, tau)) as tf.Tensor2D);
-    const kl = tf.mul(tf.add(klMean(p1, p2, eps), klMean(p2, p1, eps)), 0.5) as tf.Scalar;
-    const eh = tf.mul(tf.add(meanEntropy(s1, eps), meanEntropy(s2, eps)), 0.5) as tf.Scalar;
-    const he = tf.mul(tf.add(entropyOfMean(s1, eps, sync), entropyOfMean(s2, eps, sync)), 0.5) as tf.Scalar;
+    const { means, weight } = batchMeans([s1, s2], sync);
+    const kl = weighted(tf.mul(tf.add(klMean(p1, p2, eps), klMean(p2, p1, eps)), 0.5) as tf.Scalar, weight);
+    const eh = weighted(tf.mul(tf.add(meanEntropy(s1, eps), meanEntropy(s2, eps)), 0.5) as tf.Scalar, weight);
+    const he = tf.mul(tf.add(entropyOf(means[0]!, eps), entropyOf(means[1]!, eps)), 0.5) as tf.Scalar;
     const loss = tf.sub(tf.add(kl, tf.mul(eh, 1 + lam1)), tf.mul(he, lam2)) as tf.Scalar;
     return { loss, kl, eh, he };
   });
@@ -171,9 +201,10 @@ export function momentumTwistLoss(
     const kls: tf.Scalar[] = [];
     for (let i = 0; i < 2; i++)
       for (let j = 0; j < student.length; j++) if (j !== i) kls.push(klMean(pt[i]!, ps[j]!, eps));
-    const kl = tf.div(tf.addN(kls), kls.length) as tf.Scalar;
-    const eh = tf.div(tf.addN(ss.map((s) => meanEntropy(s, eps))), ss.length) as tf.Scalar;
-    const he = tf.div(tf.addN(ss.map((s) => entropyOfMean(s, eps, sync))), ss.length) as tf.Scalar;
+    const { means, weight } = batchMeans(ss, sync);
+    const kl = weighted(tf.div(tf.addN(kls), kls.length) as tf.Scalar, weight);
+    const eh = weighted(tf.div(tf.addN(ss.map((s) => meanEntropy(s, eps))), ss.length) as tf.Scalar, weight);
+    const he = tf.div(tf.addN(means.map((m) => entropyOf(m, eps))), means.length) as tf.Scalar;
     const loss = tf.sub(tf.add(kl, tf.mul(eh, 1 + lam1)), tf.mul(he, lam2)) as tf.Scalar;
     return { loss, kl, eh, he };
   });

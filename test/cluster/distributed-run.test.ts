@@ -152,6 +152,35 @@ test.serial(
 );
 
 test.serial(
+  "balanced shares: each step's batch split by the trainers' speeds, every sample used once, and the loss curve the equal split's",
+  async (t) => {
+    const losses: number[] = [];
+    const shares: number[][] = [];
+    const seen: number[] = [];
+    await runDistributed(client, {
+      ...base(path.join(cluster.dir, 'run-balanced')),
+      balanceShares: true,
+      onStep: (s) => {
+        losses.push(s.loss);
+        shares.push(s.shares);
+      },
+      onSamples: (_step, _epoch, samples) => seen.push(...samples),
+    });
+    // 16 images a trainer in steps of 1 (the quantum), at least 8 each: timing noise moves them.
+    t.true(
+      shares.every((s) => s.length === 2 && s[0]! + s[1]! === 32 && Math.min(...s) >= 8),
+      JSON.stringify(shares),
+    );
+    t.log(`rank 0's shares: ${shares.map((s) => s[0]).join(' ')}`);
+    t.is(seen.length, 12 * 32);
+    t.is(new Set(seen).size, seen.length, 'no sample twice');
+    const worst = Math.max(...losses.map((l, i) => Math.abs(l - twoTrainerLosses[i]!) / Math.abs(l)));
+    t.log(`largest relative difference from the equal split's curve: ${worst.toExponential(2)}`);
+    t.true(worst < 1e-3, `loss curves differ by ${worst} (relative)`);
+  },
+);
+
+test.serial(
   "multi-crop views and a momentum encoder on the cluster: two trainers' loss curve is one trainer's, and the checkpoint holds the teacher",
   async (t) => {
     // 16-px images: two global views and two 8-px local ones, the teacher by EMA.

@@ -16,7 +16,7 @@ let deferredRan = 0;
 async function train(
   n: number,
   steps: number,
-  mode: 'sync' | 'local' | 'torch' | 'torch-deferred' = 'sync',
+  mode: 'sync' | 'uneven' | 'local' | 'torch' | 'torch-deferred' = 'sync',
 ): Promise<Float32Array> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'twist-dp-'));
   const children = Array.from({ length: n }, (_, rank) =>
@@ -75,6 +75,14 @@ test('two trainers (SyncBatchNorm, global-batch diversity term, gradients averag
   t.true(synced < 2e-3, `weights differ by ${synced} (relative)`);
   // Without the cross-rank sums the halves' statistics differ: the check above would see it.
   t.true(unsynced > 20 * synced, `local statistics differ by only ${unsynced}`);
+});
+
+test('two trainers on unequal shares of the batch (10 and 6 of 16 images, as balanced shares split it) end with the weights of one trainer on the whole batch', async (t) => {
+  const [one, uneven] = [await train(1, 3), await train(2, 3, 'uneven')];
+  const d = worstRelative(one, uneven);
+  t.log(`max relative difference after 3 steps: ${d.toExponential(2)}`);
+  // Unweighted (KL and EH each rank's plain mean, HE's gradient over its own rows) it is ~8 here.
+  t.true(d < 2e-3, `weights differ by ${d} (relative)`);
 });
 
 if (libtorchOnThisMachine())

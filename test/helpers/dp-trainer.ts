@@ -7,7 +7,8 @@
  * averages the gradients: averaging the ranks' gradients must equal the gradient of the whole batch
  * on one rank.
  * Usage: node dp-trainer.js RANK N STEPS OUT [MODE]; prints its address, then reads the peers (JSON) on stdin.
- * MODE: `sync` (default, cpu backend), `local` (no cross-rank sums, for contrast), `torch` (sync on
+ * MODE: `sync` (default, cpu backend), `uneven` (sync with unequal shares: 2 ranks take 10 and 6 of
+ * the 16 images, as `BatchShares` may split them), `local` (no cross-rank sums, for contrast), `torch` (sync on
  * the torch backend) or `torch-deferred` (that, with the filter gradients deferred to fill the
  * BatchNorm sums' waits, as a trainer actor does).
  */
@@ -36,6 +37,7 @@ const local = mode === 'local';
 const LR = 0.02;
 const BATCH = 16;
 await selectBackend({ name: mode.startsWith('torch') ? 'torch' : 'cpu' });
+const shares = mode === 'uneven' && n === 2 ? [10, 6] : new Array<number>(n).fill(BATCH / n);
 const group = await CollectiveThread.start();
 process.stdout.write(`${JSON.stringify({ address: group.address })}\n`);
 const peers = await new Promise<string[]>((resolve) =>
@@ -49,8 +51,9 @@ const layout = new BucketLayout(flat.segments, 64 * 1024);
 await group.join({ groupId: 'dp', generation: 1, rank, peers, layoutHash: layout.hash });
 const rng = new Random(42);
 const images = Float32Array.from({ length: BATCH * 12 * 12 }, () => rng.normal());
-const per = BATCH / n;
-const mine = images.subarray(rank * per * 144, (rank + 1) * per * 144);
+const per = shares[rank]!;
+const start = shares.slice(0, rank).reduce((s, k) => s + k, 0);
+const mine = images.subarray(start * 144, (start + per) * 144);
 const sgd = new Sgd(0.9);
 // How many deferred kernels ran (in the sums' waits or after the backward): written beside the weights.
 let deferredRan = 0;

@@ -146,6 +146,40 @@ test.after.always(async () => {
 });
 
 test.serial(
+  'a loader serves any slice [offset, offset + count) of a step, and refuses one outside the global batch',
+  async (t) => {
+    const step = { epoch: 0, stepInEpoch: 3 };
+    // Rank 1's equal share is images [16, 32) of the step: slices 16–21 and 22–31 make it up.
+    const whole = takeBatch(await loader.call<LoaderReply>('batch', step), undefined);
+    const a = takeBatch(
+      await loader.call<LoaderReply>('batch', { ...step, offset: 16, count: 6 }),
+      undefined,
+    );
+    const b = takeBatch(
+      await loader.call<LoaderReply>('batch', { ...step, offset: 22, count: 10 }),
+      undefined,
+    );
+    t.deepEqual([...a.indices, ...b.indices], [...whole.indices]);
+    t.deepEqual(
+      a.views.map((v) => v.shape[0]),
+      whole.views.map(() => 6),
+    );
+    // The views of an image do not depend on the slice it came in.
+    const first = whole.views[0]!;
+    const per = first.data.length / first.shape[0];
+    t.deepEqual([...a.views[0]!.data], [...first.data.subarray(0, 6 * per)]);
+    for (const bad of [
+      { offset: 30, count: 3 },
+      { offset: -1, count: 2 },
+      { offset: 0, count: 0 },
+    ])
+      await t.throwsAsync(loader.call('batch', { ...step, ...bad }), {
+        message: /not within a global batch of 32/,
+      });
+  },
+);
+
+test.serial(
   'a loader hands a batch to a scratch directory it sees: the same views, bitwise, as over gRPC; elsewhere it answers inline',
   async (t) => {
     const req: LoaderBatchRequest = { epoch: 1, stepInEpoch: 3 };

@@ -7,3 +7,4 @@ export * from './train-views.js';
 export * from './chunked-backbone.js';
 export * from './run-schedule.js';
 export * from './twist-step.js';
+export * from './batch-shares.js';

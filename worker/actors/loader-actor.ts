@@ -33,6 +33,12 @@ export interface LoaderBatchRequest {
   stepInEpoch: number;
   selfLabel?: boolean;
   /**
+   * The trainer's images of the step's global batch, [offset, offset + count) (shares balanced to
+   * the trainers' speeds, `BatchShares`). Default: rank r's equal share, [r·N/W, (r+1)·N/W).
+   */
+  offset?: number;
+  count?: number;
+  /**
    * The trainer's scratch directory: a loader that sees it (the same host) writes the views there
    * and answers with the file's name instead of the views' bytes.
    */
@@ -87,9 +93,10 @@ const inScratchDir = (file: string, scratchDir: string | undefined): boolean =>
  * directory in memory, or an ImageFolder decoded per batch), and for any (epoch, step) returns its
  * trainer's share of that global batch, augmented into the run's views (`barlow`: two; `multicrop`:
  * two global and the local ones, the self-labeling phase's scales when asked). The global order of
- * an epoch is the sampler's (a function of seed and epoch); share r of step s is images
- * [s·G + r·b, s·G + (r+1)·b) of it (G = world size × b), so every image of an epoch goes to
- * exactly one trainer once. Each image's views are drawn from a generator seeded by (seed, epoch,
+ * an epoch is the sampler's (a function of seed and epoch); the trainer's part of step s is images
+ * [s·G + o, s·G + o + n) of it (G the global batch; o and n as the request gives them, by default
+ * rank r's equal share o = r·G/W, n = G/W); the trainers' parts of a step partition it, so every
+ * image of an epoch goes to exactly one trainer once. Each image's views are drawn from a generator seeded by (seed, epoch,
  * image index, view): a loader that is replaced, a run that resumes, or a run at another number of
  * trainers (the same global batch split otherwise) produces the very same views again.
  * Bounded prefetch is the trainer's: it keeps a few `batch` calls in flight.
@@ -165,7 +172,14 @@ export const LoaderActor = defineActor({
     return {
       info: () => info,
       batch: async (req: unknown): Promise<LoaderReply> => {
-        const { epoch, stepInEpoch, selfLabel = false, handoffDir } = req as LoaderBatchRequest;
+        const {
+          epoch,
+          stepInEpoch,
+          selfLabel = false,
+          handoffDir,
+          offset = a.rank * share,
+          count = share,
+        } = req as LoaderBatchRequest;
         if (
           !Number.isInteger(epoch) ||
           epoch < 0 ||
@@ -176,10 +190,20 @@ export const LoaderActor = defineActor({
           throw new InvalidArgumentError(
             `loader.batch: no step ${stepInEpoch} of epoch ${epoch} (${stepsPerEpoch} steps per epoch)`,
           );
+        if (
+          !Number.isInteger(offset) ||
+          !Number.isInteger(count) ||
+          offset < 0 ||
+          count < 1 ||
+          offset + count > cfg.batchSize
+        )
+          throw new InvalidArgumentError(
+            `loader.batch: images [${offset}, ${offset} + ${count}) are not within a global batch of ${cfg.batchSize}`,
+          );
         const t0 = performance.now();
         if (cached?.epoch !== epoch) cached = { epoch, order: epochOrder(views.count, cfg.seed, epoch) };
-        const start = stepInEpoch * cfg.batchSize + a.rank * share;
-        const indices = cached.order.slice(start, start + share);
+        const start = stepInEpoch * cfg.batchSize + offset;
+        const indices = cached.order.slice(start, start + count);
         const loaded = await views.load(indices);
         const out = views.augment(
           loaded,

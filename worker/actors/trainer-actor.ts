@@ -16,6 +16,7 @@ import { ClusterClient, type ActorHandle, type StepRecord } from '../../client/i
 import { BucketLayout, CollectiveThread } from '../../collective/index.js';
 import { InvalidArgumentError, parseConfig, Random, type StateTensor } from '../../core/index.js';
 import {
+  BatchShares,
   buildTrainer,
   captureTrainState,
   hyperAt,
@@ -61,6 +62,13 @@ export const TrainerArgsSchema = z.object({
    * diversity term is over the global batch either way.
    */
   syncBatchNorm: z.boolean().default(true),
+  /**
+   * Shares of each global batch balanced to the trainers' measured speeds (`BatchShares`): a
+   * trainer on a slower core or GPU takes fewer images, so that the others do not wait for it at
+   * the step's meetings; the update is the global batch's either way (the loss weights each share).
+   * Default false: equal shares, N/W each (a run then repeats bitwise).
+   */
+  balanceShares: z.boolean().default(false),
 });
 export type TrainerArgs = z.input<typeof TrainerArgsSchema>;
 
@@ -82,7 +90,6 @@ export const TrainerActor = defineActor({
       throw new InvalidArgumentError(
         `batch size ${cfg.batchSize} is not divisible by ${a.worldSize} trainers`,
       );
-    const local = cfg.batchSize / a.worldSize;
     const backend = await selectBackend({ name: parseBackendName(a.backend, 'backend'), threads: a.threads });
     const { model, optimizer, step } = buildTrainer(cfg);
     await checkRunMarker(a.runDir, a.runMarker, `node ${ctx.nodeId}`);
@@ -165,6 +172,14 @@ export const TrainerActor = defineActor({
       'twist_checkpoint_stall_seconds_total',
       "Training time spent waiting for this trainer's checkpoint shard writes.",
     );
+    const shareGauge = m.gauge(
+      'twist_trainer_batch_share',
+      "This trainer's images of the last step's global batch (balanced to the trainers' speeds).",
+    );
+    const selfLabelAt = (g: number): boolean => hyperAt(cfg, schedule, g).quantile !== undefined;
+    // Requests go out `prefetch` steps ahead: a measurement fixes the shares from then on.
+    const shares = new BatchShares(cfg.batchSize, a.worldSize, { lag: a.prefetch, equalAt: selfLabelAt });
+    const balance = a.balanceShares && a.worldSize > 1;
     const position = (g: number): { epoch: number; stepInEpoch: number } => ({
       epoch: Math.floor(g / a.stepsPerEpoch),
       stepInEpoch: g % a.stepsPerEpoch,
@@ -172,7 +187,8 @@ export const TrainerActor = defineActor({
     const fetch = (g: number): Promise<LoaderReply> => {
       const req: LoaderBatchRequest = {
         ...position(g),
-        selfLabel: hyperAt(cfg, schedule, g).quantile !== undefined,
+        ...shares.slice(g, a.rank),
+        selfLabel: selfLabelAt(g),
         // A loader on this host writes the batch into this process's scratch directory.
         ...(ctx.scratchDir ? { handoffDir: ctx.scratchDir } : {}),
       };
@@ -222,6 +238,7 @@ export const TrainerActor = defineActor({
         const { peers, generation } = req as { peers: string[]; generation: number };
         joined = false;
         dropAhead();
+        shares.reset();
         await group.join({ groupId: a.groupId, generation, rank: a.rank, peers, layoutHash: layout.hash });
         ctx.log.info({ rank: a.rank, generation, data_plane: group.dataPlane }, 'joined the ring');
         await group.broadcast(step.flat.values, 0);
@@ -242,6 +259,7 @@ export const TrainerActor = defineActor({
         ckLoad.observe((performance.now() - t0) / 1000);
         done = r.checkpoint.manifest.step;
         dropAhead();
+        shares.reset();
         return { step: done, dir: r.checkpoint.dir };
       },
       /** Trains global steps [done, until): returns each step's record. */
@@ -261,9 +279,10 @@ export const TrainerActor = defineActor({
           ahead.delete(done);
           const b = takeBatch(reply, ctx.scratchDir);
           const tw = performance.now();
-          if (b.views.some((v) => v.shape[0] !== local))
+          const { count } = shares.slice(done, a.rank);
+          if (b.views.some((v) => v.shape[0] !== count))
             throw new InvalidArgumentError(
-              `trainer: the loader sent views of ${b.views.map((v) => v.shape[0]).join(', ')} images; expected ${local}`,
+              `trainer: the loader sent views of ${b.views.map((v) => v.shape[0]).join(', ')} images; expected ${count}`,
             );
           const xs = b.views.map((v) => tf.tensor4d(v.data, v.shape));
           const hyper = hyperAt(cfg, schedule, done);
@@ -298,6 +317,13 @@ export const TrainerActor = defineActor({
             samples: b.indices,
             ...(r.kept !== undefined ? { kept: r.kept, threshold: r.threshold! } : {}),
           };
+          if (balance) {
+            // Every trainer's busy time (its step less its waits for the others), the same on all.
+            const busy = new Float32Array(a.worldSize);
+            busy[a.rank] = r.computeS - rec.syncS;
+            shares.observe(done, group.sum(busy));
+          }
+          shareGauge.set(count);
           done++;
           out.push(rec);
           const secs = (performance.now() - ts) / 1000;
