@@ -99,18 +99,23 @@ function globalBatchMean(s: tf.Tensor2D, sync: ReplicaSum): { mean: tf.Tensor1D;
 }
 
 /**
- * The batch-mean distributions of `ss` (global with `sync`) and this replica's weight n·W/N (1
- * without `sync`; see {@link globalBatchMean}). Every view of one step holds the same images.
+ * For each of `ss`, −Σ_c m·log(m+eps) with m its batch mean (global with `sync`): the entropies of
+ * the batch-mean distributions, and this replica's weight n·W/N (1 without `sync`; see
+ * {@link globalBatchMean}). Every view of one step holds the same images.
  */
-function batchMeans(ss: tf.Tensor2D[], sync?: ReplicaSum): { means: tf.Tensor1D[]; weight: number } {
-  if (!sync || sync.worldSize <= 1) return { means: ss.map((s) => tf.mean(s, 0) as tf.Tensor1D), weight: 1 };
-  const g = ss.map((s) => globalBatchMean(s, sync));
-  return { means: g.map((x) => x.mean), weight: g[0]!.weight };
-}
-
-/** −Σ_c m·log(m+eps): the entropy of a batch-mean distribution. */
-function entropyOf(m: tf.Tensor1D, eps: number): tf.Scalar {
-  return tf.neg(tf.sum(tf.mul(m, tf.log(tf.add(m, eps))))) as tf.Scalar;
+function entropiesOfMeans(
+  ss: tf.Tensor2D[],
+  eps: number,
+  sync?: ReplicaSum,
+): { entropies: tf.Scalar[]; weight: number } {
+  let weight = 1;
+  const entropies = ss.map((s) => {
+    let m: tf.Tensor1D;
+    if (sync && sync.worldSize > 1) ({ mean: m, weight } = globalBatchMean(s, sync));
+    else m = tf.mean(s, 0) as tf.Tensor1D;
+    return tf.neg(tf.sum(tf.mul(m, tf.log(tf.add(m, eps))))) as tf.Scalar;
+  });
+  return { entropies, weight };
 }
 
 /** `t` times a replica's weight (itself, bitwise, with weight 1). */
@@ -134,10 +139,12 @@ export function twistLoss(z1: tf.Tensor2D, z2: tf.Tensor2D, opts: TwistLossOptio
     const p2 = tf.softmax(z2);
     const s1 = tau === 1 ? p1 : (tf.softmax(tf.div(z1, tau)) as tf.Tensor2D);
     const s2 = tau === 1 ? p2 : (tf.softmax(tf.div(z2, tau)) as tf.Tensor2D);
-    const { means, weight } = batchMeans([s1, s2], sync);
-    const kl = weighted(tf.mul(tf.add(klMean(p1, p2, eps), klMean(p2, p1, eps)), 0.5) as tf.Scalar, weight);
-    const eh = weighted(tf.mul(tf.add(meanEntropy(s1, eps), meanEntropy(s2, eps)), 0.5) as tf.Scalar, weight);
-    const he = tf.mul(tf.add(entropyOf(means[0]!, eps), entropyOf(means[1]!, eps)), 0.5) as tf.Scalar;
+    const klLocal = tf.mul(tf.add(klMean(p1, p2, eps), klMean(p2, p1, eps)), 0.5) as tf.Scalar;
+    const ehLocal = tf.mul(tf.add(meanEntropy(s1, eps), meanEntropy(s2, eps)), 0.5) as tf.Scalar;
+    const { entropies, weight } = entropiesOfMeans([s1, s2], eps, sync);
+    const he = tf.mul(tf.add(entropies[0]!, entropies[1]!), 0.5) as tf.Scalar;
+    const kl = weighted(klLocal, weight);
+    const eh = weighted(ehLocal, weight);
     const loss = tf.sub(tf.add(kl, tf.mul(eh, 1 + lam1)), tf.mul(he, lam2)) as tf.Scalar;
     return { loss, kl, eh, he };
   });
@@ -201,10 +208,12 @@ export function momentumTwistLoss(
     const kls: tf.Scalar[] = [];
     for (let i = 0; i < 2; i++)
       for (let j = 0; j < student.length; j++) if (j !== i) kls.push(klMean(pt[i]!, ps[j]!, eps));
-    const { means, weight } = batchMeans(ss, sync);
-    const kl = weighted(tf.div(tf.addN(kls), kls.length) as tf.Scalar, weight);
-    const eh = weighted(tf.div(tf.addN(ss.map((s) => meanEntropy(s, eps))), ss.length) as tf.Scalar, weight);
-    const he = tf.div(tf.addN(means.map((m) => entropyOf(m, eps))), means.length) as tf.Scalar;
+    const klLocal = tf.div(tf.addN(kls), kls.length) as tf.Scalar;
+    const ehLocal = tf.div(tf.addN(ss.map((s) => meanEntropy(s, eps))), ss.length) as tf.Scalar;
+    const { entropies, weight } = entropiesOfMeans(ss, eps, sync);
+    const he = tf.div(tf.addN(entropies), entropies.length) as tf.Scalar;
+    const kl = weighted(klLocal, weight);
+    const eh = weighted(ehLocal, weight);
     const loss = tf.sub(tf.add(kl, tf.mul(eh, 1 + lam1)), tf.mul(he, lam2)) as tf.Scalar;
     return { loss, kl, eh, he };
   });
