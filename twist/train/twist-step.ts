@@ -169,7 +169,8 @@ export class TwistStep {
     let [kl, eh] = [klLocal, ehLocal];
     tf.dispose([value, ...terms]);
     if (sync && sync.worldSize > 1) {
-      // HE is already the global batch's; KL and EH are local means: the global is their average.
+      // HE is already the global batch's; KL and EH are local means (weighted by the share, see
+      // twistLoss): the global is their average.
       // Self-labeling: the loss is the replicas' mean, the kept count the global batch's.
       const sl = selfLabel.kept !== undefined;
       const g = sync.sum(Float32Array.of(kl, eh, sl ? loss : 0, selfLabel.kept ?? 0));

@@ -174,7 +174,7 @@ export const TrainerActor = defineActor({
     );
     const shareGauge = m.gauge(
       'twist_trainer_batch_share',
-      "This trainer's images of the last step's global batch (balanced to the trainers' speeds).",
+      "This trainer's images of the last step's global batch (N/W, or balanced to the trainers' speeds).",
     );
     const selfLabelAt = (g: number): boolean => hyperAt(cfg, schedule, g).quantile !== undefined;
     // Requests go out `prefetch` steps ahead: a measurement fixes the shares from then on.
