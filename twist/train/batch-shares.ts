@@ -83,23 +83,23 @@ export class BatchShares {
         `batch shares: a global batch of ${global} cannot be split equally over ${world} replicas`,
       );
     this.lag = opts.lag ?? 2;
-    this.smoothing = opts.smoothing ?? 0.25;
     this.warmup = opts.warmup ?? 2;
+    this.smoothing = opts.smoothing ?? 0.25;
+    const minFraction = opts.minFraction ?? 0.5;
+    if (!Number.isInteger(this.lag) || this.lag < 1)
+      throw new InvalidArgumentError(`batch shares: lag must be a positive integer, got ${this.lag}`);
     if (!Number.isInteger(this.warmup) || this.warmup < 0)
       throw new InvalidArgumentError(
         `batch shares: warmup must be a whole number of steps, got ${this.warmup}`,
       );
-    const minFraction = opts.minFraction ?? 0.5;
-    if (!Number.isInteger(this.lag) || this.lag < 1)
-      throw new InvalidArgumentError(`batch shares: lag must be a positive integer, got ${this.lag}`);
     if (!(this.smoothing > 0 && this.smoothing <= 1))
       throw new InvalidArgumentError(`batch shares: smoothing must be in (0, 1], got ${this.smoothing}`);
     if (!(minFraction > 0 && minFraction <= 1))
       throw new InvalidArgumentError(`batch shares: minFraction must be in (0, 1], got ${minFraction}`);
-    this.equal = new Array<number>(world).fill(global / world);
+    const equal = global / world;
+    this.equal = new Array<number>(world).fill(equal);
     this.equalAt = opts.equalAt ?? (() => false);
     this.seen = Array.from({ length: world }, () => new Set<number>());
-    const equal = global / world;
     let q = 1;
     while (equal % (2 * q) === 0 && 2 * q <= equal / 16) q *= 2;
     this.quantum = opts.quantum ?? q;

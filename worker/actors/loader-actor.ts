@@ -96,9 +96,10 @@ const inScratchDir = (file: string, scratchDir: string | undefined): boolean =>
  * an epoch is the sampler's (a function of seed and epoch); the trainer's part of step s is images
  * [s·G + o, s·G + o + n) of it (G the global batch; o and n as the request gives them, by default
  * rank r's equal share o = r·G/W, n = G/W); the trainers' parts of a step partition it, so every
- * image of an epoch goes to exactly one trainer once. Each image's views are drawn from a generator seeded by (seed, epoch,
- * image index, view): a loader that is replaced, a run that resumes, or a run at another number of
- * trainers (the same global batch split otherwise) produces the very same views again.
+ * image of an epoch goes to exactly one trainer once. Each image's views are drawn from a generator
+ * seeded by (seed, epoch, image index, view): a loader that is replaced, a run that resumes, or a
+ * run at another number of trainers (the same global batch split otherwise) produces the very same
+ * views again.
  * Bounded prefetch is the trainer's: it keeps a few `batch` calls in flight.
  * @throws (create) DataFileMissingError / DataFileCorruptError for the data, InvalidArgumentError
  * for a config the data cannot take or a global batch larger than the data.

@@ -319,9 +319,11 @@ export const TrainerActor = defineActor({
           };
           if (balance) {
             // Every trainer's busy time (its step less its waits for the others), the same on all.
-            const busy = new Float32Array(a.worldSize);
-            busy[a.rank] = r.computeS - rec.syncS;
-            shares.observe(done, group.sum(busy));
+            const busy = group.gather(Float32Array.of(r.computeS - rec.syncS));
+            shares.observe(
+              done,
+              busy.map((t) => t[0]!),
+            );
           }
           shareGauge.set(count);
           done++;
